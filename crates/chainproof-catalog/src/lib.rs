@@ -1,0 +1,47 @@
+//! Catalogers: one module per ecosystem/format, each reading files through a
+//! [`FileResolver`] and returning an [`Inventory`] with packages, edges and roots.
+//!
+//! [`registry::all`] is the single list of catalogers; [`catalog`] runs them over a target
+//! in parallel and merges the results. A file a cataloger claims but cannot parse is recorded
+//! in the inventory as [`chainproof_core::Unparsed`] — never skipped silently.
+//!
+//! ```no_run
+//! use chainproof_catalog::{catalog, registry, CatalogOptions};
+//! use chainproof_source::{DirectoryResolver, WalkOptions};
+//! let dir = DirectoryResolver::walk(".".as_ref(), &WalkOptions::default()).unwrap();
+//! let inv = catalog(&dir, &registry::all(), &CatalogOptions::default());
+//! println!("{} packages", inv.len());
+//! ```
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod registry;
+mod runner;
+mod util;
+
+pub mod cargo;
+pub mod golang;
+pub mod npm;
+pub mod python;
+
+pub use error::CatalogError;
+pub use runner::{CatalogOptions, catalog};
+
+use chainproof_core::Inventory;
+use chainproof_source::FileResolver;
+
+/// Reads one kind of file into packages and their dependency graph.
+///
+/// Implementations never touch `std::fs`: every read goes through the resolver, so the
+/// same cataloger runs on a directory, an archive or an image.
+pub trait Cataloger: Send + Sync {
+    /// Stable kebab-case name (`cargo-lock`, `npm-package-lock`, ...).
+    fn name(&self) -> &'static str;
+
+    /// Cheap check on the path alone: is this file mine?
+    fn matches(&self, path: &str) -> bool;
+
+    /// Parses one matched file (reading sibling files through `resolver` if the format needs
+    /// them). Errors name the file and the place.
+    fn catalog(&self, resolver: &dyn FileResolver, path: &str) -> Result<Inventory, CatalogError>;
+}

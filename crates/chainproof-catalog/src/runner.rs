@@ -1,0 +1,64 @@
+use chainproof_core::{Inventory, Location, SourceInfo, Unparsed};
+use chainproof_source::FileResolver;
+use rayon::prelude::*;
+
+use crate::Cataloger;
+
+/// Options for one catalog run.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogOptions {
+    /// Called after each file is cataloged with (done, total); for progress display.
+    pub progress: Option<fn(usize, usize)>,
+}
+
+/// Runs every cataloger over every file it claims, in parallel, and merges the results in
+/// path order (so output is deterministic). Files that fail to parse are recorded as
+/// [`Unparsed`] and the rest of the target is still cataloged.
+pub fn catalog(
+    resolver: &dyn FileResolver,
+    catalogers: &[Box<dyn Cataloger>],
+    options: &CatalogOptions,
+) -> Inventory {
+    let jobs: Vec<(&str, &dyn Cataloger)> = resolver
+        .files()
+        .iter()
+        .flat_map(|f| {
+            catalogers
+                .iter()
+                .filter(|c| c.matches(&f.path))
+                .map(move |c| (f.path.as_str(), c.as_ref()))
+        })
+        .collect();
+    let total = jobs.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(usize, Inventory)> = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(i, (path, cataloger))| {
+            let inv = match cataloger.catalog(resolver, path) {
+                Ok(inv) => inv,
+                Err(err) => {
+                    let mut inv = Inventory::default();
+                    let mut location = Location::new(*path);
+                    location.line = err.line;
+                    inv.add_unparsed(Unparsed {
+                        location,
+                        cataloger: cataloger.name().to_string(),
+                        error: err.to_string(),
+                    });
+                    inv
+                }
+            };
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(cb) = options.progress {
+                cb(n, total);
+            }
+            (i, inv)
+        })
+        .collect();
+    let mut out = Inventory::new(SourceInfo::default());
+    for (_, inv) in results {
+        out.merge(inv);
+    }
+    out
+}

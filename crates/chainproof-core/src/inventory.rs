@@ -1,0 +1,198 @@
+use std::collections::{BTreeSet, HashMap};
+
+use crate::{Location, Package};
+
+/// Index of a package inside one [`Inventory`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PackageId(u32);
+
+impl PackageId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A file that was claimed by a cataloger (or an SBOM reader) but could not be understood.
+/// Kept in the inventory so that output can say what was *not* audited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unparsed {
+    /// Where the problem is: the file, and the line when known.
+    pub location: Location,
+    /// The cataloger that claimed the file (`cargo-lock`, `npm-package-lock`, ...).
+    pub cataloger: String,
+    /// What went wrong, including the place inside the file (line, JSON pointer).
+    pub error: String,
+}
+
+/// What was inventoried: shown as the root component of an SBOM.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceInfo {
+    /// `directory`, `file`, `sbom`, later `image`.
+    pub kind: String,
+    /// A human name: the directory's name, the image reference.
+    pub name: String,
+    /// A version when one is known (an image digest, a project version).
+    pub version: Option<String>,
+}
+
+/// Packages, the dependency graph between them, and what could not be parsed.
+///
+/// Packages are unified by [`Package::key`]: adding a package already present merges the
+/// two sightings (scope, locations, hashes, licenses) and returns the existing id.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub source: SourceInfo,
+    packages: Vec<Package>,
+    index: HashMap<String, PackageId>,
+    edges: BTreeSet<(PackageId, PackageId)>,
+    roots: BTreeSet<PackageId>,
+    unparsed: Vec<Unparsed>,
+}
+
+impl Inventory {
+    pub fn new(source: SourceInfo) -> Self {
+        Inventory {
+            source,
+            ..Inventory::default()
+        }
+    }
+
+    /// Adds a package, or merges it into the one with the same key.
+    pub fn add_package(&mut self, package: Package) -> PackageId {
+        let key = package.key();
+        if let Some(&id) = self.index.get(&key) {
+            self.packages[id.index()].absorb(package);
+            return id;
+        }
+        let id = PackageId(u32::try_from(self.packages.len()).expect("fewer than 2^32 packages"));
+        self.packages.push(package);
+        self.index.insert(key, id);
+        id
+    }
+
+    /// Records that `from` depends on `to`. Self-edges are ignored.
+    pub fn add_edge(&mut self, from: PackageId, to: PackageId) {
+        if from != to {
+            self.edges.insert((from, to));
+        }
+    }
+
+    /// Marks a package as a root of the graph (a project, a workspace member).
+    pub fn add_root(&mut self, id: PackageId) {
+        self.roots.insert(id);
+    }
+
+    pub fn add_unparsed(&mut self, unparsed: Unparsed) {
+        self.unparsed.push(unparsed);
+    }
+
+    pub fn package(&self, id: PackageId) -> &Package {
+        &self.packages[id.index()]
+    }
+
+    pub fn package_mut(&mut self, id: PackageId) -> &mut Package {
+        &mut self.packages[id.index()]
+    }
+
+    /// The id of the package with this key ([`Package::key`]), if present.
+    pub fn find(&self, key: &str) -> Option<PackageId> {
+        self.index.get(key).copied()
+    }
+
+    /// All packages with their ids, in insertion order.
+    pub fn packages(&self) -> impl ExactSizeIterator<Item = (PackageId, &Package)> {
+        self.packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (PackageId(i as u32), p))
+    }
+
+    pub fn len(&self) -> usize {
+        self.packages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packages.is_empty()
+    }
+
+    /// Every dependency edge `(from, to)`, sorted.
+    pub fn edges(&self) -> impl ExactSizeIterator<Item = (PackageId, PackageId)> + '_ {
+        self.edges.iter().copied()
+    }
+
+    /// The direct dependencies of a package.
+    pub fn dependencies_of(&self, id: PackageId) -> impl Iterator<Item = PackageId> + '_ {
+        self.edges
+            .range((id, PackageId(0))..=(id, PackageId(u32::MAX)))
+            .map(|&(_, to)| to)
+    }
+
+    pub fn roots(&self) -> impl ExactSizeIterator<Item = PackageId> + '_ {
+        self.roots.iter().copied()
+    }
+
+    pub fn unparsed(&self) -> &[Unparsed] {
+        &self.unparsed
+    }
+
+    /// Merges another inventory into this one, unifying packages by key.
+    pub fn merge(&mut self, other: Inventory) {
+        let Inventory {
+            packages,
+            edges,
+            roots,
+            unparsed,
+            ..
+        } = other;
+        let map: Vec<PackageId> = packages.into_iter().map(|p| self.add_package(p)).collect();
+        for (a, b) in edges {
+            self.add_edge(map[a.index()], map[b.index()]);
+        }
+        for r in roots {
+            self.add_root(map[r.index()]);
+        }
+        self.unparsed.extend(unparsed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Ecosystem, Scope};
+
+    fn pkg(name: &str, v: &str) -> Package {
+        Package::new(Ecosystem::CratesIo, name, Some(v))
+    }
+
+    #[test]
+    fn merge_unifies_by_key_and_keeps_edges() {
+        let mut a = Inventory::default();
+        let x = a.add_package(pkg("x", "1").with_scope(Scope::Dev));
+        let y = a.add_package(pkg("y", "1"));
+        a.add_edge(x, y);
+        a.add_root(x);
+
+        let mut b = Inventory::default();
+        let y2 = b.add_package(pkg("y", "1"));
+        let z = b.add_package(pkg("z", "2"));
+        let x2 = b.add_package(pkg("x", "1"));
+        b.add_edge(y2, z);
+        b.add_edge(x2, y2);
+
+        a.merge(b);
+        assert_eq!(a.len(), 3);
+        assert_eq!(a.edges().count(), 2);
+        // runtime in one file and dev in another: runtime wins
+        assert_eq!(a.package(x).scope, Scope::Runtime);
+        let deps: Vec<_> = a.dependencies_of(y).map(|d| a.package(d).name.clone()).collect();
+        assert_eq!(deps, vec!["z"]);
+    }
+
+    #[test]
+    fn self_edges_ignored() {
+        let mut a = Inventory::default();
+        let x = a.add_package(pkg("x", "1"));
+        a.add_edge(x, x);
+        assert_eq!(a.edges().count(), 0);
+    }
+}
