@@ -12,10 +12,12 @@
 #![forbid(unsafe_code)]
 
 mod directory;
+mod memory;
 
 use std::io;
 
 pub use directory::{DirectoryResolver, WalkOptions};
+pub use memory::MemoryResolver;
 
 /// Largest file a resolver hands to a parser by default (lockfiles are far smaller).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
