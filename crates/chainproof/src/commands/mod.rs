@@ -1,0 +1,13 @@
+//! One module per subcommand.
+
+mod sbom;
+
+use crate::ExitStatus;
+use crate::cli::{Cli, Command};
+use crate::printer::Printer;
+
+pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Sbom(args) => sbom::run(args, printer),
+    }
+}

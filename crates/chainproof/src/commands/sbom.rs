@@ -1,0 +1,169 @@
+//! `chainproof sbom`: generate, validate and convert SBOMs.
+
+use std::path::Path;
+
+use anyhow::Context;
+use chainproof_catalog::{CatalogOptions, registry};
+use chainproof_core::{Inventory, SourceInfo};
+use chainproof_sbom::{DetectedFormat, ProblemKind};
+use chainproof_source::{DirectoryResolver, WalkOptions};
+
+use crate::ExitStatus;
+use crate::cli::{GenerateArgs, SbomAction, SbomArgs};
+use crate::output::{OutputSpec, render};
+use crate::printer::{Printer, progress};
+
+pub fn run(args: SbomArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    match args.action {
+        Some(SbomAction::Validate { file }) => validate(&file, printer),
+        Some(SbomAction::Convert { file, outputs }) => convert(&file, &outputs, printer),
+        Some(SbomAction::Catalogers) => {
+            let names: Vec<_> = registry::all().iter().map(|c| c.name()).collect();
+            printer.stdout(&format!("{}\n", names.join("\n")))?;
+            Ok(ExitStatus::Success)
+        }
+        None => {
+            let target = args.target.context("a target directory is required")?;
+            generate(&target, &args.generate, printer)
+        }
+    }
+}
+
+fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    // Parse the outputs first: a typo in `-o` should not cost a whole walk.
+    let outputs = OutputSpec::parse_all(&args.outputs)?;
+    let catalogers = registry::select(&args.catalogers);
+    if let Some(unknown) = args
+        .catalogers
+        .iter()
+        .find(|n| !catalogers.iter().any(|c| c.name() == n.as_str()))
+    {
+        anyhow::bail!("unknown cataloger `{unknown}` (see `chainproof sbom catalogers`)");
+    }
+    let options = WalkOptions {
+        exclude: args.exclude.clone(),
+        follow_symlinks: args.follow_symlinks,
+        ..WalkOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let resolver = DirectoryResolver::walk(target, &options)
+        .with_context(|| format!("reading {}", target.display()))?;
+    let catalog_options = CatalogOptions {
+        progress: printer.wants_progress().then_some(progress as fn(usize, usize)),
+    };
+    let mut inventory = chainproof_catalog::catalog(&resolver, &catalogers, &catalog_options);
+    inventory.source = SourceInfo {
+        kind: "directory".into(),
+        name: directory_name(target),
+        version: None,
+    };
+    summarize(&inventory, resolver_file_count(&resolver), started, printer);
+    write_outputs(&inventory, &outputs, printer)?;
+    Ok(ExitStatus::Success)
+}
+
+fn resolver_file_count(r: &DirectoryResolver) -> usize {
+    use chainproof_source::FileResolver;
+    r.files().len()
+}
+
+fn directory_name(path: &Path) -> String {
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    canonical
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| canonical.display().to_string())
+}
+
+/// The stderr summary: counts, and every file that could not be understood.
+fn summarize(inv: &Inventory, files: usize, started: std::time::Instant, printer: &Printer) {
+    printer.info(&format!(
+        "{} packages, {} dependency edges from {} files in {:.2?}",
+        inv.len(),
+        inv.edges().count(),
+        files,
+        started.elapsed()
+    ));
+    let unparsed = inv.unparsed();
+    if !unparsed.is_empty() {
+        printer.warn(&format!(
+            "{} file(s) could not be parsed; their packages are NOT in this inventory:",
+            unparsed.len()
+        ));
+        for u in unparsed {
+            printer.warn(&format!("  [{}] {}", u.cataloger, u.error));
+        }
+    }
+}
+
+fn write_outputs(
+    inventory: &Inventory,
+    outputs: &[OutputSpec],
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    for spec in outputs {
+        let text = render(inventory, spec.format)?;
+        match &spec.file {
+            Some(path) => std::fs::write(path, text)
+                .with_context(|| format!("writing {}", path.display()))?,
+            None => printer.stdout(&text)?,
+        }
+    }
+    Ok(())
+}
+
+fn read_document(file: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(file).with_context(|| format!("reading {}", file.display()))
+}
+
+fn describe(format: &DetectedFormat) -> String {
+    match format {
+        DetectedFormat::CycloneDx { version } => format!("CycloneDX {version}"),
+        DetectedFormat::Spdx { version } => version.clone(),
+    }
+}
+
+fn validate(file: &Path, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let bytes = read_document(file)?;
+    let name = file.display().to_string();
+    let report = chainproof_sbom::validate(&bytes, &name)?;
+    let mut out = String::new();
+    for p in &report.problems {
+        let kind = match p.kind {
+            ProblemKind::Schema => "schema",
+            ProblemKind::Semantic => "semantic",
+        };
+        let pointer = if p.pointer.is_empty() { "/" } else { &p.pointer };
+        out.push_str(&format!("{name}: {pointer}: {kind}: {}\n", p.message));
+    }
+    let verdict = if report.problems.is_empty() {
+        "valid"
+    } else {
+        "invalid"
+    };
+    out.push_str(&format!(
+        "{name}: {verdict} {} ({} problem(s))\n",
+        describe(&report.format),
+        report.problems.len()
+    ));
+    printer.stdout(&out)?;
+    Ok(if report.problems.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+fn convert(file: &Path, outputs: &[String], printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let outputs = OutputSpec::parse_all(outputs)?;
+    let bytes = read_document(file)?;
+    let decoded = chainproof_sbom::decode(&bytes, &file.display().to_string())?;
+    printer.info(&format!(
+        "read {}: {} packages, {} dependency edges",
+        describe(&decoded.format),
+        decoded.inventory.len(),
+        decoded.inventory.edges().count()
+    ));
+    write_outputs(&decoded.inventory, &outputs, printer)?;
+    Ok(ExitStatus::Success)
+}
