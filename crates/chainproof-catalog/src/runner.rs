@@ -9,6 +9,9 @@ use crate::Cataloger;
 pub struct CatalogOptions {
     /// Called after each file is cataloged with (done, total); for progress display.
     pub progress: Option<fn(usize, usize)>,
+    /// Run every given cataloger on every file, whatever its name (for a single file the
+    /// user named together with the cataloger to read it).
+    pub ignore_file_names: bool,
 }
 
 /// Runs every cataloger over every file it claims, in parallel, and merges the results in
@@ -25,7 +28,7 @@ pub fn catalog(
         .flat_map(|f| {
             catalogers
                 .iter()
-                .filter(|c| c.matches(&f.path))
+                .filter(|c| options.ignore_file_names || c.matches(&f.path))
                 .map(move |c| (f.path.as_str(), c.as_ref()))
         })
         .collect();

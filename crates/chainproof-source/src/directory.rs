@@ -107,6 +107,34 @@ impl DirectoryResolver {
         })
     }
 
+    /// A resolver holding one file: rooted at the file's directory, listing only that file
+    /// (by its file name).
+    pub fn single_file(file: &Path, options: &WalkOptions) -> Result<Self, SourceError> {
+        let io_err = |source| SourceError::Io {
+            path: file.display().to_string(),
+            source,
+        };
+        let meta = std::fs::metadata(file).map_err(io_err)?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                io_err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "not a file",
+                ))
+            })?;
+        let root = file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Ok(DirectoryResolver {
+            root,
+            files: vec![FileEntry {
+                path: name,
+                size: meta.len(),
+            }],
+            max_file_size: options.max_file_size,
+        })
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

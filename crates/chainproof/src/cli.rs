@@ -32,7 +32,7 @@ pub struct SbomArgs {
     #[command(subcommand)]
     pub action: Option<SbomAction>,
 
-    /// The directory to inventory.
+    /// The directory (or single lockfile) to inventory.
     #[arg(required = true)]
     pub target: Option<PathBuf>,
 
@@ -57,6 +57,7 @@ pub struct GenerateArgs {
     pub follow_symlinks: bool,
 
     /// Run only these catalogers (comma-separated names; see `chainproof sbom catalogers`).
+    /// With a single-file target, these catalogers read the file whatever its name.
     #[arg(long, value_delimiter = ',', value_name = "NAME")]
     pub catalogers: Vec<String>,
 }

@@ -46,14 +46,22 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
         ..WalkOptions::default()
     };
     let started = std::time::Instant::now();
-    let resolver = DirectoryResolver::walk(target, &options)
-        .with_context(|| format!("reading {}", target.display()))?;
+    let is_file = target.is_file();
+    let resolver = if is_file {
+        DirectoryResolver::single_file(target, &options)
+    } else {
+        DirectoryResolver::walk(target, &options)
+    }
+    .with_context(|| format!("reading {}", target.display()))?;
     let catalog_options = CatalogOptions {
         progress: printer.wants_progress().then_some(progress as fn(usize, usize)),
+        // A file named on the command line together with `--catalogers` is read by those
+        // catalogers whatever its name (e.g. a fixture called `two-packages.v1.json`).
+        ignore_file_names: is_file && !args.catalogers.is_empty(),
     };
     let mut inventory = chainproof_catalog::catalog(&resolver, &catalogers, &catalog_options);
     inventory.source = SourceInfo {
-        kind: "directory".into(),
+        kind: if is_file { "file" } else { "directory" }.into(),
         name: directory_name(target),
         version: None,
     };
