@@ -70,7 +70,10 @@ fn set(items: &[(&str, Scope)]) -> BTreeMap<String, Scope> {
 }
 
 fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
-    items.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 use Scope::{Dev, Optional, Runtime};
@@ -95,7 +98,10 @@ fn v2_one_package() {
     assert_eq!(root.kind, PackageKind::Project);
     assert_eq!(edges(&inv), pairs(&[("my-library@", "wrappy@1.0.2")]));
     let w = find(&inv, "wrappy@1.0.2");
-    assert_eq!(w.purl.as_ref().map(ToString::to_string).as_deref(), Some("pkg:npm/wrappy@1.0.2"));
+    assert_eq!(
+        w.purl.as_ref().map(ToString::to_string).as_deref(),
+        Some("pkg:npm/wrappy@1.0.2")
+    );
     assert_eq!(w.locations[0].path, LOCK);
     assert_eq!(w.locations[0].line, Some(10));
     assert_eq!(
@@ -103,7 +109,10 @@ fn v2_one_package() {
         Some("https://registry.npmjs.org/wrappy/-/wrappy-1.0.2.tgz")
     );
     assert_eq!(w.hashes[0].algorithm, HashAlgorithm::Sha1);
-    assert_eq!(w.hashes[0].value, "b5243d8f3ec1aa35f1364605bc0d1036e30ab69f");
+    assert_eq!(
+        w.hashes[0].value,
+        "b5243d8f3ec1aa35f1364605bc0d1036e30ab69f"
+    );
 }
 
 #[test]
@@ -130,9 +139,15 @@ fn v2_nested_dependencies_resolve_innermost_first() {
             ("postcss@6.0.23", "supports-color@5.5.0"),
         ])
     );
-    assert_eq!(find(&inv, "supports-color@6.1.0").locations[0].line, Some(47));
     assert_eq!(
-        find(&inv, "postcss-calc@7.0.1").properties.get("chainproof:npm:unresolved").map(String::as_str),
+        find(&inv, "supports-color@6.1.0").locations[0].line,
+        Some(47)
+    );
+    assert_eq!(
+        find(&inv, "postcss-calc@7.0.1")
+            .properties
+            .get("chainproof:npm:unresolved")
+            .map(String::as_str),
         Some("css-unit-converter,postcss-selector-parser,postcss-value-parser")
     );
 }
@@ -143,7 +158,10 @@ fn v2_optional_and_dev_optional() {
     // devOptional is reported as optional (see the module docs).
     assert_eq!(
         libs(&inv),
-        set(&[("wrappy@1.0.2", Optional), ("supports-color@5.5.0", Optional)])
+        set(&[
+            ("wrappy@1.0.2", Optional),
+            ("supports-color@5.5.0", Optional)
+        ])
     );
     assert_eq!(find(&inv, "wrappy@1.0.2").locations[0].line, Some(10));
     // The root's devDependency is resolved; supports-color is not declared by anyone.
@@ -162,7 +180,12 @@ fn v2_aliases_use_the_real_name() {
         ])
     );
     let cjs = find(&inv, "string-width@4.2.0");
-    assert_eq!(cjs.properties.get("chainproof:npm:alias").map(String::as_str), Some("string-width-cjs"));
+    assert_eq!(
+        cjs.properties
+            .get("chainproof:npm:alias")
+            .map(String::as_str),
+        Some("string-width-cjs")
+    );
     let bcf = find(&inv, "@babel/code-frame@7.0.0");
     assert_eq!(
         bcf.purl.as_ref().map(ToString::to_string).as_deref(),
@@ -191,10 +214,19 @@ fn v1_aliases_scoped_and_hashes() {
         ])
     );
     let inv = load("scalibr/scoped-packages.v1.json");
-    assert_eq!(libs(&inv), set(&[("@babel/code-frame@7.0.0", Runtime), ("wrappy@1.0.2", Runtime)]));
+    assert_eq!(
+        libs(&inv),
+        set(&[
+            ("@babel/code-frame@7.0.0", Runtime),
+            ("wrappy@1.0.2", Runtime)
+        ])
+    );
     let w = find(&inv, "wrappy@1.0.2");
     assert_eq!(w.locations[0].line, Some(13));
-    let p = find(&inv, "@babel/code-frame@7.0.0").purl.as_ref().expect("purl");
+    let p = find(&inv, "@babel/code-frame@7.0.0")
+        .purl
+        .as_ref()
+        .expect("purl");
     assert_eq!(p.namespace(), Some("@babel"));
     assert_eq!(p.name(), "code-frame");
 
@@ -202,18 +234,27 @@ fn v1_aliases_scoped_and_hashes() {
     let lodash = find(&inv, "lodash@1.3.1");
     assert_eq!(lodash.hashes.len(), 1);
     assert_eq!(lodash.hashes[0].algorithm, HashAlgorithm::Sha1);
-    assert_eq!(lodash.hashes[0].value, "a4663b53686b895ff074e2ba504dfb76a8e2b770");
+    assert_eq!(
+        lodash.hashes[0].value,
+        "a4663b53686b895ff074e2ba504dfb76a8e2b770"
+    );
     // file: dependency: no version, the spec as source; its `requires` resolves.
     let other = find(&inv, "other_package@");
     assert_eq!(other.source.as_deref(), Some("file:deps/other_package"));
-    assert_eq!(other.purl.as_ref().map(ToString::to_string).as_deref(), Some("pkg:npm/other_package"));
+    assert_eq!(
+        other.purl.as_ref().map(ToString::to_string).as_deref(),
+        Some("pkg:npm/other_package")
+    );
     assert!(edges(&inv).contains(&("other_package@".into(), "lodash@1.3.1".into())));
     // Without a package.json the root depends on the entries no one else requires.
     assert!(edges(&inv).contains(&("app@".into(), "other_package@".into())));
     assert!(!edges(&inv).contains(&("app@".into(), "lodash@1.3.1".into())));
 
     let inv = load("scalibr/two-packages.v1.json");
-    assert_eq!(libs(&inv), set(&[("wrappy@1.0.2", Runtime), ("supports-color@5.5.0", Runtime)]));
+    assert_eq!(
+        libs(&inv),
+        set(&[("wrappy@1.0.2", Runtime), ("supports-color@5.5.0", Runtime)])
+    );
     let inv = load("scalibr/one-package-dev.v1.json");
     assert_eq!(libs(&inv), set(&[("wrappy@1.0.2", Dev)]));
 }
@@ -224,7 +265,11 @@ fn v1_same_package_different_groups_merges_to_most_significant_scope() {
     // ajv@5.5.2 appears as dev, optional, dev+optional and plain: runtime wins.
     assert_eq!(
         libs(&inv),
-        set(&[("ajv@5.5.2", Runtime), ("eslint@1.2.3", Dev), ("table@1.0.0", Runtime)])
+        set(&[
+            ("ajv@5.5.2", Runtime),
+            ("eslint@1.2.3", Dev),
+            ("table@1.0.0", Runtime)
+        ])
     );
     assert_eq!(find(&inv, "ajv@5.5.2").locations.len(), 5);
     assert_eq!(find(&inv, "eslint@1.2.3").locations[0].line, Some(17));
@@ -235,16 +280,30 @@ fn v1_git_commits() {
     let inv = load("scalibr/commits.v1.json");
     let l = libs(&inv);
     assert_eq!(l.len(), 15);
-    assert_eq!(l.get("is-number-1@be5935f8d2595bcd97b05718ef1eeae08d812e10"), Some(&Dev));
-    assert_eq!(l.get("is-number-2@82dcc8e914dabd9305ab9ae580709a7825e824f5"), Some(&Runtime));
+    assert_eq!(
+        l.get("is-number-1@be5935f8d2595bcd97b05718ef1eeae08d812e10"),
+        Some(&Dev)
+    );
+    assert_eq!(
+        l.get("is-number-2@82dcc8e914dabd9305ab9ae580709a7825e824f5"),
+        Some(&Runtime)
+    );
     assert_eq!(l.get("ansi-styles@1.0.0"), Some(&Runtime));
     let raven = find(&inv, "raven-js@c2b377e7a254264fd4a1fe328e4e3cfc9e245570");
     assert_eq!(
         raven.source.as_deref(),
-        Some("git+ssh://git@github.com/getsentry/raven-js.git#c2b377e7a254264fd4a1fe328e4e3cfc9e245570")
+        Some(
+            "git+ssh://git@github.com/getsentry/raven-js.git#c2b377e7a254264fd4a1fe328e4e3cfc9e245570"
+        )
     );
-    let php = find(&inv, "babel-preset-php@c5a7ba5e0ad98b8db1cb8ce105403dd4b768cced");
-    assert_eq!(php.source.as_deref(), Some("gitlab:kornelski/babel-preset-php#c5a7ba5e0ad98b8db1cb8ce105403dd4b768cced"));
+    let php = find(
+        &inv,
+        "babel-preset-php@c5a7ba5e0ad98b8db1cb8ce105403dd4b768cced",
+    );
+    assert_eq!(
+        php.source.as_deref(),
+        Some("gitlab:kornelski/babel-preset-php#c5a7ba5e0ad98b8db1cb8ce105403dd4b768cced")
+    );
 }
 
 #[test]
@@ -252,7 +311,11 @@ fn v2_files_and_folders_outside_node_modules() {
     let inv = load("scalibr/files.v2.json");
     assert_eq!(
         libs(&inv),
-        set(&[("etag@1.8.0", Dev), ("abbrev@1.0.9", Dev), ("abbrev@2.3.4", Dev)])
+        set(&[
+            ("etag@1.8.0", Dev),
+            ("abbrev@1.0.9", Dev),
+            ("abbrev@2.3.4", Dev)
+        ])
     );
     let etag = find(&inv, "etag@1.8.0");
     assert_eq!(etag.source.as_deref(), Some("file:deps/etag"));
@@ -261,7 +324,9 @@ fn v2_files_and_folders_outside_node_modules() {
     assert_eq!(root.licenses, vec![License::Spdx("ISC".into())]);
     // The fixture has no node_modules entries for the root's dependencies.
     assert_eq!(
-        root.properties.get("chainproof:npm:unresolved").map(String::as_str),
+        root.properties
+            .get("chainproof:npm:unresolved")
+            .map(String::as_str),
         Some("chalk,etag,lodash,stopwords")
     );
 }
@@ -271,12 +336,25 @@ fn v3_bundled_dependencies() {
     let inv = load("scalibr/bundled-dependencies.v3.json");
     assert_eq!(
         libs(&inv),
-        set(&[("ansi-regex@6.2.2", Runtime), ("semver@7.7.2", Dev), ("strip-ansi@7.1.2", Runtime)])
+        set(&[
+            ("ansi-regex@6.2.2", Runtime),
+            ("semver@7.7.2", Dev),
+            ("strip-ansi@7.1.2", Runtime)
+        ])
     );
     for n in ["ansi-regex@6.2.2", "semver@7.7.2"] {
-        assert_eq!(find(&inv, n).properties.get("chainproof:npm:bundled").map(String::as_str), Some("true"));
+        assert_eq!(
+            find(&inv, n)
+                .properties
+                .get("chainproof:npm:bundled")
+                .map(String::as_str),
+            Some("true")
+        );
     }
-    assert_eq!(find(&inv, "semver@7.7.2").licenses, vec![License::Spdx("ISC".into())]);
+    assert_eq!(
+        find(&inv, "semver@7.7.2").licenses,
+        vec![License::Spdx("ISC".into())]
+    );
     assert_eq!(
         edges(&inv),
         pairs(&[
@@ -309,7 +387,10 @@ fn workspaces_and_links() {
         .collect();
     assert_eq!(
         projects,
-        ["a@1.0.0", "b@1.0.0", "npm-workspaces@1.0.0"].iter().map(|s| s.to_string()).collect()
+        ["a@1.0.0", "b@1.0.0", "npm-workspaces@1.0.0"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     );
     assert_eq!(roots(&inv).len(), 3);
     // One package per workspace: the link is not a second package.
@@ -324,7 +405,10 @@ fn workspaces_and_links() {
     ] {
         assert!(e.contains(&(a.to_string(), b.to_string())), "{a} -> {b}");
     }
-    assert_eq!(find(&inv, "a@1.0.0").source.as_deref(), Some("file:packages/a"));
+    assert_eq!(
+        find(&inv, "a@1.0.0").source.as_deref(),
+        Some("file:packages/a")
+    );
 }
 
 #[test]
@@ -364,13 +448,35 @@ fn handwritten_v3_mix() {
     );
     let root = find(&inv, "mixed-app@2.0.0");
     // Missing optional (`not-installed`) and optional peer (`vue`) deps are not noted.
-    assert_eq!(root.properties.get("chainproof:npm:unresolved").map(String::as_str), Some("missing-dep"));
-    assert!(find(&inv, "@scope/util@1.2.3").properties.get("chainproof:npm:unresolved").is_none());
-    assert_eq!(find(&inv, "react@18.2.0").properties.get("chainproof:npm:peer").map(String::as_str), Some("true"));
-    assert_eq!(find(&inv, "local-thing@0.1.0").source.as_deref(), Some("file:../local-thing"));
+    assert_eq!(
+        root.properties
+            .get("chainproof:npm:unresolved")
+            .map(String::as_str),
+        Some("missing-dep")
+    );
+    assert!(
+        find(&inv, "@scope/util@1.2.3")
+            .properties
+            .get("chainproof:npm:unresolved")
+            .is_none()
+    );
+    assert_eq!(
+        find(&inv, "react@18.2.0")
+            .properties
+            .get("chainproof:npm:peer")
+            .map(String::as_str),
+        Some("true")
+    );
+    assert_eq!(
+        find(&inv, "local-thing@0.1.0").source.as_deref(),
+        Some("file:../local-thing")
+    );
     assert_eq!(find(&inv, "web@0.0.1").kind, PackageKind::Project);
     assert_eq!(find(&inv, "@scope/core@2.0.1").locations[0].line, Some(51));
-    assert_eq!(find(&inv, "left-pad@1.3.0").licenses, vec![License::Spdx("WTFPL".into())]);
+    assert_eq!(
+        find(&inv, "left-pad@1.3.0").licenses,
+        vec![License::Spdx("WTFPL".into())]
+    );
 }
 
 #[test]
@@ -460,7 +566,10 @@ fn package_counts_match_an_independent_count() {
             checked += 1;
         }
     }
-    assert!(checked >= 25, "only {checked} lockfiles with `packages` found");
+    assert!(
+        checked >= 25,
+        "only {checked} lockfiles with `packages` found"
+    );
 }
 
 fn corpus() -> Option<PathBuf> {

@@ -54,19 +54,20 @@ pub fn entry_lines(text: &str) -> HashMap<String, u32> {
                     j += 1;
                 }
                 let end = j.min(bytes.len());
-                if let Some(top) = stack.last_mut() {
-                    if top.object && top.expecting_key {
-                        let raw = text.get(start..end).unwrap_or("");
-                        let key = if escaped {
-                            text.get(start - 1..=end)
-                                .and_then(|q| serde_json::from_str::<String>(q).ok())
-                                .unwrap_or_else(|| raw.to_string())
-                        } else {
-                            raw.to_string()
-                        };
-                        top.key = Some((key, line));
-                        top.expecting_key = false;
-                    }
+                if let Some(top) = stack.last_mut()
+                    && top.object
+                    && top.expecting_key
+                {
+                    let raw = text.get(start..end).unwrap_or("");
+                    let key = if escaped {
+                        text.get(start - 1..=end)
+                            .and_then(|q| serde_json::from_str::<String>(q).ok())
+                            .unwrap_or_else(|| raw.to_string())
+                    } else {
+                        raw.to_string()
+                    };
+                    top.key = Some((key, line));
+                    top.expecting_key = false;
                 }
                 i = end;
             }
@@ -125,7 +126,10 @@ mod tests {
         let m = entry_lines(text);
         assert_eq!(m.get("/packages/"), Some(&3));
         assert_eq!(m.get("/packages/node_modules~1a"), Some(&4));
-        assert_eq!(m.get("/packages/node_modules~1a~1node_modules~1b"), Some(&7));
+        assert_eq!(
+            m.get("/packages/node_modules~1a~1node_modules~1b"),
+            Some(&7)
+        );
         assert_eq!(m.get("/dependencies/a"), Some(&10));
         assert_eq!(m.get("/dependencies/a/dependencies/b"), Some(&12));
         assert_eq!(m.len(), 5);

@@ -102,15 +102,17 @@ impl Cataloger for PackageLockCataloger {
             }
         };
         {
+            // The `""` entry mirrors package.json and wins; the top-level `name` and
+            // `version` are used only when it names nothing (v1 files, sparse entries).
             let root = &mut nodes[root_index];
             if root.name.is_none() {
                 root.name = str_of("name").or_else(|| {
                     let dir = file_name(parent_dir(path));
                     Some(if dir.is_empty() { "root" } else { dir }.to_string())
                 });
-            }
-            if root.version.is_none() {
-                root.version = str_of("version");
+                if root.version.is_none() {
+                    root.version = str_of("version");
+                }
             }
         }
         let lines = locate::entry_lines(&text);
@@ -167,10 +169,17 @@ fn build(
                 .entry(t.clone())
                 .or_insert_with(|| model::name_from_path(&n.path).to_string());
             let s = scope_of(n);
-            link_scope.entry(t).and_modify(|x| *x = x.merge(s)).or_insert(s);
+            link_scope
+                .entry(t)
+                .and_modify(|x| *x = x.merge(s))
+                .or_insert(s);
         }
     }
-    let patterns: Vec<String> = nodes[root].workspaces.iter().map(|p| clean_path(p)).collect();
+    let patterns: Vec<String> = nodes[root]
+        .workspaces
+        .iter()
+        .map(|p| clean_path(p))
+        .collect();
     let is_workspace = |path: &str| {
         !path.is_empty()
             && !path.starts_with("../")
@@ -190,10 +199,12 @@ fn build(
         if project {
             pkg.kind = PackageKind::Project;
             pkg.scope = Scope::Runtime;
-        } else if !n.dev && !n.optional && !n.dev_optional {
-            if let Some(s) = link_scope.get(&n.path) {
-                pkg.scope = *s;
-            }
+        } else if !n.dev
+            && !n.optional
+            && !n.dev_optional
+            && let Some(s) = link_scope.get(&n.path)
+        {
+            pkg.scope = *s;
         }
         let id = inv.add_package(pkg);
         ids[i] = Some(id);
@@ -247,10 +258,11 @@ fn build(
             for (j, n) in nodes.iter().enumerate() {
                 let top_level = n.path.starts_with("node_modules/")
                     && !n.path["node_modules/".len()..].contains("/node_modules/");
-                if top_level && !reached[j] {
-                    if let Some(to) = ids[j] {
-                        inv.add_edge(root_id, to);
-                    }
+                if top_level
+                    && !reached[j]
+                    && let Some(to) = ids[j]
+                {
+                    inv.add_edge(root_id, to);
                 }
             }
         }
@@ -331,13 +343,16 @@ fn package_of(
     if source.is_none() && !n.path.is_empty() && !model::in_node_modules(&n.path) {
         source = Some(format!("file:{}", n.path));
     }
-    let mut pkg = Package::new(Ecosystem::Npm, name.clone(), version.as_deref())
-        .with_scope(scope_of(n));
+    let mut pkg =
+        Package::new(Ecosystem::Npm, name.clone(), version.as_deref()).with_scope(scope_of(n));
     if let Some(purl) = npm_purl(&name, version.as_deref()) {
         pkg = pkg.with_purl(purl);
     }
     let mut location = Location::new(file);
-    location.line = lines.get(&n.pointer).copied().or(n.path.is_empty().then_some(1));
+    location.line = lines
+        .get(&n.pointer)
+        .copied()
+        .or(n.path.is_empty().then_some(1));
     pkg = pkg.with_location(location);
     if let Some(s) = source {
         pkg = pkg.with_source(s);
@@ -391,7 +406,9 @@ fn non_registry_version(raw: &str, name: &str) -> Option<String> {
     if is_url && !lower.contains(".git#") && !lower.contains('#') {
         // A tarball: `.../name-1.2.3.tgz` or `.../-/name-1.2.3.tgz`.
         let file = raw.rsplit('/').next().unwrap_or(raw);
-        let stem = file.strip_suffix(".tgz").or_else(|| file.strip_suffix(".tar.gz"))?;
+        let stem = file
+            .strip_suffix(".tgz")
+            .or_else(|| file.strip_suffix(".tar.gz"))?;
         let bare = name.rsplit('/').next().unwrap_or(name);
         let v = stem.strip_prefix(bare)?.strip_prefix('-')?;
         return model::is_registry_version(v).then(|| v.to_string());
@@ -478,7 +495,12 @@ mod tests {
 
     #[test]
     fn resolution_walks_up() {
-        let paths = ["", "node_modules/a", "node_modules/a/node_modules/b", "node_modules/c"];
+        let paths = [
+            "",
+            "node_modules/a",
+            "node_modules/a/node_modules/b",
+            "node_modules/c",
+        ];
         let nodes: Vec<Node> = paths
             .iter()
             .map(|p| Node {

@@ -26,7 +26,10 @@ pub enum DepKind {
 impl DepKind {
     /// Whether failing to find the dependency is normal (npm does not install it).
     pub fn may_be_missing(self) -> bool {
-        matches!(self, DepKind::Optional | DepKind::Peer | DepKind::PeerOptional)
+        matches!(
+            self,
+            DepKind::Optional | DepKind::Peer | DepKind::PeerOptional
+        )
     }
 }
 
@@ -62,11 +65,10 @@ pub struct Node {
 /// The last package name in an install path: `a/node_modules/@s/b` → `@s/b`; paths that are
 /// not under `node_modules` give their last segment.
 pub fn name_from_path(path: &str) -> &str {
-    let tail = match path.rfind("node_modules/") {
+    match path.rfind("node_modules/") {
         Some(i) => &path[i + "node_modules/".len()..],
-        None => return path.rsplit('/').next().unwrap_or(path),
-    };
-    tail
+        None => path.rsplit('/').next().unwrap_or(path),
+    }
 }
 
 /// Whether an install path lies under some `node_modules` folder.
@@ -105,7 +107,10 @@ fn dep_names(obj: &Map<String, Value>, key: &str) -> Vec<String> {
     match obj.get(key) {
         Some(Value::Object(m)) => m.keys().cloned().collect(),
         // `bundleDependencies` style arrays never appear here, but be lenient.
-        Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -150,11 +155,17 @@ pub fn read_packages(file: &str, packages: &Value) -> Result<Vec<Node>, CatalogE
             node.link = node.resolved.take();
         }
         if let Some(Value::Array(ws)) = obj.get("workspaces") {
-            node.workspaces = ws.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+            node.workspaces = ws
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
         } else if let Some(Value::Object(ws)) = obj.get("workspaces") {
             // The `{ "packages": [...] }` form.
             if let Some(Value::Array(p)) = ws.get("packages") {
-                node.workspaces = p.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+                node.workspaces = p
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
             }
         }
         let peer_optional: Vec<String> = match obj.get("peerDependenciesMeta") {
@@ -228,16 +239,15 @@ pub fn read_tree(file: &str, deps: &Value) -> Result<Vec<Node>, CatalogError> {
                 extraneous: bool_field(obj, "extraneous"),
                 ..Node::default()
             };
-            match str_field(obj, "version") {
-                Some(v) => match parse_alias(&v) {
+            if let Some(v) = str_field(obj, "version") {
+                match parse_alias(&v) {
                     Some((real, ver)) => {
                         node.name = Some(real.to_string());
                         node.version = Some(ver.to_string());
                     }
                     None if is_registry_version(&v) => node.version = Some(v),
                     None => node.raw_version = Some(v),
-                },
-                None => {}
+                }
             }
             node.deps = dep_names(obj, "requires")
                 .into_iter()
@@ -278,7 +288,11 @@ pub fn package_json_deps(value: &Value) -> Vec<(String, DepKind)> {
 
 /// Index of nodes by install path.
 pub fn index(nodes: &[Node]) -> HashMap<&str, usize> {
-    nodes.iter().enumerate().map(|(i, n)| (n.path.as_str(), i)).collect()
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.path.as_str(), i))
+        .collect()
 }
 
 #[cfg(test)]
@@ -293,8 +307,14 @@ mod tests {
         assert_eq!(name_from_path(""), "");
         assert!(in_node_modules("packages/a/node_modules/x"));
         assert!(!in_node_modules("packages/a"));
-        assert_eq!(parse_alias("npm:string-width@4.2.0"), Some(("string-width", "4.2.0")));
-        assert_eq!(parse_alias("npm:@babel/code-frame@7.0.0"), Some(("@babel/code-frame", "7.0.0")));
+        assert_eq!(
+            parse_alias("npm:string-width@4.2.0"),
+            Some(("string-width", "4.2.0"))
+        );
+        assert_eq!(
+            parse_alias("npm:@babel/code-frame@7.0.0"),
+            Some(("@babel/code-frame", "7.0.0"))
+        );
         assert_eq!(parse_alias("npm:"), None);
         assert_eq!(parse_alias("npm:x"), None);
         assert_eq!(parse_alias("1.0.0"), None);

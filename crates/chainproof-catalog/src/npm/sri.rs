@@ -19,10 +19,10 @@ pub fn parse_integrity(integrity: &str) -> Vec<Hash> {
             _ => continue,
         };
         let b64 = rest.split('?').next().unwrap_or(rest);
-        if let Some(hash) = decode_base64(b64).and_then(|b| Hash::from_bytes(algorithm, &b)) {
-            if !out.contains(&hash) {
-                out.push(hash);
-            }
+        if let Some(hash) = decode_base64(b64).and_then(|b| Hash::from_bytes(algorithm, &b))
+            && !out.contains(&hash)
+        {
+            out.push(hash);
         }
     }
     out
@@ -75,7 +75,11 @@ mod tests {
             ("fooba", "Zm9vYmE="),
             ("foobar", "Zm9vYmFy"),
         ] {
-            assert_eq!(decode_base64(enc).as_deref(), Some(plain.as_bytes()), "{enc}");
+            assert_eq!(
+                decode_base64(enc).as_deref(),
+                Some(plain.as_bytes()),
+                "{enc}"
+            );
         }
         assert_eq!(decode_base64("Zm9v!"), None);
         assert_eq!(decode_base64("Z"), None);
