@@ -596,3 +596,25 @@ fn corpus_firefly_iii_count() {
     // The two workspaces are projects and roots besides the root itself.
     assert_eq!(inv.roots().count(), 3);
 }
+
+/// Truncated and byte-flipped copies of a real lockfile never panic; truncations are
+/// errors with a line.
+#[test]
+fn damaged_input_never_panics() {
+    let text = std::fs::read(fixtures().join("chainproof/mixed.v3.json")).expect("fixture");
+    for cut in (0..text.len()).step_by(7) {
+        let e = load_bytes(&text[..cut]).expect_err("truncated JSON is invalid");
+        assert!(e.line.is_some(), "cut {cut}: {e}");
+    }
+    for (i, b) in [b'{', b'}', b'[', b'"', b'\\', 0xff, b'1']
+        .iter()
+        .cycle()
+        .take(300)
+        .enumerate()
+    {
+        let mut t = text.clone();
+        let at = (i * 37) % t.len();
+        t[at] = *b;
+        let _ = load_bytes(&t);
+    }
+}
