@@ -11,10 +11,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::Scheme;
 use crate::error::VersionError;
 use crate::num::Number;
 use crate::semver::{Grammar, Identifier, SemverVersion, parse_core};
-use crate::Scheme;
 
 const GO: Grammar = Grammar {
     scheme: Scheme::Go,
@@ -82,13 +82,17 @@ impl GoVersion {
         };
         let (timestamp, revision) = last.split_once('-')?;
         let timestamp_ok = timestamp.len() == 14 && timestamp.bytes().all(|b| b.is_ascii_digit());
-        let revision_ok = !revision.is_empty() && revision.bytes().all(|b| b.is_ascii_alphanumeric());
+        let revision_ok =
+            !revision.is_empty() && revision.bytes().all(|b| b.is_ascii_alphanumeric());
         if !timestamp_ok || !revision_ok {
             return None;
         }
         let zero_base = pre.len() == 1 && self.0.minor().is_zero() && self.0.patch().is_zero();
         let derived = pre.len() >= 2 && pre[pre.len() - 2] == Identifier::Numeric(Number::ZERO);
-        (zero_base || derived).then_some(PseudoVersion { timestamp, revision })
+        (zero_base || derived).then_some(PseudoVersion {
+            timestamp,
+            revision,
+        })
     }
 }
 

@@ -28,9 +28,9 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
+use crate::Scheme;
 use crate::error::{ErrorReason, VersionError};
 use crate::num::{Number, digit_run};
-use crate::Scheme;
 
 /// A PEP 440 version. `Display` gives packaging's normalized form
 /// (`str(Version(s))`); equality is by order (`1.0 == 1.0.0`).
@@ -113,7 +113,8 @@ fn is_sep(b: Option<&u8>) -> bool {
 fn label<T: Copy>(rest: &[u8], labels: &[(&str, T)]) -> Option<(usize, T)> {
     labels.iter().find_map(|&(word, value)| {
         let w = word.as_bytes();
-        (rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w)).then_some((w.len(), value))
+        (rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
+            .then_some((w.len(), value))
     })
 }
 
@@ -164,9 +165,17 @@ impl Pep440Version {
         let start = input.len() - input.trim_start_matches(is_py_space).len();
         let end = input.trim_end_matches(is_py_space).len();
         if start >= end {
-            return Err(VersionError::new(Scheme::Pep440, input, start, ErrorReason::Empty));
+            return Err(VersionError::new(
+                Scheme::Pep440,
+                input,
+                start,
+                ErrorReason::Empty,
+            ));
         }
-        let mut sc = Scanner { s: &input[..end], pos: start };
+        let mut sc = Scanner {
+            s: &input[..end],
+            pos: start,
+        };
         if matches!(sc.peek_at(sc.pos), Some(b'v' | b'V')) {
             sc.pos += 1;
         }
@@ -174,7 +183,12 @@ impl Pep440Version {
             let (len, n) = sc.number_at(sc.pos);
             if len == 0 {
                 return Err(match sc.peek_at(sc.pos) {
-                    None => VersionError::new(Scheme::Pep440, input, sc.pos, ErrorReason::ExpectedNumber),
+                    None => VersionError::new(
+                        Scheme::Pep440,
+                        input,
+                        sc.pos,
+                        ErrorReason::ExpectedNumber,
+                    ),
                     Some(_) => err(sc.pos),
                 });
             }
@@ -189,12 +203,16 @@ impl Pep440Version {
             sc.pos += 1;
             release.push(expect_number(&mut sc)?);
         }
-        while sc.peek_at(sc.pos) == Some(&b'.') && sc.peek_at(sc.pos + 1).is_some_and(u8::is_ascii_digit) {
+        while sc.peek_at(sc.pos) == Some(&b'.')
+            && sc.peek_at(sc.pos + 1).is_some_and(u8::is_ascii_digit)
+        {
             sc.pos += 1;
             release.push(expect_number(&mut sc)?);
         }
         let pre = sc.lettered(&PRE_LABELS);
-        let post = if sc.peek_at(sc.pos) == Some(&b'-') && sc.peek_at(sc.pos + 1).is_some_and(u8::is_ascii_digit) {
+        let post = if sc.peek_at(sc.pos) == Some(&b'-')
+            && sc.peek_at(sc.pos + 1).is_some_and(u8::is_ascii_digit)
+        {
             sc.pos += 1;
             Some(expect_number(&mut sc)?)
         } else {
@@ -206,10 +224,18 @@ impl Pep440Version {
             sc.pos += 1;
             loop {
                 let rest = &sc.bytes()[sc.pos..];
-                let len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+                let len = rest
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
                 if len == 0 {
                     return Err(match rest.first() {
-                        None => VersionError::new(Scheme::Pep440, input, sc.pos, ErrorReason::EmptyIdentifier),
+                        None => VersionError::new(
+                            Scheme::Pep440,
+                            input,
+                            sc.pos,
+                            ErrorReason::EmptyIdentifier,
+                        ),
                         Some(_) => err(sc.pos),
                     });
                 }
@@ -274,7 +300,11 @@ impl Pep440Version {
     }
 
     fn trimmed_release(&self) -> &[Number] {
-        let keep = self.release.iter().rposition(|n| !n.is_zero()).map_or(0, |i| i + 1);
+        let keep = self
+            .release
+            .iter()
+            .rposition(|n| !n.is_zero())
+            .map_or(0, |i| i + 1);
         &self.release[..keep]
     }
 

@@ -13,9 +13,9 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
+use crate::Scheme;
 use crate::error::{ErrorReason, VersionError};
 use crate::num::{Number, digit_run};
-use crate::Scheme;
 
 /// A SemVer 2.0.0 version.
 ///
@@ -201,7 +201,12 @@ fn prerelease_identifier(
         return Ok(Identifier::AlphaNumeric(text.into()));
     }
     if !g.leading_zeros && text.len() > 1 && text.starts_with('0') {
-        return Err(VersionError::new(g.scheme, input, at, ErrorReason::LeadingZero));
+        return Err(VersionError::new(
+            g.scheme,
+            input,
+            at,
+            ErrorReason::LeadingZero,
+        ));
     }
     Ok(Identifier::Numeric(
         Number::from_digits(text).expect("an all-digit identifier"),
@@ -243,9 +248,8 @@ impl SemverVersion {
             return Err(VersionError::new(Scheme::Semver, s, start, reason));
         }
         // Parse the trimmed text, but report offsets into `s`.
-        parse_core(trimmed_end, start, Grammar::LENIENT).map_err(|e| {
-            VersionError::new(Scheme::Semver, s, e.offset(), e.reason().clone())
-        })
+        parse_core(trimmed_end, start, Grammar::LENIENT)
+            .map_err(|e| VersionError::new(Scheme::Semver, s, e.offset(), e.reason().clone()))
     }
 
     /// The major version.

@@ -9,7 +9,9 @@ use std::path::Path;
 use chainproof_version::{GoVersion, Pep440Version, Scheme, SemverVersion, compare};
 
 fn data(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -20,13 +22,14 @@ fn rows(name: &str) -> Vec<(usize, Vec<serde_json::Value>)> {
         .enumerate()
         .filter(|(_, l)| !l.starts_with('#') && !l.is_empty())
         .map(|(i, l)| {
-            let fields = l
-                .split('\t')
-                .map(|f| match f {
-                    "<" | "=" | ">" => serde_json::Value::String(f.to_owned()),
-                    _ => serde_json::from_str(f).unwrap_or_else(|e| panic!("{name}:{}: {e}", i + 1)),
-                })
-                .collect();
+            let fields =
+                l.split('\t')
+                    .map(|f| match f {
+                        "<" | "=" | ">" => serde_json::Value::String(f.to_owned()),
+                        _ => serde_json::from_str(f)
+                            .unwrap_or_else(|e| panic!("{name}:{}: {e}", i + 1)),
+                    })
+                    .collect();
             (i + 1, fields)
         })
         .collect()
@@ -54,7 +57,9 @@ fn check_pairs(name: &str, scheme: Scheme) -> usize {
         let (a, b, want) = (text(&f[0]), text(&f[1]), verdict(&f[2]));
         match compare(scheme, a, b) {
             Ok(got) if got == want => {}
-            got => failures.push(format!("{name}:{line}: {a:?} vs {b:?}: want {want:?}, got {got:?}")),
+            got => failures.push(format!(
+                "{name}:{line}: {a:?} vs {b:?}: want {want:?}, got {got:?}"
+            )),
         }
     }
     assert!(
@@ -62,7 +67,12 @@ fn check_pairs(name: &str, scheme: Scheme) -> usize {
         "{} of {} pairs disagree:\n{}",
         failures.len(),
         rows.len(),
-        failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     eprintln!("{name}: {} of {} pairs agree", rows.len(), rows.len());
     rows.len()
@@ -83,13 +93,33 @@ fn pep440_validity_and_normalization_match_packaging() {
         let input = text(&f[0]);
         let got = Pep440Version::parse(input).map(|v| v.to_string()).ok();
         let want = f[1].as_str().map(str::to_owned);
-        if want.is_some() { valid += 1 } else { invalid += 1 }
+        if want.is_some() {
+            valid += 1
+        } else {
+            invalid += 1
+        }
         if got != want {
-            failures.push(format!("line {line}: {input:?}: want {want:?}, got {got:?}"));
+            failures.push(format!(
+                "line {line}: {input:?}: want {want:?}, got {got:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} disagree:\n{}", failures.len(), rows.len(), failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
-    eprintln!("pep440_normalize.tsv: {} agree ({valid} valid, {invalid} invalid)", rows.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} disagree:\n{}",
+        failures.len(),
+        rows.len(),
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    eprintln!(
+        "pep440_normalize.tsv: {} agree ({valid} valid, {invalid} invalid)",
+        rows.len()
+    );
     assert!(valid > 10_000 && invalid > 1_000);
 }
 
@@ -100,7 +130,10 @@ fn semver_order_matches_node_semver() {
     // Every reference-valid string is also valid under the strict grammar.
     for (line, f) in rows("semver_pairs.tsv") {
         for s in [text(&f[0]), text(&f[1])] {
-            assert!(SemverVersion::parse_strict(s).is_ok(), "line {line}: strict parse of {s:?}");
+            assert!(
+                SemverVersion::parse_strict(s).is_ok(),
+                "line {line}: strict parse of {s:?}"
+            );
         }
     }
 }
@@ -127,12 +160,24 @@ fn semver_lenient_parse_extends_node_loose() {
             (Some(want), None) if input.trim_end().ends_with('-') && want.ends_with("--") => {
                 trailing_hyphen += 1
             }
-            (Some(want), got) => failures.push(format!("line {line}: {input:?}: node {want:?}, ours {got:?}")),
+            (Some(want), got) => failures.push(format!(
+                "line {line}: {input:?}: node {want:?}, ours {got:?}"
+            )),
             (None, Some(_)) => only_ours += 1,
             (None, None) => neither += 1,
         }
     }
-    assert!(failures.is_empty(), "{} disagree:\n{}", failures.len(), failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} disagree:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     eprintln!(
         "semver_lenient.tsv: {both} accepted by node loose and equal here, {only_ours} accepted only here \
          (short forms, ...), {neither} rejected by both, {trailing_hyphen} trailing-hyphen \
@@ -160,15 +205,34 @@ fn go_validity_canonical_and_pseudo_match_x_mod() {
             parsed.as_ref().is_some_and(|v| v.pseudo().is_some()),
             parsed.as_ref().is_some_and(GoVersion::is_incompatible),
         );
-        let want = (f[1].as_str().map(str::to_owned), f[2].as_bool() == Some(true), f[3].as_bool() == Some(true));
+        let want = (
+            f[1].as_str().map(str::to_owned),
+            f[2].as_bool() == Some(true),
+            f[3].as_bool() == Some(true),
+        );
         valid += usize::from(want.0.is_some());
         pseudo += usize::from(want.1);
         incompatible += usize::from(want.2);
         if got != want {
-            failures.push(format!("line {line}: {input:?}: want {want:?}, got {got:?}"));
+            failures.push(format!(
+                "line {line}: {input:?}: want {want:?}, got {got:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} disagree:\n{}", failures.len(), failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
-    eprintln!("go_valid.tsv: {} agree ({valid} valid, {pseudo} pseudo, {incompatible} +incompatible)", rows.len());
+    assert!(
+        failures.is_empty(),
+        "{} disagree:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    eprintln!(
+        "go_valid.tsv: {} agree ({valid} valid, {pseudo} pseudo, {incompatible} +incompatible)",
+        rows.len()
+    );
     assert!(valid > 2_000 && pseudo > 100 && incompatible > 10);
 }

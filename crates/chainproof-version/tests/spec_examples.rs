@@ -3,7 +3,9 @@
 
 use std::cmp::Ordering;
 
-use chainproof_version::{ErrorReason, GoVersion, Pep440Version, Scheme, SemverVersion, Version, compare};
+use chainproof_version::{
+    ErrorReason, GoVersion, Pep440Version, Scheme, SemverVersion, Version, compare,
+};
 
 fn assert_ascending(scheme: Scheme, list: &[&str]) {
     for (i, a) in list.iter().enumerate() {
@@ -20,7 +22,16 @@ fn semver_spec_11_precedence() {
     assert_ascending(Scheme::Semver, &["1.0.0", "2.0.0", "2.1.0", "2.1.1"]);
     assert_ascending(
         Scheme::Semver,
-        &["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"],
+        &[
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+        ],
     );
 }
 
@@ -31,28 +42,66 @@ fn semver_build_metadata_is_ignored_for_ordering_but_displayed() {
     assert_eq!(a, b);
     assert_eq!(a.to_string(), "1.0.0+20130313144700");
     assert_eq!(b.build(), ["exp".into(), "sha".into(), "5114f85".into()]);
-    assert_eq!(compare(Scheme::Semver, "1.0.0-beta+exp.sha.5114f85", "1.0.0-beta").ok(), Some(Ordering::Equal));
+    assert_eq!(
+        compare(Scheme::Semver, "1.0.0-beta+exp.sha.5114f85", "1.0.0-beta").ok(),
+        Some(Ordering::Equal)
+    );
 }
 
 #[test]
 fn semver_numbers_of_any_size() {
     assert_ascending(
         Scheme::Semver,
-        &["18446744073709551615.0.0", "18446744073709551616.0.0", "100000000000000000000000.0.0"],
+        &[
+            "18446744073709551615.0.0",
+            "18446744073709551616.0.0",
+            "100000000000000000000000.0.0",
+        ],
     );
-    assert_ascending(Scheme::Semver, &["1.0.0-18446744073709551616", "1.0.0-99999999999999999999999", "1.0.0-a"]);
+    assert_ascending(
+        Scheme::Semver,
+        &[
+            "1.0.0-18446744073709551616",
+            "1.0.0-99999999999999999999999",
+            "1.0.0-a",
+        ],
+    );
 }
 
 #[test]
 fn semver_strict_grammar() {
-    for bad in ["1.2", "v1.2.3", "01.2.3", "1.02.3", "1.2.03", "1.2.3-01", "1.2.3-", "1.2.3+", "1.2.3-a..b", "1.2.3-a_b", " 1.2.3", ""] {
+    for bad in [
+        "1.2",
+        "v1.2.3",
+        "01.2.3",
+        "1.02.3",
+        "1.2.03",
+        "1.2.3-01",
+        "1.2.3-",
+        "1.2.3+",
+        "1.2.3-a..b",
+        "1.2.3-a_b",
+        " 1.2.3",
+        "",
+    ] {
         assert!(SemverVersion::parse_strict(bad).is_err(), "{bad:?}");
     }
-    for good in ["0.0.0", "1.2.3-0", "1.2.3-0a", "1.2.3--", "1.2.3-x-y.z", "1.2.3+001", "1.2.3-rc.1+b.2"] {
+    for good in [
+        "0.0.0",
+        "1.2.3-0",
+        "1.2.3-0a",
+        "1.2.3--",
+        "1.2.3-x-y.z",
+        "1.2.3+001",
+        "1.2.3-rc.1+b.2",
+    ] {
         assert!(SemverVersion::parse_strict(good).is_ok(), "{good:?}");
     }
     let err = SemverVersion::parse_strict("1.2.3-a$b").expect_err("invalid char");
-    assert_eq!((err.offset(), err.reason()), (7, &ErrorReason::UnexpectedChar('$')));
+    assert_eq!(
+        (err.offset(), err.reason()),
+        (7, &ErrorReason::UnexpectedChar('$'))
+    );
 }
 
 #[test]
@@ -72,7 +121,18 @@ fn semver_lenient_forms() {
         let v: SemverVersion = input.parse().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(v.to_string(), normalized, "{input:?}");
     }
-    for bad in ["", "v", "1.", "1.2.3-", "1.2.3.4", "1.x", "*", "^1.2.3", ">=1.0.0", "1.2.3 - 2"] {
+    for bad in [
+        "",
+        "v",
+        "1.",
+        "1.2.3-",
+        "1.2.3.4",
+        "1.x",
+        "*",
+        "^1.2.3",
+        ">=1.0.0",
+        "1.2.3 - 2",
+    ] {
         assert!(SemverVersion::parse_lenient(bad).is_err(), "{bad:?}");
     }
 }
@@ -94,16 +154,43 @@ fn go_shorthands_incompatible_and_pseudo_versions() {
             "v2.0.1",
         ],
     );
-    assert_eq!(compare(Scheme::Go, "v1", "v1.0.0").ok(), Some(Ordering::Equal));
-    assert_eq!(compare(Scheme::Go, "1.2", "v1.2.0").ok(), Some(Ordering::Equal));
-    assert_eq!(compare(Scheme::Go, "0", "v0.0.0").ok(), Some(Ordering::Equal));
-    for bad in ["v1.2-pre", "v1+meta", "v01.2.3", "v1.2.3-01", "V1.2.3", " v1.2.3", "vv1", "v1.2.3.4", ""] {
+    assert_eq!(
+        compare(Scheme::Go, "v1", "v1.0.0").ok(),
+        Some(Ordering::Equal)
+    );
+    assert_eq!(
+        compare(Scheme::Go, "1.2", "v1.2.0").ok(),
+        Some(Ordering::Equal)
+    );
+    assert_eq!(
+        compare(Scheme::Go, "0", "v0.0.0").ok(),
+        Some(Ordering::Equal)
+    );
+    for bad in [
+        "v1.2-pre",
+        "v1+meta",
+        "v01.2.3",
+        "v1.2.3-01",
+        "V1.2.3",
+        " v1.2.3",
+        "vv1",
+        "v1.2.3.4",
+        "",
+    ] {
         assert!(GoVersion::parse(bad).is_err(), "{bad:?}");
     }
     let v = GoVersion::parse("v1.2.4-0.20191109021931-daa7c04131f5").expect("valid");
     let p = v.pseudo().expect("a pseudo-version");
-    assert_eq!((p.timestamp, p.revision), ("20191109021931", "daa7c04131f5"));
-    assert!(GoVersion::parse("v1.2.3-pre").expect("valid").pseudo().is_none());
+    assert_eq!(
+        (p.timestamp, p.revision),
+        ("20191109021931", "daa7c04131f5")
+    );
+    assert!(
+        GoVersion::parse("v1.2.3-pre")
+            .expect("valid")
+            .pseudo()
+            .is_none()
+    );
     let inc = GoVersion::parse("2.0.0+incompatible").expect("valid");
     assert!(inc.is_incompatible());
     assert_eq!(inc.to_string(), "v2.0.0+incompatible");
@@ -116,9 +203,26 @@ fn pep440_summary_of_permitted_suffixes_and_relative_ordering() {
     assert_ascending(
         Scheme::Pep440,
         &[
-            "1.dev0", "1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12.dev456", "1.0a12", "1.0b1.dev456", "1.0b2",
-            "1.0b2.post345.dev456", "1.0b2.post345", "1.0rc1.dev456", "1.0rc1", "1.0", "1.0+abc.5", "1.0+abc.7",
-            "1.0+5", "1.0.post456.dev34", "1.0.post456", "1.0.15", "1.1.dev1",
+            "1.dev0",
+            "1.0.dev456",
+            "1.0a1",
+            "1.0a2.dev456",
+            "1.0a12.dev456",
+            "1.0a12",
+            "1.0b1.dev456",
+            "1.0b2",
+            "1.0b2.post345.dev456",
+            "1.0b2.post345",
+            "1.0rc1.dev456",
+            "1.0rc1",
+            "1.0",
+            "1.0+abc.5",
+            "1.0+abc.7",
+            "1.0+5",
+            "1.0.post456.dev34",
+            "1.0.post456",
+            "1.0.15",
+            "1.1.dev1",
         ],
     );
     // The chain from the issue, in the order packaging 26.3 actually gives:
@@ -126,9 +230,21 @@ fn pep440_summary_of_permitted_suffixes_and_relative_ordering() {
     // part, so `1.0+local` sits right above `1.0`, below `1.0.post0.dev0`.
     assert_ascending(
         Scheme::Pep440,
-        &["1.0.dev0", "1.0a1.dev0", "1.0a1", "1.0a1.post0.dev0", "1.0", "1.0+local", "1.0.post0.dev0", "1.0.post0"],
+        &[
+            "1.0.dev0",
+            "1.0a1.dev0",
+            "1.0a1",
+            "1.0a1.post0.dev0",
+            "1.0",
+            "1.0+local",
+            "1.0.post0.dev0",
+            "1.0.post0",
+        ],
     );
-    assert_ascending(Scheme::Pep440, &["2013.10", "2014.04", "1!1.0", "1!1.1", "2!0.1"]);
+    assert_ascending(
+        Scheme::Pep440,
+        &["2013.10", "2014.04", "1!1.0", "1!1.1", "2!0.1"],
+    );
 }
 
 #[test]
@@ -160,19 +276,47 @@ fn pep440_normalization() {
         let v = Pep440Version::parse(input).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(v.to_string(), normalized, "{input:?}");
     }
-    assert_eq!(compare(Scheme::Pep440, "1.0", "1.0.0.0").ok(), Some(Ordering::Equal));
-    assert_eq!(compare(Scheme::Pep440, "1.0+007", "1.0+7").ok(), Some(Ordering::Equal));
+    assert_eq!(
+        compare(Scheme::Pep440, "1.0", "1.0.0.0").ok(),
+        Some(Ordering::Equal)
+    );
+    assert_eq!(
+        compare(Scheme::Pep440, "1.0+007", "1.0+7").ok(),
+        Some(Ordering::Equal)
+    );
 }
 
 #[test]
 fn pep440_invalid() {
-    for bad in ["", " ", "1.0-", "1..0", ".1", "1.0+", "1.0+a..b", "1.0_", "1!", "!1", "a1", "1.0.x", "1.0a1b1", "1.0 a1", "vv1", "1.0-post-dev-1.0", "1,0", "١.٠"] {
+    for bad in [
+        "",
+        " ",
+        "1.0-",
+        "1..0",
+        ".1",
+        "1.0+",
+        "1.0+a..b",
+        "1.0_",
+        "1!",
+        "!1",
+        "a1",
+        "1.0.x",
+        "1.0a1b1",
+        "1.0 a1",
+        "vv1",
+        "1.0-post-dev-1.0",
+        "1,0",
+        "١.٠",
+    ] {
         assert!(Pep440Version::parse(bad).is_err(), "{bad:?}");
     }
     let err = Pep440Version::parse("1.0.x").expect_err("invalid");
     assert_eq!(err.scheme(), Scheme::Pep440);
     assert_eq!(err.offset(), 3);
-    assert_eq!(err.to_string(), "invalid pep440 version \"1.0.x\" at byte 3: unexpected character '.'");
+    assert_eq!(
+        err.to_string(),
+        "invalid pep440 version \"1.0.x\" at byte 3: unexpected character '.'"
+    );
 }
 
 #[test]
@@ -190,5 +334,8 @@ fn scheme_dispatch() {
     assert_eq!(a.partial_cmp(&b), None);
     assert_ne!(a, b);
     assert!(matches!(b, Version::Semver(_)));
-    assert_eq!(Scheme::Semver.parse("1.2").ok(), Scheme::Semver.parse("v1.2.0").ok());
+    assert_eq!(
+        Scheme::Semver.parse("1.2").ok(),
+        Scheme::Semver.parse("v1.2.0").ok()
+    );
 }
