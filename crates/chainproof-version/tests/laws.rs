@@ -212,3 +212,23 @@ proptest! {
         laws::<Pep440Version>(&parts[0], &parts[1], &parts[2])?;
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The fuzz target's property, run in CI: any string, any scheme, no
+    /// panic; parsed pairs compare antisymmetrically; normal forms round-trip.
+    #[test]
+    fn arbitrary_strings(a in prop_oneof![".{0,24}", "[0-9a-zA-Z.+!_ =-]{0,20}"], b in "[0-9vV.+!_ a-z-]{0,20}") {
+        for &scheme in chainproof_version::Scheme::ALL {
+            let (va, vb) = (scheme.parse(&a), scheme.parse(&b));
+            if let Ok(v) = &va {
+                let again = scheme.parse(&v.to_string());
+                prop_assert_eq!(again.as_ref().ok(), Some(v));
+            }
+            if let (Ok(x), Ok(y)) = (&va, &vb) {
+                prop_assert_eq!(x.partial_cmp(y).map(Ordering::reverse), y.partial_cmp(x));
+            }
+        }
+    }
+}
