@@ -1,1 +1,189 @@
-//! placeholder
+//! Version schemes: parsing, normalization and ordering of package versions
+//! for each ecosystem, written in-house so that leniency is under our control.
+//!
+//! | [`Scheme`] | type | used by | reference it matches |
+//! |---|---|---|---|
+//! | [`Scheme::Semver`] | [`SemverVersion`] | crates.io, npm | semver.org §11; node `semver` |
+//! | [`Scheme::Go`] | [`GoVersion`] | Go modules | `golang.org/x/mod/semver` |
+//! | [`Scheme::Pep440`] | [`Pep440Version`] | PyPI | Python `packaging.version` |
+//!
+//! Every version type implements [`Ord`], [`FromStr`](std::str::FromStr) and
+//! [`Display`](std::fmt::Display) (the normalized form); equality and hashing
+//! agree with the order (`1.0 == 1.0.0` in PEP 440, build metadata ignored in
+//! SemVer). Numbers of any size compare correctly. Parsing never panics.
+//!
+//! ```
+//! use std::cmp::Ordering;
+//! use chainproof_version::{compare, Pep440Version, Scheme};
+//!
+//! assert_eq!(compare(Scheme::Pep440, "1.0.dev0", "1.0a1")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::Semver, "1.0.0-alpha.1", "1.0.0-alpha.beta")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::Go, "v0.0.0-20191109021931-daa7c04131f5", "v0.0.1")?, Ordering::Less);
+//!
+//! let v: Pep440Version = "1.0-Preview_2".parse()?;
+//! assert_eq!(v.to_string(), "1.0rc2");
+//! assert!(compare(Scheme::Pep440, "not a version", "1.0").is_err());
+//! # Ok::<(), chainproof_version::VersionError>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod error;
+mod go;
+mod num;
+mod pep440;
+mod semver;
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+pub use error::{ErrorReason, VersionError};
+pub use go::{GoVersion, PseudoVersion};
+pub use num::Number;
+pub use pep440::{LocalSegment, Pep440Version, PreKind};
+pub use semver::{Identifier, SemverVersion};
+
+/// A version scheme: how one ecosystem writes and orders versions.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scheme {
+    /// SemVer 2.0.0 with the lenient parse of [`SemverVersion::parse_lenient`].
+    Semver,
+    /// Go module versions ([`GoVersion`]).
+    Go,
+    /// PEP 440 ([`Pep440Version`]).
+    Pep440,
+}
+
+impl Scheme {
+    /// Every scheme, in declaration order.
+    pub const ALL: &'static [Scheme] = &[Scheme::Semver, Scheme::Go, Scheme::Pep440];
+
+    /// The stable lowercase name (`semver`, `go`, `pep440`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Semver => "semver",
+            Scheme::Go => "go",
+            Scheme::Pep440 => "pep440",
+        }
+    }
+
+    /// The scheme of an OSV `affected[].package.ecosystem` value, if known.
+    pub fn for_osv_ecosystem(ecosystem: &str) -> Option<Scheme> {
+        // OSV may suffix an ecosystem with a release (`Debian:11`).
+        let base = ecosystem.split(':').next().unwrap_or(ecosystem);
+        match base {
+            "crates.io" | "npm" => Some(Scheme::Semver),
+            "Go" => Some(Scheme::Go),
+            "PyPI" => Some(Scheme::Pep440),
+            _ => None,
+        }
+    }
+
+    /// Parses `s` as a version of this scheme.
+    pub fn parse(self, s: &str) -> Result<Version, VersionError> {
+        Ok(match self {
+            Scheme::Semver => Version::Semver(SemverVersion::parse_lenient(s)?),
+            Scheme::Go => Version::Go(GoVersion::parse(s)?),
+            Scheme::Pep440 => Version::Pep440(Pep440Version::parse(s)?),
+        })
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error for an unknown scheme name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown version scheme {0:?} (known: semver, go, pep440)")]
+pub struct UnknownScheme(pub String);
+
+impl FromStr for Scheme {
+    type Err = UnknownScheme;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Scheme::ALL
+            .iter()
+            .copied()
+            .find(|scheme| scheme.name() == s)
+            .ok_or_else(|| UnknownScheme(s.to_owned()))
+    }
+}
+
+/// A parsed version of any scheme.
+///
+/// Versions of the same scheme are ordered; versions of different schemes
+/// are not comparable (`partial_cmp` gives `None`, `==` gives `false`).
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub enum Version {
+    /// A SemVer version.
+    Semver(SemverVersion),
+    /// A Go module version.
+    Go(GoVersion),
+    /// A PEP 440 version.
+    Pep440(Pep440Version),
+}
+
+impl Version {
+    /// The scheme this version belongs to.
+    pub fn scheme(&self) -> Scheme {
+        match self {
+            Version::Semver(_) => Scheme::Semver,
+            Version::Go(_) => Scheme::Go,
+            Version::Pep440(_) => Scheme::Pep440,
+        }
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        match (self, other) {
+            (Version::Semver(a), Version::Semver(b)) => Some(a.cmp(b)),
+            (Version::Go(a), Version::Go(b)) => Some(a.cmp(b)),
+            (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.partial_cmp(other) == Some(Ordering::Equal)
+    }
+}
+
+impl Hash for Version {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.scheme().hash(state);
+        match self {
+            Version::Semver(v) => v.hash(state),
+            Version::Go(v) => v.hash(state),
+            Version::Pep440(v) => v.hash(state),
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Version::Semver(v) => v.fmt(f),
+            Version::Go(v) => v.fmt(f),
+            Version::Pep440(v) => v.fmt(f),
+        }
+    }
+}
+
+/// Parses `a` and `b` with `scheme` and compares them.
+///
+/// Fails with the error of the first string that does not parse.
+pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {
+    Ok(match scheme {
+        Scheme::Semver => SemverVersion::parse_lenient(a)?.cmp(&SemverVersion::parse_lenient(b)?),
+        Scheme::Go => GoVersion::parse(a)?.cmp(&GoVersion::parse(b)?),
+        Scheme::Pep440 => Pep440Version::parse(a)?.cmp(&Pep440Version::parse(b)?),
+    })
+}

@@ -1,0 +1,234 @@
+//! Ordering laws for every scheme over generated versions: antisymmetry,
+//! transitivity, `Eq`/`Hash` consistent with `Ord`, and normalization
+//! (`Display`) that parses back to an equal version and is idempotent.
+
+use std::cmp::Ordering;
+use std::collections::hash_map::DefaultHasher;
+use std::fmt::Display;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+use chainproof_version::{GoVersion, Pep440Version, SemverVersion};
+use proptest::prelude::*;
+
+fn num() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => (0u64..4).prop_map(|n| n.to_string()),
+        2 => (0u64..30).prop_map(|n| n.to_string()),
+        1 => "[1-9][0-9]{18,24}",
+    ]
+}
+
+fn sep() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just(""), Just("."), Just("-"), Just("_")]
+}
+
+fn semver_ident() -> impl Strategy<Value = String> {
+    prop_oneof![num(), "[a-zA-Z-][0-9a-zA-Z-]{0,4}", "[0-9]{1,2}[a-z-]"]
+}
+
+/// Strict SemVer strings, optionally with prerelease and build.
+fn semver() -> impl Strategy<Value = String> {
+    (
+        num(),
+        num(),
+        num(),
+        prop::collection::vec(semver_ident(), 0..4),
+        prop::collection::vec("[0-9a-zA-Z-]{1,4}", 0..3),
+    )
+        .prop_map(|(a, b, c, pre, build)| {
+            let mut s = format!("{a}.{b}.{c}");
+            if !pre.is_empty() {
+                s = format!("{s}-{}", pre.join("."));
+            }
+            if !build.is_empty() {
+                s = format!("{s}+{}", build.join("."));
+            }
+            s
+        })
+}
+
+/// Go versions: semver with `v`, short forms, `+incompatible`, pseudo-versions.
+fn go() -> impl Strategy<Value = String> {
+    prop_oneof![
+        semver().prop_map(|s| format!("v{s}")),
+        semver(),
+        (num(), prop::option::of(num())).prop_map(|(a, b)| match b {
+            Some(b) => format!("v{a}.{b}"),
+            None => format!("v{a}"),
+        }),
+        (
+            num(),
+            num(),
+            "[0-9]{14}",
+            "[0-9a-f]{12}",
+            prop::option::of("[a-z]{1,3}"),
+            any::<bool>()
+        )
+            .prop_map(|(a, b, t, r, pre, inc)| {
+                let base = match pre {
+                    Some(p) => format!("v{a}.{b}.0-{p}.0.{t}-{r}"),
+                    None => format!("v{a}.{b}.1-0.{t}-{r}"),
+                };
+                if inc {
+                    format!("{base}+incompatible")
+                } else {
+                    base
+                }
+            }),
+    ]
+}
+
+fn pep440() -> impl Strategy<Value = String> {
+    let pre = prop::option::of((
+        sep(),
+        prop_oneof![
+            Just("a"),
+            Just("alpha"),
+            Just("B"),
+            Just("rc"),
+            Just("c"),
+            Just("pre")
+        ],
+        sep(),
+        prop::option::of(num()),
+    ));
+    let post = prop::option::of(prop_oneof![
+        num().prop_map(|n| format!("-{n}")),
+        (
+            sep(),
+            prop_oneof![Just("post"), Just("rev"), Just("r")],
+            sep(),
+            prop::option::of(num())
+        )
+            .prop_map(|(a, l, b, n)| format!(
+                "{a}{l}{}",
+                n.map(|n| format!("{b}{n}")).unwrap_or_default()
+            )),
+    ]);
+    let dev = prop::option::of((sep(), prop::option::of(num())));
+    let local = prop::option::of(prop::collection::vec(
+        prop_oneof![num(), "[a-zA-Z][a-zA-Z0-9]{0,3}"],
+        1..4,
+    ));
+    (
+        prop::option::of(num()),
+        prop::collection::vec(num(), 1..5),
+        pre,
+        post,
+        dev,
+        local,
+    )
+        .prop_map(|(epoch, release, pre, post, dev, local)| {
+            let mut s = epoch.map(|e| format!("{e}!")).unwrap_or_default();
+            s += &release.join(".");
+            if let Some((a, l, b, n)) = pre {
+                s += &format!("{a}{l}{}", n.map(|n| format!("{b}{n}")).unwrap_or_default());
+            }
+            s += &post.unwrap_or_default();
+            if let Some((a, n)) = dev {
+                s += &format!("{a}dev{}", n.unwrap_or_default());
+            }
+            if let Some(l) = local {
+                s += &format!("+{}", l.join("."));
+            }
+            s
+        })
+}
+
+fn hash_of<T: Hash>(v: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+fn laws<V>(a: &str, b: &str, c: &str) -> Result<(), TestCaseError>
+where
+    V: FromStr + Ord + Hash + Display + std::fmt::Debug,
+    V::Err: std::fmt::Debug,
+{
+    let parse = |s: &str| {
+        s.parse::<V>()
+            .map_err(|e| TestCaseError::fail(format!("{s:?}: {e:?}")))
+    };
+    let (x, y, z) = (parse(a)?, parse(b)?, parse(c)?);
+    // Antisymmetry and reflexivity.
+    prop_assert_eq!(x.cmp(&y), y.cmp(&x).reverse());
+    prop_assert_eq!(x.cmp(&x), Ordering::Equal);
+    // Eq and Hash agree with Ord.
+    prop_assert_eq!(x == y, x.cmp(&y) == Ordering::Equal);
+    if x == y {
+        prop_assert_eq!(hash_of(&x), hash_of(&y));
+    }
+    // Transitivity.
+    if x <= y && y <= z {
+        prop_assert!(x <= z, "{a} <= {b} <= {c} but not {a} <= {c}");
+    }
+    if x < y && y < z {
+        prop_assert!(x < z);
+    }
+    // Normalization round-trips and is idempotent.
+    let shown = x.to_string();
+    let again = parse(&shown)?;
+    prop_assert_eq!(&again, &x);
+    prop_assert_eq!(again.to_string(), shown);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn semver_laws(a in semver(), b in semver(), c in semver()) {
+        laws::<SemverVersion>(&a, &b, &c)?;
+        // The strict grammar accepts what the generator makes, with the same result.
+        let strict = SemverVersion::parse_strict(&a).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(strict.to_string(), a);
+    }
+
+    #[test]
+    fn semver_transitivity_on_close_versions(pre in prop::collection::vec(prop::collection::vec(semver_ident(), 0..3), 3)) {
+        // Same major.minor.patch so prerelease comparison does all the work.
+        let [a, b, c] = [0, 1, 2].map(|i| if pre[i].is_empty() { "1.0.0".to_owned() } else { format!("1.0.0-{}", pre[i].join(".")) });
+        laws::<SemverVersion>(&a, &b, &c)?;
+    }
+
+    #[test]
+    fn go_laws(a in go(), b in go(), c in go()) {
+        laws::<GoVersion>(&a, &b, &c)?;
+    }
+
+    #[test]
+    fn pep440_laws(a in pep440(), b in pep440(), c in pep440()) {
+        laws::<Pep440Version>(&a, &b, &c)?;
+    }
+
+    #[test]
+    fn pep440_transitivity_on_close_versions(parts in prop::collection::vec(pep440().prop_map(|s| {
+        // Keep only the suffixes: same epoch and release for all three.
+        let tail = s.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '!');
+        format!("1.0{tail}")
+    }), 3)) {
+        laws::<Pep440Version>(&parts[0], &parts[1], &parts[2])?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The fuzz target's property, run in CI: any string, any scheme, no
+    /// panic; parsed pairs compare antisymmetrically; normal forms round-trip.
+    #[test]
+    fn arbitrary_strings(a in prop_oneof![".{0,24}", "[0-9a-zA-Z.+!_ =-]{0,20}"], b in "[0-9vV.+!_ a-z-]{0,20}") {
+        for &scheme in chainproof_version::Scheme::ALL {
+            let (va, vb) = (scheme.parse(&a), scheme.parse(&b));
+            if let Ok(v) = &va {
+                let again = scheme.parse(&v.to_string());
+                prop_assert_eq!(again.as_ref().ok(), Some(v));
+            }
+            if let (Ok(x), Ok(y)) = (&va, &vb) {
+                prop_assert_eq!(x.partial_cmp(y).map(Ordering::reverse), y.partial_cmp(x));
+            }
+        }
+    }
+}
