@@ -29,7 +29,10 @@ mod tests {
         let all = super::all();
         let mut names: Vec<_> = all.iter().map(|c| c.name()).collect();
         for n in &names {
-            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            assert!(
+                n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+            );
         }
         names.sort();
         names.dedup();

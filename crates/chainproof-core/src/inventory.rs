@@ -184,7 +184,10 @@ mod tests {
         assert_eq!(a.edges().count(), 2);
         // runtime in one file and dev in another: runtime wins
         assert_eq!(a.package(x).scope, Scope::Runtime);
-        let deps: Vec<_> = a.dependencies_of(y).map(|d| a.package(d).name.clone()).collect();
+        let deps: Vec<_> = a
+            .dependencies_of(y)
+            .map(|d| a.package(d).name.clone())
+            .collect();
         assert_eq!(deps, vec!["z"]);
     }
 

@@ -101,7 +101,7 @@ impl HashAlgorithm {
     }
 
     /// Length of the digest in bytes.
-    pub fn len(self) -> usize {
+    pub fn digest_len(self) -> usize {
         match self {
             HashAlgorithm::Md5 => 16,
             HashAlgorithm::Sha1 => 20,
@@ -148,7 +148,8 @@ pub struct Hash {
 impl Hash {
     /// A digest from a hex value; `None` if the value is not hex of the algorithm's length.
     pub fn from_hex(algorithm: HashAlgorithm, hex: &str) -> Option<Hash> {
-        let ok = hex.len() == algorithm.len() * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        let ok =
+            hex.len() == algorithm.digest_len() * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit());
         ok.then(|| Hash {
             algorithm,
             value: hex.to_ascii_lowercase(),
@@ -157,7 +158,7 @@ impl Hash {
 
     /// A digest from raw bytes (e.g. decoded from an SRI `sha512-<base64>` string).
     pub fn from_bytes(algorithm: HashAlgorithm, bytes: &[u8]) -> Option<Hash> {
-        if bytes.len() != algorithm.len() {
+        if bytes.len() != algorithm.digest_len() {
             return None;
         }
         let value = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -292,11 +293,9 @@ impl Package {
             self.name,
             self.version.as_deref().unwrap_or("")
         );
-        if self.version.is_none() {
-            if let Some(l) = self.locations.first() {
-                k.push('#');
-                k.push_str(&l.path);
-            }
+        if let (None, Some(l)) = (&self.version, self.locations.first()) {
+            k.push('#');
+            k.push_str(&l.path);
         }
         k
     }

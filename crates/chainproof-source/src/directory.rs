@@ -124,7 +124,9 @@ impl DirectoryResolver {
                     "not a file",
                 ))
             })?;
-        let root = file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let root = file
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         Ok(DirectoryResolver {
             root,
             files: vec![FileEntry {

@@ -133,6 +133,9 @@ mod tests {
         assert!(OutputSpec::parse("xml").is_err());
         assert!(OutputSpec::parse("table=").is_err());
         assert!(OutputSpec::parse_all(&["table".into(), "spdx-json".into()]).is_err());
-        assert_eq!(OutputSpec::parse_all(&[]).unwrap()[0].format, OutputFormat::Table);
+        assert_eq!(
+            OutputSpec::parse_all(&[]).unwrap()[0].format,
+            OutputFormat::Table
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! End-to-end tests of the `chainproof` binary on a small tree of real lockfiles
 //! (fixtures/tree, see fixtures/SOURCES.md). Each test runs the real binary in a temp dir.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +78,13 @@ fn sbom_tree_writes_valid_cyclonedx_and_spdx_and_reports_broken_files() {
     assert!(stderr.contains("broken-cargo/Cargo.lock"), "{stderr}");
 
     // The table lists packages of every ecosystem.
-    for needle in ["byteorder", "postcss-calc", "pandas", "protobuf", "golang.org/x/net"] {
+    for needle in [
+        "byteorder",
+        "postcss-calc",
+        "pandas",
+        "protobuf",
+        "golang.org/x/net",
+    ] {
         assert!(stdout.contains(needle), "table lacks {needle}:\n{stdout}");
     }
 
@@ -141,7 +149,10 @@ fn sbom_tree_writes_valid_cyclonedx_and_spdx_and_reports_broken_files() {
     assert_eq!(spdx_doc["spdxVersion"], "SPDX-2.3");
     let spdx_packages = spdx_doc["packages"].as_array().unwrap().len();
     // SPDX carries one extra package: the described root (the directory).
-    assert_eq!(spdx_packages, doc["components"].as_array().unwrap().len() + 1);
+    assert_eq!(
+        spdx_packages,
+        doc["components"].as_array().unwrap().len() + 1
+    );
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! and SPDX 2.3 → schema + semantic validation → decode, and must keep every package and edge.
 //! When the corpus is absent these tests say SKIPPED loudly and pass.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use chainproof_catalog::{CatalogOptions, catalog, registry};
@@ -150,7 +152,11 @@ fn lockfile_fixtures_give_valid_sboms() {
     files.sort();
     let (mut checked, mut unparsed, mut packages) = (0, 0, 0);
     for f in files {
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let Some(name) = cataloger_for(&rel) else {
             continue;
         };

@@ -14,7 +14,11 @@ macro_rules! placeholder {
             fn matches(&self, _path: &str) -> bool {
                 false
             }
-            fn catalog(&self, _r: &dyn FileResolver, path: &str) -> Result<Inventory, CatalogError> {
+            fn catalog(
+                &self,
+                _r: &dyn FileResolver,
+                path: &str,
+            ) -> Result<Inventory, CatalogError> {
                 Err(CatalogError::new(path, "not implemented"))
             }
         }

@@ -54,7 +54,9 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
     }
     .with_context(|| format!("reading {}", target.display()))?;
     let catalog_options = CatalogOptions {
-        progress: printer.wants_progress().then_some(progress as fn(usize, usize)),
+        progress: printer
+            .wants_progress()
+            .then_some(progress as fn(usize, usize)),
         // A file named on the command line together with `--catalogers` is read by those
         // catalogers whatever its name (e.g. a fixture called `two-packages.v1.json`).
         ignore_file_names: is_file && !args.catalogers.is_empty(),
@@ -112,8 +114,9 @@ fn write_outputs(
     for spec in outputs {
         let text = render(inventory, spec.format)?;
         match &spec.file {
-            Some(path) => std::fs::write(path, text)
-                .with_context(|| format!("writing {}", path.display()))?,
+            Some(path) => {
+                std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+            }
             None => printer.stdout(&text)?,
         }
     }
@@ -141,7 +144,11 @@ fn validate(file: &Path, printer: &Printer) -> anyhow::Result<ExitStatus> {
             ProblemKind::Schema => "schema",
             ProblemKind::Semantic => "semantic",
         };
-        let pointer = if p.pointer.is_empty() { "/" } else { &p.pointer };
+        let pointer = if p.pointer.is_empty() {
+            "/"
+        } else {
+            &p.pointer
+        };
         out.push_str(&format!("{name}: {pointer}: {kind}: {}\n", p.message));
     }
     let verdict = if report.problems.is_empty() {
