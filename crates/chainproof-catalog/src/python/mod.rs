@@ -95,6 +95,10 @@ pub(crate) fn parse_hash(s: &str) -> Option<Hash> {
 
 /// Adds a hash, or records the unusable value in the `invalid-hash` property.
 pub(crate) fn add_hash(pkg: &mut Package, raw: &str) {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return;
+    }
     match parse_hash(raw) {
         Some(h) => {
             if !pkg.hashes.contains(&h) {
