@@ -58,7 +58,8 @@ fn s(v: &[(&str, Scope, u32)]) -> Vec<(String, Scope, u32)> {
 
 #[test]
 fn every_fixture_is_covered() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python/scalibr/poetrylock");
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python/scalibr/poetrylock");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
@@ -147,8 +148,14 @@ fn golden_sources() {
 
     let inv = lock("source-legacy.lock");
     let appdirs = pkg(&inv, "pkg:pypi/appdirs@1.4.4");
-    assert_eq!(appdirs.source.as_deref(), Some("https://piwheels.org/simple"));
-    assert_eq!(appdirs.properties["chainproof:python:source-type"], "legacy");
+    assert_eq!(
+        appdirs.source.as_deref(),
+        Some("https://piwheels.org/simple")
+    );
+    assert_eq!(
+        appdirs.properties["chainproof:python:source-type"],
+        "legacy"
+    );
     assert_eq!(inv.len(), 1);
 }
 
@@ -186,10 +193,17 @@ fn golden_v2_groups_optional_and_duplicates() {
     );
     let protobuf = pkg(&inv, "pkg:pypi/protobuf@4.25.5");
     assert_eq!(protobuf.hashes.len(), 11);
-    assert!(protobuf.hashes.iter().any(|h| h.value
-        == "7f8249476b4a9473645db7f8ab42b02fe1488cbe5fb72fddd445e0665afd8584"));
+    assert!(
+        protobuf
+            .hashes
+            .iter()
+            .any(|h| h.value == "7f8249476b4a9473645db7f8ab42b02fe1488cbe5fb72fddd445e0665afd8584")
+    );
     let redis = pkg(&inv, "pkg:pypi/redis@5.2.1");
-    assert_eq!(redis.properties["chainproof:python:marker"], "extra == \"caching\"");
+    assert_eq!(
+        redis.properties["chainproof:python:marker"],
+        "extra == \"caching\""
+    );
     assert_eq!(redis.properties["chainproof:python:groups"], "main");
     assert_eq!(
         pkg(&inv, "pkg:pypi/six@1.17.0").properties["chainproof:python:groups"],
@@ -222,7 +236,10 @@ dev = ["factory_boy"]
         Some("pkg:pypi/my-app@0.3.0")
     );
     assert_eq!(root.locations[0].to_string(), "svc/pyproject.toml:3");
-    let direct: Vec<String> = inv.dependencies_of(roots[0]).map(|d| id(inv.package(d))).collect();
+    let direct: Vec<String> = inv
+        .dependencies_of(roots[0])
+        .map(|d| id(inv.package(d)))
+        .collect();
     assert_eq!(
         direct,
         vec![

@@ -82,7 +82,10 @@ fn golden_small_locks() {
     assert!(run_text(fixture("empty.lock")).is_empty());
 
     let inv = run_text(fixture("no-dependencies.lock"));
-    assert_eq!(summary(&inv), s(&[("uv-lockfiles@0.1.0", Scope::Runtime, 5)]));
+    assert_eq!(
+        summary(&inv),
+        s(&[("uv-lockfiles@0.1.0", Scope::Runtime, 5)])
+    );
     assert_eq!(roots(&inv), vec!["uv-lockfiles@0.1.0"]);
     let root = pkg(&inv, "pkg:pypi/uv-lockfiles@0.1.0");
     assert_eq!(root.kind, PackageKind::Project);
@@ -329,8 +332,14 @@ fn workspace_extras_dev_groups_and_duplicates() {
     assert_eq!(core.source.as_deref(), Some("packages/core"));
     assert_eq!(core.properties["chainproof:python:editable"], "true");
     let pluggy = pkg(&inv, "pkg:pypi/pluggy@1.5");
-    assert_eq!(pluggy.source.as_deref(), Some("https://example.com/pluggy-1.5.tar.gz"));
-    assert_eq!(pluggy.properties["chainproof:python:invalid-hash"], "sha256:bad");
+    assert_eq!(
+        pluggy.source.as_deref(),
+        Some("https://example.com/pluggy-1.5.tar.gz")
+    );
+    assert_eq!(
+        pluggy.properties["chainproof:python:invalid-hash"],
+        "sha256:bad"
+    );
     assert_eq!(pkg(&inv, "pkg:pypi/web@2.0").hashes.len(), 1);
 }
 
@@ -384,7 +393,9 @@ fn malformed_is_an_error_with_a_line() {
         "uv.lock",
         "version = 1\n\n[[package]]\nname = \"a\"\nversion = \"1\"\ndependencies = [{ name = }]\n",
     );
-    let err = UvLockCataloger.catalog(&r, "uv.lock").expect_err("bad TOML");
+    let err = UvLockCataloger
+        .catalog(&r, "uv.lock")
+        .expect_err("bad TOML");
     assert_eq!(err.path, "uv.lock");
     assert_eq!(err.line, Some(6), "{err}");
 
@@ -392,7 +403,9 @@ fn malformed_is_an_error_with_a_line() {
         "uv.lock",
         "version = 1\n[[package]]\nname = \"a\"\ndependencies = \"nope\"\n",
     );
-    let err = UvLockCataloger.catalog(&r, "uv.lock").expect_err("bad type");
+    let err = UvLockCataloger
+        .catalog(&r, "uv.lock")
+        .expect_err("bad type");
     assert_eq!(err.line, Some(4), "{err}");
     assert!(UvLockCataloger.matches("x/uv.lock"));
     assert!(!UvLockCataloger.matches("x/uv.lock.json"));
@@ -428,7 +441,10 @@ fn corpus_realworld_uv_lock() {
         .map(|p| {
             (
                 p["name"].as_str().expect("name").to_string(),
-                p.get("version").and_then(|v| v.as_str()).unwrap_or("").to_string(),
+                p.get("version")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string(),
             )
         })
         .collect();
@@ -462,13 +478,21 @@ fn corpus_realworld_uv_lock() {
     }
 
     let inv = run_text(text.clone());
-    assert_eq!(packages.len(), 89, "corpus snapshot has 89 [[package]] tables");
+    assert_eq!(
+        packages.len(),
+        89,
+        "corpus snapshot has 89 [[package]] tables"
+    );
     assert_eq!(inv.len(), distinct.len());
     assert_eq!(inv.len(), packages.len());
     assert_eq!(inv.edges().count(), expected_edges.len());
     for (a, b) in inv.edges() {
         let (a, b) = (inv.package(a), inv.package(b));
-        let key = (a.name.clone(), b.name.clone(), b.version.clone().unwrap_or_default());
+        let key = (
+            a.name.clone(),
+            b.name.clone(),
+            b.version.clone().unwrap_or_default(),
+        );
         assert!(expected_edges.contains(&key), "unexpected edge {key:?}");
     }
 
@@ -483,10 +507,21 @@ fn corpus_realworld_uv_lock() {
         }
     }
     // the two fastjsonschema versions each get their own edge from validate-pyproject
-    let vp = inv.find("pkg:pypi/validate-pyproject@0.25").expect("validate-pyproject");
-    let deps: Vec<String> = inv.dependencies_of(vp).map(|d| id(inv.package(d))).collect();
-    assert!(deps.contains(&"fastjsonschema@2.21.2".to_string()), "{deps:?}");
-    assert!(deps.contains(&"fastjsonschema@2.22.1".to_string()), "{deps:?}");
+    let vp = inv
+        .find("pkg:pypi/validate-pyproject@0.25")
+        .expect("validate-pyproject");
+    let deps: Vec<String> = inv
+        .dependencies_of(vp)
+        .map(|d| id(inv.package(d)))
+        .collect();
+    assert!(
+        deps.contains(&"fastjsonschema@2.21.2".to_string()),
+        "{deps:?}"
+    );
+    assert!(
+        deps.contains(&"fastjsonschema@2.22.1".to_string()),
+        "{deps:?}"
+    );
     // every registry package carries sha256 hashes and a line
     for (_, p) in inv.packages() {
         assert!(p.locations[0].line.is_some());

@@ -106,7 +106,10 @@ pub(crate) fn add_hash(pkg: &mut Package, raw: &str) {
             }
         }
         None => {
-            let entry = pkg.properties.entry(P_INVALID_HASH.to_string()).or_default();
+            let entry = pkg
+                .properties
+                .entry(P_INVALID_HASH.to_string())
+                .or_default();
             if !entry.split(' ').any(|e| e == raw) {
                 if !entry.is_empty() {
                     entry.push(' ');
@@ -196,8 +199,9 @@ mod tests {
 
     #[test]
     fn hashes() {
-        let h = parse_hash("sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
-            .expect("valid");
+        let h =
+            parse_hash("sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+                .expect("valid");
         assert_eq!(h.algorithm, HashAlgorithm::Sha256);
         assert!(parse_hash("sha256:123").is_none());
         assert!(parse_hash("md4:00").is_none());

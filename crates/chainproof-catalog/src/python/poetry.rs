@@ -143,8 +143,7 @@ impl Cataloger for PoetryLockCataloger {
 
     fn catalog(&self, resolver: &dyn FileResolver, path: &str) -> Result<Inventory, CatalogError> {
         let text = resolver.read_to_string(path)?;
-        let lock: Lock =
-            toml::from_str(&text).map_err(|e| CatalogError::toml(path, &text, &e))?;
+        let lock: Lock = toml::from_str(&text).map_err(|e| CatalogError::toml(path, &text, &e))?;
 
         let mut v1_hashes: BTreeMap<String, Vec<String>> = BTreeMap::new();
         if let Some(meta) = &lock.metadata {

@@ -84,8 +84,22 @@ pub(crate) fn parse(text: &str) -> Result<Option<Project>, toml::de::Error> {
     let doc: PyProject = toml::from_str(text)?;
     let poetry = doc.tool.and_then(|t| t.poetry);
     let (name, version) = match (&doc.project, &poetry) {
-        (Some(ProjectTable { name: Some(n), version, .. }), _) => (n.clone(), version.clone()),
-        (_, Some(PoetryTool { name: Some(n), version, .. })) => (n.clone(), version.clone()),
+        (
+            Some(ProjectTable {
+                name: Some(n),
+                version,
+                ..
+            }),
+            _,
+        ) => (n.clone(), version.clone()),
+        (
+            _,
+            Some(PoetryTool {
+                name: Some(n),
+                version,
+                ..
+            }),
+        ) => (n.clone(), version.clone()),
         _ => return Ok(None),
     };
     let mut deps: Vec<(String, Scope)> = Vec::new();
@@ -127,7 +141,11 @@ pub(crate) fn parse(text: &str) -> Result<Option<Project>, toml::de::Error> {
             deps.push((normalize_name(n), Scope::Dev));
         }
         for (g, group) in &p.group {
-            let scope = if g == "main" { Scope::Runtime } else { Scope::Dev };
+            let scope = if g == "main" {
+                Scope::Runtime
+            } else {
+                Scope::Dev
+            };
             for n in group.dependencies.keys() {
                 deps.push((normalize_name(n), scope));
             }

@@ -253,7 +253,11 @@ impl State<'_> {
             return;
         }
         if target.contains("://") {
-            self.report(file, line, format!("remote include `{target}` not followed"));
+            self.report(
+                file,
+                line,
+                format!("remote include `{target}` not followed"),
+            );
             return;
         }
         let Some(resolved) = join_relative(parent_dir(file), target) else {
@@ -323,10 +327,8 @@ impl State<'_> {
                 }
                 None => None,
             };
-            if name == "--hash" {
-                if let Some(v) = value {
-                    add_hash(&mut pkg, v);
-                }
+            if let Some(v) = value.filter(|_| name == "--hash") {
+                add_hash(&mut pkg, v);
             }
             i += 1;
         }
@@ -373,11 +375,12 @@ fn requirement_package(req: &Requirement) -> Package {
     let mut version = req.pinned_version().map(str::to_string);
     if version.is_none() {
         // `name @ .../name-1.0-py3-none-any.whl`: the file name gives the version.
-        if let Some((n, Some(v))) = req.url.as_deref().and_then(archive_name_version) {
-            if normalize_name(&n) == normalize_name(&req.name) {
-                version = Some(v);
-            }
-        }
+        version = req
+            .url
+            .as_deref()
+            .and_then(archive_name_version)
+            .filter(|(n, _)| normalize_name(n) == normalize_name(&req.name))
+            .and_then(|(_, v)| v);
     }
     let mut pkg = pypi_package(&req.name, version.as_deref());
     if version.is_none() && req.url.is_none() {
@@ -401,7 +404,9 @@ fn is_direct_reference(token: &str) -> bool {
     let lower = token.to_ascii_lowercase();
     lower.contains("://")
         || lower.starts_with("file:")
-        || ["git+", "hg+", "svn+", "bzr+"].iter().any(|p| lower.starts_with(p))
+        || ["git+", "hg+", "svn+", "bzr+"]
+            .iter()
+            .any(|p| lower.starts_with(p))
         || lower.starts_with('.')
         || lower.starts_with('/')
         || lower.starts_with('~')
@@ -512,7 +517,12 @@ mod tests {
         ] {
             assert!(is_requirements_path(p), "{p}");
         }
-        for p in ["requirements.in", "constraints.txt", "notes.txt", "requirements.txt.bak"] {
+        for p in [
+            "requirements.in",
+            "constraints.txt",
+            "notes.txt",
+            "requirements.txt.bak",
+        ] {
             assert!(!is_requirements_path(p), "{p}");
         }
     }
@@ -521,7 +531,10 @@ mod tests {
     fn options() {
         assert_eq!(split_option("-r ./a.txt"), ("-r", "./a.txt", ""));
         assert_eq!(split_option("-ra.txt"), ("-r", "a.txt", ""));
-        assert_eq!(split_option("--requirement=a.txt"), ("--requirement", "a.txt", ""));
+        assert_eq!(
+            split_option("--requirement=a.txt"),
+            ("--requirement", "a.txt", "")
+        );
         assert_eq!(
             split_option("-e git+https://x/y.git#egg=y --config-settings a"),
             ("-e", "git+https://x/y.git#egg=y", "--config-settings a")

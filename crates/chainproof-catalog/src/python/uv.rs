@@ -120,8 +120,7 @@ impl Cataloger for UvLockCataloger {
 
     fn catalog(&self, resolver: &dyn FileResolver, path: &str) -> Result<Inventory, CatalogError> {
         let text = resolver.read_to_string(path)?;
-        let lock: Lock =
-            toml::from_str(&text).map_err(|e| CatalogError::toml(path, &text, &e))?;
+        let lock: Lock = toml::from_str(&text).map_err(|e| CatalogError::toml(path, &text, &e))?;
         let pkgs = &lock.package;
         let members: Vec<String> = lock
             .manifest
@@ -161,7 +160,12 @@ impl Cataloger for UvLockCataloger {
             let line = line_of(&text, p.name.span().start);
             let mut pkg = pypi_package(name, p.version.as_deref())
                 .with_location(Location::new(path).with_line(line));
-            for h in p.sdist.iter().chain(&p.wheels).filter_map(|f| f.hash.as_deref()) {
+            for h in p
+                .sdist
+                .iter()
+                .chain(&p.wheels)
+                .filter_map(|f| f.hash.as_deref())
+            {
                 add_hash(&mut pkg, h);
             }
             if let Some((kind, value)) = p.source.as_ref().and_then(UvSource::kind) {
