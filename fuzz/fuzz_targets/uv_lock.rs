@@ -1,4 +1,11 @@
 #![no_main]
+use chainproof_catalog::Cataloger;
+use chainproof_catalog::python::UvLockCataloger;
+use chainproof_source::MemoryResolver;
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|_data: &[u8]| {});
+fuzz_target!(|data: &[u8]| {
+    let resolver = MemoryResolver::new().with_file("uv.lock", data);
+    // Errors are fine; panics are bugs.
+    let _ = UvLockCataloger.catalog(&resolver, "uv.lock");
+});
