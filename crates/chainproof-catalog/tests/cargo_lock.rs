@@ -25,7 +25,10 @@ fn purls(inv: &Inventory) -> BTreeSet<String> {
 }
 
 fn key(p: &chainproof_core::Package) -> String {
-    p.purl.as_ref().expect("every cargo package has a purl").to_string()
+    p.purl
+        .as_ref()
+        .expect("every cargo package has a purl")
+        .to_string()
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
@@ -85,9 +88,16 @@ fn check_against_toml(rel: &str, allow_unresolved: bool) -> Inventory {
         })
         .collect();
     assert_eq!(distinct.len(), entries.len(), "{rel}: entries are distinct");
-    let with_checksum = entries.iter().filter(|e| e.get("checksum").is_some()).count();
+    let with_checksum = entries
+        .iter()
+        .filter(|e| e.get("checksum").is_some())
+        .count();
     let local = entries.iter().filter(|e| e.get("source").is_none()).count();
-    assert_eq!(inv.roots().count(), local, "{rel}: roots = source-less entries");
+    assert_eq!(
+        inv.roots().count(),
+        local,
+        "{rel}: roots = source-less entries"
+    );
     if with_checksum > 0 {
         let hashed = inv.packages().filter(|(_, p)| sha(p).is_some()).count();
         assert_eq!(hashed, with_checksum, "{rel}: one SHA-256 per checksum");
@@ -121,7 +131,11 @@ fn check_against_toml(rel: &str, allow_unresolved: bool) -> Inventory {
             "{rel}: {} edges",
             p.name
         );
-        assert_eq!(lines(p).len(), p.locations.len(), "{rel}: every location has a line");
+        assert_eq!(
+            lines(p).len(),
+            p.locations.len(),
+            "{rel}: every location has a line"
+        );
         for l in lines(p) {
             let header = text.lines().nth(l as usize - 1).unwrap_or("");
             assert!(
@@ -206,7 +220,10 @@ fn local_package_is_a_root_and_missing_dep_is_recorded() {
         let (_, inv) = load(rel);
         assert_eq!(
             purls(&inv),
-            set(&["pkg:cargo/addr2line@0.15.2", "pkg:cargo/local-rust-pkg@0.1.0"])
+            set(&[
+                "pkg:cargo/addr2line@0.15.2",
+                "pkg:cargo/local-rust-pkg@0.1.0"
+            ])
         );
         let local = pkg(&inv, "pkg:cargo/local-rust-pkg@0.1.0");
         assert_eq!(local.kind, PackageKind::Project);
@@ -352,17 +369,16 @@ fn git_refs_and_same_git() {
     let (_, inv) = load("rustsec/cargo-lock/Cargo.lock.same-git");
     let commit = "%40d15b1ea01c6c9a496c2f169a212acd5b17fd0b1a";
     let git = |n: &str| {
-        format!("pkg:cargo/{n}?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fnagisa%2Frust_tracy_client{commit}")
+        format!(
+            "pkg:cargo/{n}?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fnagisa%2Frust_tracy_client{commit}"
+        )
     };
     let (tt, tc, ts) = (
         git("tracing-tracy@0.10.1"),
         git("tracy-client@0.15.0"),
         git("tracy-client-sys@0.19.0"),
     );
-    assert_eq!(
-        purls(&inv),
-        set(&["pkg:cargo/foo@0.1.0", &tt, &tc, &ts])
-    );
+    assert_eq!(purls(&inv), set(&["pkg:cargo/foo@0.1.0", &tt, &tc, &ts]));
     // two `?rev=` spellings of one crate version at one commit: one package, two lines
     assert_eq!(lines(pkg(&inv, &tc)), vec![21, 29]);
     assert_eq!(
@@ -380,7 +396,8 @@ fn git_refs_and_same_git() {
 fn source_disambiguation() {
     let dir = "rustsec/cargo-lock/source_disambiguation/Cargo.lock.";
     let other_reg = "?repository_url=https%3A%2F%2Fgithub.com%2Frustsec%2Frustsec";
-    let git = |c: &str| format!("?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Frustsec%2Frustsec%40{c}");
+    let git =
+        |c: &str| format!("?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Frustsec%2Frustsec%40{c}");
     let cases: Vec<(&str, String, String)> = vec![
         (
             "single_version_different_registries",
@@ -420,11 +437,7 @@ fn source_disambiguation() {
         assert_eq!(inv.len(), 4, "{case}");
         assert_eq!(
             edges(&inv),
-            pairs(&[
-                (ex, &example_bytes),
-                (ex, bs),
-                (bs, &bytestring_bytes)
-            ]),
+            pairs(&[(ex, &example_bytes), (ex, bs), (bs, &bytestring_bytes)]),
             "{case}"
         );
         assert_eq!(roots(&inv), set(&[ex]), "{case}");
@@ -447,7 +460,11 @@ fn cargo_audit_cases() {
     for (dir, (count, root)) in expect {
         let (_, inv) = load(&format!("rustsec/cargo-audit/{dir}/Cargo.lock"));
         assert_eq!(inv.len(), count, "{dir}");
-        assert!(roots(&inv).contains(root), "{dir}: {root} in {:?}", roots(&inv));
+        assert!(
+            roots(&inv).contains(root),
+            "{dir}: {root} in {:?}",
+            roots(&inv)
+        );
         if dir == "branch-regression" {
             assert_eq!(inv.roots().count(), 31);
         }
@@ -552,8 +569,16 @@ fn malformed_input_is_an_error_with_a_line() {
     let e = err("[metadata]\n\"checksum a 1 (x)\" = 5\n");
     assert_eq!(e.line, Some(2), "{e}");
     // an empty lockfile has nothing to report, and is not an error
-    assert!(parse_cargo_lock("Cargo.lock", "").expect("empty").is_empty());
-    assert!(parse_cargo_lock("Cargo.lock", "version = 4\n").expect("no packages").is_empty());
+    assert!(
+        parse_cargo_lock("Cargo.lock", "")
+            .expect("empty")
+            .is_empty()
+    );
+    assert!(
+        parse_cargo_lock("Cargo.lock", "version = 4\n")
+            .expect("no packages")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -574,9 +599,17 @@ fn cataloger_reads_through_the_resolver_and_runner_records_failures() {
         pkg(&inv, "pkg:cargo/ash@0.30.0").locations[0].path,
         "ok/Cargo.lock"
     );
-    let all = catalog(&r, &[Box::new(CargoLockCataloger)], &CatalogOptions::default());
+    let all = catalog(
+        &r,
+        &[Box::new(CargoLockCataloger)],
+        &CatalogOptions::default(),
+    );
     assert_eq!(all.len(), 7);
-    let bad: Vec<_> = all.unparsed().iter().map(|u| u.location.to_string()).collect();
+    let bad: Vec<_> = all
+        .unparsed()
+        .iter()
+        .map(|u| u.location.to_string())
+        .collect();
     assert_eq!(bad, vec!["bad/Cargo.lock:1", "bin/Cargo.lock"]);
 }
 
@@ -618,7 +651,14 @@ fn realworld_uv_lockfile() {
     );
     assert_eq!(inv.len(), entries.len());
     assert_eq!(inv.roots().count(), local);
-    assert_eq!(inv.edges().count(), dep_strings, "every dependency string is one edge");
-    assert!(inv.packages().all(|(_, p)| !p.properties.contains_key(PROP_UNRESOLVED)));
+    assert_eq!(
+        inv.edges().count(),
+        dep_strings,
+        "every dependency string is one edge"
+    );
+    assert!(
+        inv.packages()
+            .all(|(_, p)| !p.properties.contains_key(PROP_UNRESOLVED))
+    );
     assert!(roots(&inv).iter().any(|r| r.starts_with("pkg:cargo/uv@")));
 }

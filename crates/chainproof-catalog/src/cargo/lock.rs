@@ -232,7 +232,10 @@ mod tests {
     #[test]
     fn sources() {
         let pkg = "git+https://h/r?branch=a-_%2B%23%24%29z#9e40";
-        assert!(source_matches("git+https://h/r?branch=a-_%2B%23%24%29z", pkg));
+        assert!(source_matches(
+            "git+https://h/r?branch=a-_%2B%23%24%29z",
+            pkg
+        ));
         assert!(source_matches("git+https://h/r?branch=a-_+#$)z", pkg));
         assert!(!source_matches("git+https://h/r?branch=other", pkg));
         assert_eq!(percent_decode("%4"), "%4");

@@ -209,8 +209,7 @@ fn apply_metadata_checksums(
         };
         let line = || line_of(text, value.span().start);
         let Some(sum) = value.get_ref().as_str() else {
-            return Err(CatalogError::new(path, format!("`{key}` is not a string"))
-                .at_line(line()));
+            return Err(CatalogError::new(path, format!("`{key}` is not a string")).at_line(line()));
         };
         if sum == "<none>" {
             continue;
