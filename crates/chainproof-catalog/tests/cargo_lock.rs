@@ -5,10 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use chainproof_catalog::cargo::{CargoLockCataloger, PROP_UNRESOLVED, parse_cargo_lock};
-use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
+use chainproof_catalog::cargo::{PROP_UNRESOLVED, parse_cargo_lock};
 use chainproof_core::{HashAlgorithm, Inventory, PackageKind};
-use chainproof_source::MemoryResolver;
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cargo")
@@ -493,124 +491,6 @@ fn cargo_audit_cases() {
         purls(&inv),
         set(&["pkg:cargo/bitflags@2.10.0", "pkg:cargo/rust-example@0.1.0"])
     );
-}
-
-#[test]
-fn old_root_table_sparse_registry_and_path_preference() {
-    let text = r#"[root]
-name = "app"
-version = "0.1.0"
-dependencies = [
- "helper 0.1.0",
- "serde 1.0.0 (sparse+https://index.crates.io/)",
-]
-
-[[package]]
-name = "helper"
-version = "0.1.0"
-
-[[package]]
-name = "helper"
-version = "0.1.0"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-
-[[package]]
-name = "serde"
-version = "1.0.0"
-source = "sparse+https://index.crates.io/"
-
-[metadata]
-"checksum helper 0.1.0 (registry+https://github.com/rust-lang/crates.io-index)" = "<none>"
-"checksum serde 1.0.0 (sparse+https://index.crates.io/)" = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-"#;
-    let inv = parse_cargo_lock("Cargo.lock", text).expect("parses");
-    // the local helper and the crates.io helper share a purl: they are unified
-    assert_eq!(
-        purls(&inv),
-        set(&[
-            "pkg:cargo/app@0.1.0",
-            "pkg:cargo/helper@0.1.0",
-            "pkg:cargo/serde@1.0.0"
-        ])
-    );
-    assert_eq!(lines(pkg(&inv, "pkg:cargo/app@0.1.0")), vec![1]);
-    assert_eq!(
-        sha(pkg(&inv, "pkg:cargo/serde@1.0.0")),
-        Some("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-    );
-    assert_eq!(
-        edges(&inv),
-        pairs(&[
-            ("pkg:cargo/app@0.1.0", "pkg:cargo/helper@0.1.0"),
-            ("pkg:cargo/app@0.1.0", "pkg:cargo/serde@1.0.0"),
-        ])
-    );
-    assert!(roots(&inv).contains("pkg:cargo/app@0.1.0"));
-}
-
-#[test]
-fn malformed_input_is_an_error_with_a_line() {
-    let err = |text: &str| parse_cargo_lock("Cargo.lock", text).expect_err("must fail");
-    let e = err("version = 3\n\n[[package]\nname = \"a\"\n");
-    assert_eq!((e.path.as_str(), e.line), ("Cargo.lock", Some(3)));
-    let e = err("this is not toml at all!\n");
-    assert_eq!(e.line, Some(1));
-    let e = err("version = 3\n[[package]]\nname = 5\nversion = \"1\"\n");
-    assert_eq!(e.line, Some(3), "{e}");
-    let e = err("[[package]]\nname = \"a\"\n");
-    assert_eq!(e.line, Some(1), "missing version: {e}");
-    let e = err("[[package]]\nname = \"a\"\nversion = \"1\"\ndependencies = [\n \"b 1 (x\",\n]\n");
-    assert_eq!(e.line, Some(5), "{e}");
-    assert!(e.to_string().contains("invalid dependency"), "{e}");
-    let e = err("[[package]]\nname = \"\"\nversion = \"1\"\n");
-    assert_eq!(e.line, Some(2), "{e}");
-    let e = err("version = -1\n");
-    assert_eq!(e.line, Some(1), "{e}");
-    let e = err("[metadata]\n\"checksum a 1 (x)\" = 5\n");
-    assert_eq!(e.line, Some(2), "{e}");
-    // an empty lockfile has nothing to report, and is not an error
-    assert!(
-        parse_cargo_lock("Cargo.lock", "")
-            .expect("empty")
-            .is_empty()
-    );
-    assert!(
-        parse_cargo_lock("Cargo.lock", "version = 4\n")
-            .expect("no packages")
-            .is_empty()
-    );
-}
-
-#[test]
-fn cataloger_reads_through_the_resolver_and_runner_records_failures() {
-    let c = CargoLockCataloger;
-    assert_eq!(c.name(), "cargo-lock");
-    assert!(c.matches("Cargo.lock") && c.matches("a/b/Cargo.lock"));
-    assert!(!c.matches("Cargo.toml") && !c.matches("xCargo.lock"));
-    let good = std::fs::read(fixture_dir().join("rustsec/cargo-audit/unsound/Cargo.lock"))
-        .expect("fixture");
-    let r = MemoryResolver::new()
-        .with_file("ok/Cargo.lock", good)
-        .with_file("bad/Cargo.lock", b"[[package]\n".to_vec())
-        .with_file("bin/Cargo.lock", vec![0xff, 0xfe, 0x00]);
-    let inv = c.catalog(&r, "ok/Cargo.lock").expect("parses");
-    assert_eq!(inv.len(), 7);
-    assert_eq!(
-        pkg(&inv, "pkg:cargo/ash@0.30.0").locations[0].path,
-        "ok/Cargo.lock"
-    );
-    let all = catalog(
-        &r,
-        &[Box::new(CargoLockCataloger)],
-        &CatalogOptions::default(),
-    );
-    assert_eq!(all.len(), 7);
-    let bad: Vec<_> = all
-        .unparsed()
-        .iter()
-        .map(|u| u.location.to_string())
-        .collect();
-    assert_eq!(bad, vec!["bad/Cargo.lock:1", "bin/Cargo.lock"]);
 }
 
 #[test]

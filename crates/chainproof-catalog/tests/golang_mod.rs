@@ -487,3 +487,18 @@ fn realworld_prometheus() {
         .count();
     assert_eq!(with_replaces, replaced_requires);
 }
+
+#[test]
+fn every_prefix_of_every_fixture_parses_or_fails_cleanly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golang/scalibr");
+    let sum = fixture("scalibr/indirect-1.16.sum");
+    for entry in std::fs::read_dir(dir).expect("dir") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        for (i, _) in text.char_indices() {
+            if let Err(e) = parse_go_mod("go.mod", &text[..i], Some(&sum[..i.min(sum.len())])) {
+                assert!(e.line.is_some(), "{}[..{i}]: {e}", path.display());
+            }
+        }
+    }
+}
