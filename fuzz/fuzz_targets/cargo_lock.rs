@@ -1,4 +1,11 @@
 #![no_main]
+use chainproof_catalog::Cataloger;
+use chainproof_catalog::cargo::CargoLockCataloger;
+use chainproof_source::MemoryResolver;
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|_data: &[u8]| {});
+// Any bytes: an inventory or a CatalogError, never a panic.
+fuzz_target!(|data: &[u8]| {
+    let r = MemoryResolver::new().with_file("Cargo.lock", data);
+    let _ = CargoLockCataloger.catalog(&r, "Cargo.lock");
+});
