@@ -19,16 +19,6 @@ pub fn line_of(text: &str, offset: usize) -> u32 {
     line_col(text, offset).0
 }
 
-/// Finds the line of the first occurrence of `needle` at or after byte `from`, returning the
-/// line and the offset just past the match (so repeated searches advance through a file).
-pub fn find_line(text: &str, needle: &str, from: usize) -> Option<(u32, usize)> {
-    let from = from.min(text.len());
-    text[from..].find(needle).map(|i| {
-        let at = from + i;
-        (line_of(text, at), at + needle.len())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,7 +28,6 @@ mod tests {
         let t = "ab\ncd\nef";
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 4), (2, 2));
-        assert_eq!(find_line(t, "ef", 0), Some((3, 8)));
-        assert_eq!(find_line(t, "zz", 0), None);
+        assert_eq!(line_of(t, 7), 3);
     }
 }
