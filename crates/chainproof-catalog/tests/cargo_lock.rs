@@ -346,8 +346,8 @@ fn v2_v3_v4_minimal_dependency_forms() {
     assert_eq!(lines(toml), vec![181]);
 }
 
-const GIT_BRANCH: &str = "pkg:cargo/branch@0.0.0?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Frustsec%2Frustsec%40b8e3025aa30ea65144372bd68d26090c0f31bea2";
-const GIT_TAG: &str = "pkg:cargo/tag@0.0.0?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Frustsec%2Frustsec%40c460e54ecd66a5da8d9725ee419b5199b552e0e6";
+const GIT_BRANCH: &str = "pkg:cargo/branch@0.0.0?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Frustsec%2Frustsec%40b8e3025aa30ea65144372bd68d26090c0f31bea2";
+const GIT_TAG: &str = "pkg:cargo/tag@0.0.0?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Frustsec%2Frustsec%40c460e54ecd66a5da8d9725ee419b5199b552e0e6";
 
 #[test]
 fn git_refs_and_same_git() {
@@ -368,7 +368,7 @@ fn git_refs_and_same_git() {
     let commit = "%40d15b1ea01c6c9a496c2f169a212acd5b17fd0b1a";
     let git = |n: &str| {
         format!(
-            "pkg:cargo/{n}?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fnagisa%2Frust_tracy_client{commit}"
+            "pkg:cargo/{n}?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fnagisa%2Frust_tracy_client{commit}"
         )
     };
     let (tt, tc, ts) = (
@@ -393,9 +393,9 @@ fn git_refs_and_same_git() {
 #[test]
 fn source_disambiguation() {
     let dir = "rustsec/cargo-lock/source_disambiguation/Cargo.lock.";
-    let other_reg = "?repository_url=https%3A%2F%2Fgithub.com%2Frustsec%2Frustsec";
+    let other_reg = "?repository_url=https:%2F%2Fgithub.com%2Frustsec%2Frustsec";
     let git =
-        |c: &str| format!("?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Frustsec%2Frustsec%40{c}");
+        |c: &str| format!("?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Frustsec%2Frustsec%40{c}");
     let cases: Vec<(&str, String, String)> = vec![
         (
             "single_version_different_registries",

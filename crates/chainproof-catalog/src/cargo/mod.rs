@@ -266,11 +266,11 @@ mod tests {
         );
         assert_eq!(
             s("a", "1.0.0", Some("registry+https://r.example/index")).as_deref(),
-            Ok("pkg:cargo/a@1.0.0?repository_url=https%3A%2F%2Fr.example%2Findex")
+            Ok("pkg:cargo/a@1.0.0?repository_url=https:%2F%2Fr.example%2Findex")
         );
         assert_eq!(
             s("a", "1.0.0", Some("git+https://h/r?branch=b#abc")).as_deref(),
-            Ok("pkg:cargo/a@1.0.0?vcs_url=git%2Bhttps%3A%2F%2Fh%2Fr%40abc")
+            Ok("pkg:cargo/a@1.0.0?vcs_url=git%2Bhttps:%2F%2Fh%2Fr%40abc")
         );
         assert!(cargo_purl("", "1", None).is_err());
     }
