@@ -26,7 +26,16 @@ pub const UNPARSED: &str = "chainproof:unparsed";
 
 /// Property names the readers turn back into model fields (not kept as properties).
 pub fn is_reserved(name: &str) -> bool {
-    [SCOPE, ECOSYSTEM, SOURCE, LOCATION, LICENSE, KIND, SOURCE_KIND].contains(&name)
+    [
+        SCOPE,
+        ECOSYSTEM,
+        SOURCE,
+        LOCATION,
+        LICENSE,
+        KIND,
+        SOURCE_KIND,
+    ]
+    .contains(&name)
 }
 
 /// RFC 3339 in whole seconds, UTC (`2024-05-01T12:00:00Z`), as both formats accept it.
@@ -57,12 +66,13 @@ pub fn format_location(l: &Location) -> String {
 
 /// Reads [`format_location`] back: a trailing `:<digits>` is the line.
 pub fn parse_location(s: &str) -> Location {
-    if let Some((path, line)) = s.rsplit_once(':') {
-        if !path.is_empty() && !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(n) = line.parse::<u32>() {
-                return Location::new(path).with_line(n);
-            }
-        }
+    if let Some((path, line)) = s.rsplit_once(':')
+        && !path.is_empty()
+        && !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = line.parse::<u32>()
+    {
+        return Location::new(path).with_line(n);
     }
     Location::new(s)
 }

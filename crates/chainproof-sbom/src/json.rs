@@ -40,13 +40,14 @@ impl<'a> Document<'a> {
             if f.as_str() != Some("CycloneDX") && !obj.contains_key("specVersion") {
                 return Err(unknown("`bomFormat` is not \"CycloneDX\""));
             }
-            let version = obj.get("specVersion").and_then(Value::as_str).ok_or_else(|| {
-                SbomError::Invalid {
+            let version = obj
+                .get("specVersion")
+                .and_then(Value::as_str)
+                .ok_or_else(|| SbomError::Invalid {
                     path: self.path.to_string(),
                     pointer: "/specVersion".into(),
                     message: "CycloneDX document without a `specVersion` string".into(),
-                }
-            })?;
+                })?;
             if !version.starts_with("1.") {
                 return Err(SbomError::UnsupportedVersion {
                     path: self.path.to_string(),

@@ -13,7 +13,10 @@ use crate::{DetectedFormat, Problem, ProblemKind, SbomError};
 /// Longest message kept for one schema error (some quote large parts of the document).
 const MAX_MESSAGE: usize = 400;
 
-pub(crate) fn problems(doc: &Document<'_>, format: &DetectedFormat) -> Result<Vec<Problem>, SbomError> {
+pub(crate) fn problems(
+    doc: &Document<'_>,
+    format: &DetectedFormat,
+) -> Result<Vec<Problem>, SbomError> {
     let (schema, unsupported) = match format {
         DetectedFormat::CycloneDx { version } => {
             (Schema::for_cyclonedx(version), ("CycloneDX", version))
@@ -75,10 +78,10 @@ fn items<'v>(v: &'v Value, key: &str) -> impl Iterator<Item = (usize, &'v Value)
 }
 
 fn check_purl(raw: &Value, pointer: String, out: &mut Vec<Problem>) {
-    if let Some(s) = raw.as_str() {
-        if let Err(e) = s.parse::<Purl>() {
-            out.push(semantic(pointer, format!("purl `{s}` does not parse: {e}")));
-        }
+    if let Some(s) = raw.as_str()
+        && let Err(e) = s.parse::<Purl>()
+    {
+        out.push(semantic(pointer, format!("purl `{s}` does not parse: {e}")));
     }
 }
 
@@ -107,13 +110,13 @@ fn cyclonedx(bom: &Value, out: &mut Vec<Problem>) {
 
     let mut refs: HashSet<&str> = HashSet::new();
     for (ptr, v) in &holders {
-        if let Some(r) = v.get("bom-ref").and_then(Value::as_str) {
-            if !refs.insert(r) {
-                out.push(semantic(
-                    format!("{ptr}/bom-ref"),
-                    format!("duplicate bom-ref `{r}`"),
-                ));
-            }
+        if let Some(r) = v.get("bom-ref").and_then(Value::as_str)
+            && !refs.insert(r)
+        {
+            out.push(semantic(
+                format!("{ptr}/bom-ref"),
+                format!("duplicate bom-ref `{r}`"),
+            ));
         }
         if let Some(p) = v.get("purl") {
             check_purl(p, format!("{ptr}/purl"), out);
@@ -121,23 +124,23 @@ fn cyclonedx(bom: &Value, out: &mut Vec<Problem>) {
     }
 
     for (i, dep) in items(bom, "dependencies") {
-        if let Some(r) = dep.get("ref").and_then(Value::as_str) {
-            if !refs.contains(r) {
-                out.push(semantic(
-                    format!("/dependencies/{i}/ref"),
-                    format!("dependency ref `{r}` names no component or service"),
-                ));
-            }
+        if let Some(r) = dep.get("ref").and_then(Value::as_str)
+            && !refs.contains(r)
+        {
+            out.push(semantic(
+                format!("/dependencies/{i}/ref"),
+                format!("dependency ref `{r}` names no component or service"),
+            ));
         }
         for key in ["dependsOn", "provides"] {
             for (j, t) in items(dep, key) {
-                if let Some(t) = t.as_str() {
-                    if !refs.contains(t) {
-                        out.push(semantic(
-                            format!("/dependencies/{i}/{key}/{j}"),
-                            format!("`{t}` names no component or service"),
-                        ));
-                    }
+                if let Some(t) = t.as_str()
+                    && !refs.contains(t)
+                {
+                    out.push(semantic(
+                        format!("/dependencies/{i}/{key}/{j}"),
+                        format!("`{t}` names no component or service"),
+                    ));
                 }
             }
         }
@@ -175,10 +178,14 @@ fn spdx(doc: &Value, out: &mut Vec<Problem>) {
                 ));
             }
             for (j, r) in items(el, "externalRefs") {
-                if r.get("referenceType").and_then(Value::as_str) == Some("purl") {
-                    if let Some(loc) = r.get("referenceLocator") {
-                        check_purl(loc, format!("/{key}/{i}/externalRefs/{j}/referenceLocator"), out);
-                    }
+                if r.get("referenceType").and_then(Value::as_str) == Some("purl")
+                    && let Some(loc) = r.get("referenceLocator")
+                {
+                    check_purl(
+                        loc,
+                        format!("/{key}/{i}/externalRefs/{j}/referenceLocator"),
+                        out,
+                    );
                 }
             }
         }
@@ -188,24 +195,24 @@ fn spdx(doc: &Value, out: &mut Vec<Problem>) {
     };
     for (i, r) in items(doc, "relationships") {
         for field in ["spdxElementId", "relatedSpdxElement"] {
-            if let Some(id) = r.get(field).and_then(Value::as_str) {
-                if !defined(id) {
-                    out.push(semantic(
-                        format!("/relationships/{i}/{}", pointer_token(field)),
-                        format!("`{id}` is not an SPDXID defined in this document"),
-                    ));
-                }
+            if let Some(id) = r.get(field).and_then(Value::as_str)
+                && !defined(id)
+            {
+                out.push(semantic(
+                    format!("/relationships/{i}/{}", pointer_token(field)),
+                    format!("`{id}` is not an SPDXID defined in this document"),
+                ));
             }
         }
     }
     for (i, id) in items(doc, "documentDescribes") {
-        if let Some(id) = id.as_str() {
-            if !defined(id) {
-                out.push(semantic(
-                    format!("/documentDescribes/{i}"),
-                    format!("`{id}` is not an SPDXID defined in this document"),
-                ));
-            }
+        if let Some(id) = id.as_str()
+            && !defined(id)
+        {
+            out.push(semantic(
+                format!("/documentDescribes/{i}"),
+                format!("`{id}` is not an SPDXID defined in this document"),
+            ));
         }
     }
 }

@@ -19,12 +19,16 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
             json_files(&p, out);
-        } else if p.to_string_lossy().ends_with(".json") || p.to_string_lossy().ends_with(".json.golden") {
+        } else if p.to_string_lossy().ends_with(".json")
+            || p.to_string_lossy().ends_with(".json.golden")
+        {
             out.push(p);
         }
     }
@@ -37,9 +41,16 @@ fn cyclonedx_spec_verdicts_all_versions() {
     let mut checked = 0;
     for version in ["1.4", "1.5", "1.6", "1.7"] {
         let mut files = Vec::new();
-        json_files(&corpus.join("sbom/cyclonedx-specification").join(version), &mut files);
+        json_files(
+            &corpus.join("sbom/cyclonedx-specification").join(version),
+            &mut files,
+        );
         for path in files {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
             let bytes = std::fs::read(&path).expect("read");
             let expect_valid = name.starts_with("valid-");
             checked += 1;
@@ -50,7 +61,10 @@ fn cyclonedx_spec_verdicts_all_versions() {
             }
         }
     }
-    eprintln!("checked {checked} CycloneDX spec cases, {} mismatches", mismatches.len());
+    eprintln!(
+        "checked {checked} CycloneDX spec cases, {} mismatches",
+        mismatches.len()
+    );
     assert!(checked > 200);
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
@@ -59,10 +73,16 @@ fn cyclonedx_spec_verdicts_all_versions() {
 fn every_sbom_document_in_the_corpus_decodes() {
     let Some(corpus) = corpus() else { return };
     let mut files = Vec::new();
-    for d in ["sbom/cyclonedx-bom-examples", "sbom/syft", "sbom/trivy", "sbom/spdx-spec"] {
+    for d in [
+        "sbom/cyclonedx-bom-examples",
+        "sbom/syft",
+        "sbom/trivy",
+        "sbom/spdx-spec",
+    ] {
         json_files(&corpus.join(d), &mut files);
     }
     let (mut cdx, mut spdx, mut other, mut packages) = (0, 0, 0, 0);
+    let (mut valid, mut invalid, mut no_schema) = (0, 0, 0);
     let mut failures = Vec::new();
     for path in &files {
         let bytes = std::fs::read(path).expect("read");
@@ -74,14 +94,23 @@ fn every_sbom_document_in_the_corpus_decodes() {
                     DetectedFormat::CycloneDx { .. } => cdx += 1,
                     DetectedFormat::Spdx { .. } => spdx += 1,
                 }
-                let _ = validate(&bytes, &name);
+                match validate(&bytes, &name) {
+                    Ok(v) if v.is_valid() => valid += 1,
+                    Ok(v) => {
+                        invalid += 1;
+                        eprintln!(
+                            "  problems in {name}: {:?}",
+                            v.problems.iter().take(3).collect::<Vec<_>>()
+                        );
+                    }
+                    Err(_) => no_schema += 1,
+                }
             }
             // not an SBOM (syft JSON, VEX-only documents, SPDX 3, …) or malformed on purpose
             Err(e) => {
                 other += 1;
-                let is_sbom_format = std::str::from_utf8(&bytes).is_ok_and(|s| {
-                    s.contains("\"bomFormat\"") || s.contains("\"spdxVersion\"")
-                });
+                let is_sbom_format = std::str::from_utf8(&bytes)
+                    .is_ok_and(|s| s.contains("\"bomFormat\"") || s.contains("\"spdxVersion\""));
                 if is_sbom_format
                     && !name.contains("bad")
                     && !name.contains("invalid")
@@ -92,7 +121,12 @@ fn every_sbom_document_in_the_corpus_decodes() {
             }
         }
     }
-    eprintln!("decoded {cdx} CycloneDX and {spdx} SPDX documents ({packages} packages); {other} others");
+    eprintln!(
+        "decoded {cdx} CycloneDX and {spdx} SPDX documents ({packages} packages); {other} others"
+    );
+    eprintln!(
+        "of those: {valid} valid, {invalid} with problems, {no_schema} without a bundled schema"
+    );
     assert!(cdx > 50 && spdx > 5, "{cdx} {spdx}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

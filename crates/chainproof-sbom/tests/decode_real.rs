@@ -7,8 +7,12 @@ use chainproof_core::{Ecosystem, License, Scope};
 use chainproof_sbom::{Decoded, DetectedFormat, decode, validate};
 
 fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel))
-        .expect("fixture")
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(rel),
+    )
+    .expect("fixture")
 }
 
 fn load(rel: &str) -> Decoded {
@@ -16,7 +20,11 @@ fn load(rel: &str) -> Decoded {
 }
 
 fn names(d: &Decoded) -> Vec<String> {
-    let mut n: Vec<String> = d.inventory.packages().map(|(_, p)| p.name.clone()).collect();
+    let mut n: Vec<String> = d
+        .inventory
+        .packages()
+        .map(|(_, p)| p.name.clone())
+        .collect();
     n.sort();
     n
 }
@@ -24,38 +32,86 @@ fn names(d: &Decoded) -> Vec<String> {
 #[test]
 fn spdx_2_3_example() {
     let d = load("spdx/SPDXJSONExample-v2.3.spdx.json");
-    assert_eq!(d.format, DetectedFormat::Spdx { version: "SPDX-2.3".into() });
+    assert_eq!(
+        d.format,
+        DetectedFormat::Spdx {
+            version: "SPDX-2.3".into()
+        }
+    );
     // two described elements (a file and glibc): no single root, all 4 packages kept
     assert_eq!(names(&d), ["Apache Commons Lang", "Jena", "Saxon", "glibc"]);
     let inv = &d.inventory;
-    let jena = inv.packages().find(|(_, p)| p.name == "Jena").expect("jena").1;
-    assert_eq!(jena.purl.as_ref().map(ToString::to_string).as_deref(), Some("pkg:maven/org.apache.jena/apache-jena@3.12.0"));
+    let jena = inv
+        .packages()
+        .find(|(_, p)| p.name == "Jena")
+        .expect("jena")
+        .1;
+    assert_eq!(
+        jena.purl.as_ref().map(ToString::to_string).as_deref(),
+        Some("pkg:maven/org.apache.jena/apache-jena@3.12.0")
+    );
     assert_eq!(jena.ecosystem, Ecosystem::Maven);
-    let glibc = inv.packages().find(|(_, p)| p.name == "glibc").expect("glibc").1;
+    let glibc = inv
+        .packages()
+        .find(|(_, p)| p.name == "glibc")
+        .expect("glibc")
+        .1;
     assert_eq!(glibc.version.as_deref(), Some("2.11.1"));
     assert_eq!(glibc.licenses.len(), 1);
-    assert!(glibc.licenses[0].as_str().contains("LGPL-2.0-only"), "{:?}", glibc.licenses);
+    assert!(
+        glibc.licenses[0].as_str().contains("LGPL-2.0-only"),
+        "{:?}",
+        glibc.licenses
+    );
     // SHA1 / SHA256 / MD5 checksums of the example glibc package
     assert_eq!(glibc.hashes.len(), 3, "{:?}", glibc.hashes);
-    let saxon = inv.packages().find(|(_, p)| p.name == "Saxon").expect("saxon").1;
+    let saxon = inv
+        .packages()
+        .find(|(_, p)| p.name == "Saxon")
+        .expect("saxon")
+        .1;
     assert_eq!(saxon.licenses, vec![License::Spdx("MPL-1.0".into())]);
     // glibc is described → a root
-    assert_eq!(inv.roots().map(|r| inv.package(r).name.clone()).collect::<Vec<_>>(), ["glibc"]);
-    assert!(validate(&read("spdx/SPDXJSONExample-v2.3.spdx.json"), "x").expect("readable").is_valid());
+    assert_eq!(
+        inv.roots()
+            .map(|r| inv.package(r).name.clone())
+            .collect::<Vec<_>>(),
+        ["glibc"]
+    );
+    assert!(
+        validate(&read("spdx/SPDXJSONExample-v2.3.spdx.json"), "x")
+            .expect("readable")
+            .is_valid()
+    );
 }
 
 #[test]
 fn spdx_2_2_example() {
     let d = load("spdx/SPDXJSONExample-v2.2.spdx.json");
-    assert_eq!(d.format, DetectedFormat::Spdx { version: "SPDX-2.2".into() });
+    assert_eq!(
+        d.format,
+        DetectedFormat::Spdx {
+            version: "SPDX-2.2".into()
+        }
+    );
     assert_eq!(names(&d), ["Apache Commons Lang", "Jena", "Saxon", "glibc"]);
     // upstream's 2.2 example spells `PACKAGE_MANAGER`, which its own 2.2 schema does not
     // allow (the enum has `PACKAGE-MANAGER`): exactly that one problem is reported
     let v = validate(&read("spdx/SPDXJSONExample-v2.2.spdx.json"), "x").expect("readable");
     let pointers: Vec<&str> = v.problems.iter().map(|p| p.pointer.as_str()).collect();
-    assert_eq!(pointers, ["/packages/2/externalRefs/0/referenceCategory"], "{:?}", v.problems);
+    assert_eq!(
+        pointers,
+        ["/packages/2/externalRefs/0/referenceCategory"],
+        "{:?}",
+        v.problems
+    );
     // the reader is lenient about it and still finds the purl
-    let jena = d.inventory.packages().find(|(_, p)| p.name == "Jena").expect("jena").1;
+    let jena = d
+        .inventory
+        .packages()
+        .find(|(_, p)| p.name == "Jena")
+        .expect("jena")
+        .1;
     assert!(jena.purl.is_some());
 }
 
@@ -68,7 +124,11 @@ fn syft_spdx_describes_a_file_that_contains_the_module() {
     assert_eq!(names(&d), ["github.com/wagoodman/go-partybus"]);
     let (id, p) = inv.packages().next().expect("one");
     assert_eq!(p.ecosystem, Ecosystem::Go);
-    assert_eq!(inv.roots().collect::<Vec<_>>(), [id], "CONTAINS from the root makes a root");
+    assert_eq!(
+        inv.roots().collect::<Vec<_>>(),
+        [id],
+        "CONTAINS from the root makes a root"
+    );
 }
 
 #[test]
@@ -77,13 +137,28 @@ fn trivy_spdx_filesystem_and_image() {
     assert_eq!(d.inventory.source.name, "testdata/fixtures/repo/conda");
     assert_eq!(names(&d), ["openssl", "pip"]);
     assert_eq!(d.inventory.roots().count(), 2);
-    let pip = d.inventory.packages().find(|(_, p)| p.name == "pip").expect("pip").1;
+    let pip = d
+        .inventory
+        .packages()
+        .find(|(_, p)| p.name == "pip")
+        .expect("pip")
+        .1;
     assert_eq!(pip.licenses, vec![License::Spdx("MIT".into())]);
 
     let d = load("real/trivy-centos-7-spdx.json");
-    assert_eq!(d.format, DetectedFormat::Spdx { version: "SPDX-2.2".into() });
+    assert_eq!(
+        d.format,
+        DetectedFormat::Spdx {
+            version: "SPDX-2.2".into()
+        }
+    );
     assert_eq!(names(&d), ["bash", "centos", "openssl-libs"]);
-    let bash = d.inventory.packages().find(|(_, p)| p.name == "bash").expect("bash").1;
+    let bash = d
+        .inventory
+        .packages()
+        .find(|(_, p)| p.name == "bash")
+        .expect("bash")
+        .1;
     assert_eq!(bash.ecosystem, Ecosystem::Rpm);
     // `GPLv3+` is no SPDX expression: kept verbatim
     assert_eq!(bash.licenses, vec![License::Other("GPLv3+".into())]);
@@ -92,7 +167,12 @@ fn trivy_spdx_filesystem_and_image() {
 #[test]
 fn trivy_cyclonedx_npm_graph() {
     let d = load("real/trivy-npm-cyclonedx.json");
-    assert_eq!(d.format, DetectedFormat::CycloneDx { version: "1.7".into() });
+    assert_eq!(
+        d.format,
+        DetectedFormat::CycloneDx {
+            version: "1.7".into()
+        }
+    );
     let inv = &d.inventory;
     assert_eq!(inv.source.name, "testdata/fixtures/repo/npm");
     // 13 components: package-lock.json (application) + 12 npm packages
@@ -102,10 +182,22 @@ fn trivy_cyclonedx_npm_graph() {
     assert_eq!(inv.edges().count(), 17);
     let roots: Vec<_> = inv.roots().map(|r| inv.package(r).name.clone()).collect();
     assert_eq!(roots, ["package-lock.json"]);
-    let asap = inv.packages().find(|(_, p)| p.name == "asap").expect("asap").1;
-    assert_eq!(asap.purl.as_ref().map(ToString::to_string).as_deref(), Some("pkg:npm/asap@2.0.6"));
+    let asap = inv
+        .packages()
+        .find(|(_, p)| p.name == "asap")
+        .expect("asap")
+        .1;
+    assert_eq!(
+        asap.purl.as_ref().map(ToString::to_string).as_deref(),
+        Some("pkg:npm/asap@2.0.6")
+    );
     assert_eq!(asap.scope, Scope::Runtime);
-    assert_eq!(asap.properties.get("aquasecurity:trivy:PkgID").map(String::as_str), Some("asap@2.0.6"));
+    assert_eq!(
+        asap.properties
+            .get("aquasecurity:trivy:PkgID")
+            .map(String::as_str),
+        Some("asap@2.0.6")
+    );
     let v = validate(&read("real/trivy-npm-cyclonedx.json"), "x").expect("readable");
     assert!(v.is_valid(), "{:?}", v.problems);
 }
@@ -123,7 +215,12 @@ fn syft_cyclonedx_1_5_and_1_6() {
 #[test]
 fn cyclonedx_1_2_bom_example() {
     let d = load("real/bom-examples-cern-lhc-vdm-editor.json");
-    assert_eq!(d.format, DetectedFormat::CycloneDx { version: "1.2".into() });
+    assert_eq!(
+        d.format,
+        DetectedFormat::CycloneDx {
+            version: "1.2".into()
+        }
+    );
     assert_eq!(d.inventory.source.name, "lhc-vdm-editor");
     assert_eq!(d.inventory.len(), 43);
     assert!(d.inventory.packages().all(|(_, p)| p.purl.is_some()));
@@ -135,10 +232,16 @@ fn cyclonedx_1_2_bom_example() {
 fn every_spec_test_bom_decodes_or_fails_cleanly() {
     // the valid spec BOMs must all decode; invalid ones may fail but never panic
     for dir in ["cyclonedx-1.5", "cyclonedx-1.6"] {
-        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir);
+        let base = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(dir);
         for entry in std::fs::read_dir(&base).expect("dir") {
             let path = entry.expect("entry").path();
-            let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_string();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name")
+                .to_string();
             let result = decode(&std::fs::read(&path).expect("read"), &name);
             if name.starts_with("valid-") {
                 assert!(result.is_ok(), "{name}: {:?}", result.err());

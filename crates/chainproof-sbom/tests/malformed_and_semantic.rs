@@ -3,18 +3,25 @@
 
 mod common;
 
-use chainproof_sbom::{
-    CdxVersion, Format, ProblemKind, SbomError, decode, encode, validate,
-};
+use chainproof_sbom::{CdxVersion, Format, ProblemKind, SbomError, decode, encode, validate};
 use serde_json::{Value, json};
 
 fn cdx() -> String {
-    encode(&common::rich_inventory(), Format::CycloneDxJson(CdxVersion::V1_6), &common::options())
-        .expect("encode")
+    encode(
+        &common::rich_inventory(),
+        Format::CycloneDxJson(CdxVersion::V1_6),
+        &common::options(),
+    )
+    .expect("encode")
 }
 
 fn spdx() -> String {
-    encode(&common::rich_inventory(), Format::SpdxJson, &common::options()).expect("encode")
+    encode(
+        &common::rich_inventory(),
+        Format::SpdxJson,
+        &common::options(),
+    )
+    .expect("encode")
 }
 
 #[test]
@@ -22,7 +29,10 @@ fn truncated_documents_name_file_and_line() {
     for (name, doc) in [("bom.json", cdx()), ("doc.spdx.json", spdx())] {
         let cut = &doc.as_bytes()[..doc.len() / 2];
         let lines = cut.iter().filter(|b| **b == b'\n').count() + 1;
-        for err in [decode(cut, name).unwrap_err(), validate(cut, name).unwrap_err()] {
+        for err in [
+            decode(cut, name).unwrap_err(),
+            validate(cut, name).unwrap_err(),
+        ] {
             match &err {
                 SbomError::Json { path, line, .. } => {
                     assert_eq!(path, name);
@@ -30,7 +40,10 @@ fn truncated_documents_name_file_and_line() {
                 }
                 other => panic!("{name}: {other:?}"),
             }
-            assert!(err.to_string().starts_with(&format!("{name}:{lines}:")), "{err}");
+            assert!(
+                err.to_string().starts_with(&format!("{name}:{lines}:")),
+                "{err}"
+            );
         }
     }
 }
@@ -43,14 +56,21 @@ fn wrong_types_name_the_line() {
     assert!(err.to_string().starts_with("types.json:5:"), "{err}");
     // validate reads it and reports the schema problem with a pointer instead
     let v = validate(doc.as_bytes(), "types.json").expect("readable JSON");
-    assert!(v.problems.iter().any(|p| p.pointer == "/components/0/name"), "{:?}", v.problems);
+    assert!(
+        v.problems.iter().any(|p| p.pointer == "/components/0/name"),
+        "{:?}",
+        v.problems
+    );
 
     let doc = "{\"spdxVersion\": \"SPDX-2.3\",\n\"packages\": {\"a\": 1}}";
     let err = decode(doc.as_bytes(), "p.spdx.json").unwrap_err();
     assert!(matches!(err, SbomError::Json { line: 2, .. }), "{err:?}");
 
     let err = decode(br#"{"spdxVersion": 2.3}"#, "v.json").unwrap_err();
-    assert!(matches!(&err, SbomError::Invalid { pointer, .. } if pointer == "/spdxVersion"), "{err:?}");
+    assert!(
+        matches!(&err, SbomError::Invalid { pointer, .. } if pointer == "/spdxVersion"),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -62,7 +82,10 @@ fn garbage_empty_and_foreign_documents() {
         ("array", b"[1, 2]"),
         ("object", b"{\"hello\": \"world\"}"),
         ("wrong bomFormat", b"{\"bomFormat\": \"SWID\"}"),
-        ("spdx 3", b"{\"@context\": \"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\", \"@graph\": []}"),
+        (
+            "spdx 3",
+            b"{\"@context\": \"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\", \"@graph\": []}",
+        ),
         ("future spdx", b"{\"spdxVersion\": \"SPDX-3.0\"}"),
     ];
     for (name, bytes) in cases {
@@ -72,8 +95,14 @@ fn garbage_empty_and_foreign_documents() {
             assert!(e.to_string().starts_with(name), "{name}: {e}");
         }
     }
-    assert!(matches!(decode(b"", "e").unwrap_err(), SbomError::Json { line: 1, .. }));
-    assert!(matches!(decode(b"[1]", "e").unwrap_err(), SbomError::UnknownFormat { .. }));
+    assert!(matches!(
+        decode(b"", "e").unwrap_err(),
+        SbomError::Json { line: 1, .. }
+    ));
+    assert!(matches!(
+        decode(b"[1]", "e").unwrap_err(),
+        SbomError::UnknownFormat { .. }
+    ));
     assert!(matches!(
         decode(b"{\"spdxVersion\": \"SPDX-3.0\"}", "e").unwrap_err(),
         SbomError::UnsupportedVersion { format: "SPDX", .. }
@@ -84,7 +113,10 @@ fn garbage_empty_and_foreign_documents() {
 fn utf8_bom_is_accepted() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend_from_slice(cdx().as_bytes());
-    assert_eq!(decode(&bytes, "bom.json").expect("decode").inventory.len(), 9);
+    assert_eq!(
+        decode(&bytes, "bom.json").expect("decode").inventory.len(),
+        9
+    );
 }
 
 #[test]
@@ -132,13 +164,19 @@ fn cyclonedx_dangling_ref_and_duplicate_bom_ref() {
         ],
         "{found:?}"
     );
-    assert!(found[0].1.contains("duplicate bom-ref `pkg:npm/left-pad@1.3.0`"));
+    assert!(
+        found[0]
+            .1
+            .contains("duplicate bom-ref `pkg:npm/left-pad@1.3.0`")
+    );
     assert!(found[2].1.contains("pkg:npm/nothing@1.0.0"));
 }
 
 #[test]
 fn cyclonedx_unparsable_purl() {
-    let bytes = mutate(&cdx(), |v| v["components"][0]["purl"] = json!("npm/left-pad"));
+    let bytes = mutate(&cdx(), |v| {
+        v["components"][0]["purl"] = json!("npm/left-pad")
+    });
     let found = semantic(&bytes);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "/components/0/purl");
@@ -154,10 +192,20 @@ fn spdx_duplicate_id_dangling_relationship_and_bad_purl() {
     let found = semantic(&bytes);
     let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
     assert!(pointers.contains(&"/packages/3/SPDXID"), "{found:?}");
-    assert!(pointers.contains(&"/relationships/2/relatedSpdxElement"), "{found:?}");
-    assert!(pointers.contains(&"/packages/1/externalRefs/0/referenceLocator"), "{found:?}");
+    assert!(
+        pointers.contains(&"/relationships/2/relatedSpdxElement"),
+        "{found:?}"
+    );
+    assert!(
+        pointers.contains(&"/packages/1/externalRefs/0/referenceLocator"),
+        "{found:?}"
+    );
     // the relationships that named the renamed package now dangle as well
-    assert!(found.iter().all(|(p, _)| p.starts_with("/packages/") || p.starts_with("/relationships/")));
+    assert!(
+        found
+            .iter()
+            .all(|(p, _)| p.starts_with("/packages/") || p.starts_with("/relationships/"))
+    );
 }
 
 #[test]

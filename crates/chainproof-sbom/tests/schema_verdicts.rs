@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use chainproof_sbom::{DetectedFormat, ProblemKind, validate};
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("fixture dir")
         .map(|e| e.expect("dir entry").path())
@@ -20,7 +22,11 @@ fn check_verdicts(dir: &str, version: &str) -> (usize, usize) {
     let mut mismatches = Vec::new();
     let (mut valid, mut invalid) = (0, 0);
     for path in fixtures(dir) {
-        let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 name")
+            .to_string();
         let bytes = std::fs::read(&path).expect("read fixture");
         let v = match validate(&bytes, &name) {
             Ok(v) => v,
@@ -46,14 +52,26 @@ fn check_verdicts(dir: &str, version: &str) -> (usize, usize) {
             if v.is_valid() {
                 mismatches.push(format!("{name}: expected invalid, found no problem"));
             }
-            let kinds: Vec<_> = v.problems.iter().map(|p| (p.kind, p.pointer.as_str())).collect();
+            let kinds: Vec<_> = v
+                .problems
+                .iter()
+                .map(|p| (p.kind, p.pointer.as_str()))
+                .collect();
             eprintln!("{name}: {kinds:?}");
             for p in &v.problems {
-                assert!(p.pointer.is_empty() || p.pointer.starts_with('/'), "{name}: {p:?}");
+                assert!(
+                    p.pointer.is_empty() || p.pointer.starts_with('/'),
+                    "{name}: {p:?}"
+                );
             }
         }
     }
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
     (valid, invalid)
 }
 
@@ -73,11 +91,16 @@ fn cyclonedx_1_6_spec_cases() {
 #[test]
 fn schema_errors_carry_instance_pointers() {
     let bytes = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cyclonedx-1.6/invalid-scope-1.6.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/cyclonedx-1.6/invalid-scope-1.6.json"),
     )
     .expect("fixture");
     let v = validate(&bytes, "invalid-scope-1.6.json").expect("readable");
-    let schema: Vec<_> = v.problems.iter().filter(|p| p.kind == ProblemKind::Schema).collect();
+    let schema: Vec<_> = v
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Schema)
+        .collect();
     assert!(
         schema.iter().any(|p| p.pointer == "/components/0/scope"),
         "{schema:?}"

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use chainproof_core::{
-    Ecosystem, Hash, HashAlgorithm, Inventory, License, Location, Package, PackageId,
-    PackageKind, Scope, SourceInfo,
+    Ecosystem, Hash, HashAlgorithm, Inventory, License, Location, Package, PackageId, PackageKind,
+    Scope, SourceInfo,
 };
 use chainproof_purl::Purl;
 
@@ -89,7 +89,11 @@ fn property<'c>(c: &'c Component, name: &str) -> Option<&'c str> {
 fn full_name(c: &Component, ecosystem: Option<&Ecosystem>) -> String {
     match c.group.as_deref() {
         Some(g) if !g.is_empty() => {
-            let sep = if ecosystem == Some(&Ecosystem::Maven) { ':' } else { '/' };
+            let sep = if ecosystem == Some(&Ecosystem::Maven) {
+                ':'
+            } else {
+                '/'
+            };
             format!("{g}{sep}{}", c.name)
         }
         _ => c.name.clone(),
@@ -102,7 +106,10 @@ fn package(c: &Component, modern_occurrences: bool) -> Package {
         Some(raw) => match raw.parse::<Purl>() {
             Ok(p) => Some(p),
             Err(e) => {
-                properties.insert("chainproof:invalid-purl".to_string(), format!("{raw} ({e})"));
+                properties.insert(
+                    "chainproof:invalid-purl".to_string(),
+                    format!("{raw} ({e})"),
+                );
                 None
             }
         },
@@ -114,7 +121,11 @@ fn package(c: &Component, modern_occurrences: bool) -> Package {
         (None, None) => Ecosystem::Other("unknown".into()),
     };
     let name = full_name(c, Some(&ecosystem));
-    let mut pkg = Package::new(ecosystem, name, c.version.as_deref().filter(|v| !v.is_empty()));
+    let mut pkg = Package::new(
+        ecosystem,
+        name,
+        c.version.as_deref().filter(|v| !v.is_empty()),
+    );
     pkg.purl = purl;
     pkg.scope = match (property(c, cv::SCOPE), c.scope.as_deref()) {
         (Some("dev"), _) | (None, Some("excluded")) => Scope::Dev,

@@ -110,7 +110,9 @@ pub(crate) fn top_level(inventory: &Inventory) -> Vec<usize> {
         return roots;
     }
     let targets: HashSet<usize> = inventory.edges().map(|(_, to)| to.index()).collect();
-    (0..inventory.len()).filter(|i| !targets.contains(i)).collect()
+    (0..inventory.len())
+        .filter(|i| !targets.contains(i))
+        .collect()
 }
 
 fn non_empty(name: &str) -> &str {
@@ -164,7 +166,11 @@ fn component(p: &Package, bom_ref: String, version: CdxVersion) -> Component {
     if let Some(s) = &p.source {
         properties.push(Property::new(cv::SOURCE, s.clone()));
     }
-    properties.extend(p.properties.iter().map(|(k, v)| Property::new(k, v.clone())));
+    properties.extend(
+        p.properties
+            .iter()
+            .map(|(k, v)| Property::new(k, v.clone())),
+    );
 
     let occurrences = p
         .locations
@@ -214,7 +220,12 @@ fn component(p: &Package, bom_ref: String, version: CdxVersion) -> Component {
             .iter()
             .filter(|s| cv::is_url(s))
             .map(|s| ExternalReference {
-                ty: if s.starts_with("git") { "vcs" } else { "distribution" }.into(),
+                ty: if s.starts_with("git") {
+                    "vcs"
+                } else {
+                    "distribution"
+                }
+                .into(),
                 url: s.clone(),
             })
             .collect(),

@@ -122,7 +122,9 @@ pub fn decode(doc: &json::Document<'_>) -> Result<Inventory, SbomError> {
 }
 
 fn properties(p: &SpdxPackage) -> impl Iterator<Item = (&str, &str)> {
-    p.annotations.iter().filter_map(|a| split_property(&a.comment))
+    p.annotations
+        .iter()
+        .filter_map(|a| split_property(&a.comment))
 }
 
 fn package(p: &SpdxPackage, extracted: &HashMap<&str, &str>) -> Package {

@@ -25,7 +25,6 @@ pub fn options() -> EncodeOptions {
     }
 }
 
-
 fn hex(c: char, n: usize) -> String {
     std::iter::repeat_n(c, n).collect()
 }
@@ -151,7 +150,11 @@ pub fn summary(inv: &Inventory) -> Summary {
         })
         .collect();
     Summary {
-        source: (inv.source.kind.clone(), inv.source.name.clone(), inv.source.version.clone()),
+        source: (
+            inv.source.kind.clone(),
+            inv.source.name.clone(),
+            inv.source.version.clone(),
+        ),
         packages,
         edges: inv.edges().map(|(a, b)| (key(a), key(b))).collect(),
         roots: inv.roots().map(key).collect(),
