@@ -2,15 +2,45 @@
 //! writers from and readers into the core [`Inventory`], and offline validation against the
 //! bundled official JSON schemas plus semantic checks.
 //!
-//! CONTRACT (used by the CLI; implementation in progress):
 //! - [`encode`] writes an inventory in a format.
 //! - [`decode`] detects the format of a document and reads it into an inventory.
 //! - [`validate`] checks a document against its schema and semantic rules.
+//! - [`detect`] only tells the format and version.
+//!
+//! Readers are lenient (unknown fields are ignored, optional fields may be missing) and
+//! accept CycloneDX 1.0–1.7 and SPDX 2.x JSON. Writers produce CycloneDX 1.5/1.6 and SPDX 2.3
+//! that validate against the official schemas, which are bundled ([`validate`] works offline).
+//!
+//! Facts that a format has no field for are kept as `chainproof:*` properties (CycloneDX
+//! `properties`, SPDX `annotations`), so that CycloneDX → inventory → SPDX → inventory keeps
+//! packages, purls, hashes, licenses, scopes, locations and edges.
+//!
+//! ```
+//! use chainproof_core::{Ecosystem, Inventory, Package, SourceInfo};
+//! use chainproof_sbom::{decode, encode, CdxVersion, EncodeOptions, Format};
+//! let mut inv = Inventory::new(SourceInfo { kind: "directory".into(), name: "app".into(), version: None });
+//! let purl = "pkg:npm/left-pad@1.3.0".parse().unwrap();
+//! let dep = inv.add_package(Package::new(Ecosystem::Npm, "left-pad", Some("1.3.0")).with_purl(purl));
+//! inv.add_root(dep);
+//! let json = encode(&inv, Format::CycloneDxJson(CdxVersion::V1_6), &EncodeOptions::default()).unwrap();
+//! let back = decode(json.as_bytes(), "bom.json").unwrap();
+//! assert_eq!(back.inventory.len(), 1);
+//! assert_eq!(chainproof_sbom::validate(json.as_bytes(), "bom.json").unwrap().problems, vec![]);
+//! ```
 #![forbid(unsafe_code)]
+
+mod conventions;
+mod cyclonedx;
+mod json;
+mod schema;
+mod spdx;
+mod validate;
 
 use std::time::SystemTime;
 
 use chainproof_core::Inventory;
+
+pub use json::detect;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +116,13 @@ pub struct Validation {
     pub problems: Vec<Problem>,
 }
 
+impl Validation {
+    /// No schema or semantic problem was found.
+    pub fn is_valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
 /// Errors: the document could not be read at all (not JSON, unknown format, ...).
 #[derive(Debug, thiserror::Error)]
 pub enum SbomError {
@@ -114,29 +151,33 @@ pub enum SbomError {
 
 /// Writes an inventory in `format` (pretty-printed JSON).
 pub fn encode(
-    _inventory: &Inventory,
-    _format: Format,
-    _options: &EncodeOptions,
+    inventory: &Inventory,
+    format: Format,
+    options: &EncodeOptions,
 ) -> Result<String, SbomError> {
-    Err(SbomError::UnknownFormat {
-        path: String::new(),
-        reason: "not implemented".into(),
-    })
+    match format {
+        Format::CycloneDxJson(version) => cyclonedx::encode(inventory, version, options),
+        Format::SpdxJson => spdx::encode(inventory, options),
+    }
 }
 
 /// Detects the format of a JSON document and reads it. `path` is used in errors only.
-pub fn decode(_bytes: &[u8], path: &str) -> Result<Decoded, SbomError> {
-    Err(SbomError::UnknownFormat {
-        path: path.into(),
-        reason: "not implemented".into(),
-    })
+pub fn decode(bytes: &[u8], path: &str) -> Result<Decoded, SbomError> {
+    let doc = json::Document::parse(bytes, path)?;
+    let format = doc.detect()?;
+    let inventory = match &format {
+        DetectedFormat::CycloneDx { .. } => cyclonedx::decode(&doc)?,
+        DetectedFormat::Spdx { .. } => spdx::decode(&doc)?,
+    };
+    Ok(Decoded { format, inventory })
 }
 
 /// Validates a document against the bundled schema of its format and version, then
-/// semantic rules. `Err` only when the document cannot be read at all.
-pub fn validate(_bytes: &[u8], path: &str) -> Result<Validation, SbomError> {
-    Err(SbomError::UnknownFormat {
-        path: path.into(),
-        reason: "not implemented".into(),
-    })
+/// semantic rules. `Err` only when the document cannot be read at all (not JSON, not an
+/// SBOM, or a version without a bundled schema: CycloneDX 1.4–1.7 and SPDX 2.2/2.3 are known).
+pub fn validate(bytes: &[u8], path: &str) -> Result<Validation, SbomError> {
+    let doc = json::Document::parse(bytes, path)?;
+    let format = doc.detect()?;
+    let problems = validate::problems(&doc, &format)?;
+    Ok(Validation { format, problems })
 }

@@ -1,0 +1,194 @@
+//! CycloneDX JSON (any 1.x) → inventory.
+
+use std::collections::HashMap;
+
+use chainproof_core::{
+    Ecosystem, Hash, HashAlgorithm, Inventory, License, Location, Package, PackageId, PackageKind,
+    Scope, SourceInfo,
+};
+use chainproof_purl::Purl;
+
+use super::model::{Bom, Component, LicenseChoice};
+use crate::SbomError;
+use crate::conventions as cv;
+use crate::json::Document;
+
+pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
+    let bom: Bom = doc.typed()?;
+    if bom.bom_format != "CycloneDX" {
+        return Err(SbomError::Invalid {
+            path: doc.path.to_string(),
+            pointer: "/bomFormat".into(),
+            message: format!("`bomFormat` is `{}`, not `CycloneDX`", bom.bom_format),
+        });
+    }
+    let modern_occurrences = version_at_least(&bom.spec_version, 1, 6);
+    let metadata = bom.metadata.unwrap_or_default();
+
+    let mut source = SourceInfo {
+        kind: "sbom".into(),
+        ..SourceInfo::default()
+    };
+    let mut root_ref = None;
+    if let Some(root) = &metadata.component {
+        source.name = full_name(root, None);
+        source.version = root.version.clone();
+        if let Some(kind) = property(root, cv::SOURCE_KIND) {
+            source.kind = kind.to_string();
+        }
+        root_ref = root.bom_ref.clone();
+    }
+
+    let mut inventory = Inventory::new(source);
+    let mut ids: HashMap<String, PackageId> = HashMap::new();
+    let mut stack: Vec<&Component> = bom.components.iter().rev().collect();
+    while let Some(c) = stack.pop() {
+        stack.extend(c.components.iter().rev());
+        let id = inventory.add_package(package(c, modern_occurrences));
+        if let Some(r) = &c.bom_ref {
+            ids.entry(r.clone()).or_insert(id);
+        }
+    }
+
+    for dep in &bom.dependencies {
+        let is_root = root_ref.as_deref() == Some(dep.reference.as_str());
+        let from = ids.get(&dep.reference).copied();
+        for target in &dep.depends_on {
+            let Some(&to) = ids.get(target) else { continue };
+            if let Some(from) = from {
+                inventory.add_edge(from, to);
+            }
+            if is_root {
+                inventory.add_root(to);
+            }
+        }
+    }
+
+    for p in &metadata.properties {
+        if p.name == cv::UNPARSED {
+            inventory.add_unparsed(cv::parse_unparsed(p.value.as_deref().unwrap_or("")));
+        }
+    }
+    Ok(inventory)
+}
+
+fn version_at_least(spec: &str, major: u32, minor: u32) -> bool {
+    let mut parts = spec.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (a, b) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (a, b) >= (major, minor)
+}
+
+fn property<'c>(c: &'c Component, name: &str) -> Option<&'c str> {
+    c.properties
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.value.as_deref())
+}
+
+/// The name with its group: `group:name` for Maven, `group/name` otherwise (npm scopes, Go).
+fn full_name(c: &Component, ecosystem: Option<&Ecosystem>) -> String {
+    match c.group.as_deref() {
+        Some(g) if !g.is_empty() => {
+            let sep = if ecosystem == Some(&Ecosystem::Maven) {
+                ':'
+            } else {
+                '/'
+            };
+            format!("{g}{sep}{}", c.name)
+        }
+        _ => c.name.clone(),
+    }
+}
+
+fn package(c: &Component, modern_occurrences: bool) -> Package {
+    let mut properties = std::collections::BTreeMap::new();
+    let purl = match c.purl.as_deref().filter(|s| !s.is_empty()) {
+        Some(raw) => match raw.parse::<Purl>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                properties.insert(
+                    "chainproof:invalid-purl".to_string(),
+                    format!("{raw} ({e})"),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let ecosystem = match (&purl, property(c, cv::ECOSYSTEM)) {
+        (Some(p), _) => Ecosystem::from_purl_type(p.ty()),
+        (None, Some(e)) => cv::ecosystem_named(e),
+        (None, None) => Ecosystem::Other("unknown".into()),
+    };
+    let name = full_name(c, Some(&ecosystem));
+    let mut pkg = Package::new(
+        ecosystem,
+        name,
+        c.version.as_deref().filter(|v| !v.is_empty()),
+    );
+    pkg.purl = purl;
+    pkg.scope = match (property(c, cv::SCOPE), c.scope.as_deref()) {
+        (Some("dev"), _) | (None, Some("excluded")) => Scope::Dev,
+        (Some("optional"), _) | (None, Some("optional")) => Scope::Optional,
+        _ => Scope::Runtime,
+    };
+    pkg.kind = match c.ty.as_str() {
+        "application" => PackageKind::Project,
+        _ => PackageKind::Library,
+    };
+    for h in &c.hashes {
+        if let Some(hash) = h
+            .alg
+            .parse::<HashAlgorithm>()
+            .ok()
+            .and_then(|alg| Hash::from_hex(alg, &h.content))
+        {
+            pkg = pkg.with_hash(hash);
+        }
+    }
+    for l in &c.licenses {
+        if let Some(license) = license(l) {
+            pkg = pkg.with_license(license);
+        }
+    }
+    for o in c.evidence.iter().flat_map(|e| &e.occurrences) {
+        let loc = match o.line.and_then(|l| u32::try_from(l).ok()) {
+            Some(line) => Location::new(o.location.clone()).with_line(line),
+            None if !modern_occurrences => cv::parse_location(&o.location),
+            None => Location::new(o.location.clone()),
+        };
+        pkg = pkg.with_location(loc);
+    }
+    pkg.source = property(c, cv::SOURCE).map(str::to_string).or_else(|| {
+        c.external_references
+            .iter()
+            .find(|r| r.ty == "distribution" || r.ty == "vcs")
+            .map(|r| r.url.clone())
+    });
+    for p in &c.properties {
+        if p.name == cv::LOCATION {
+            pkg = pkg.with_location(cv::parse_location(p.value.as_deref().unwrap_or("")));
+        } else if !cv::is_reserved(&p.name) {
+            properties.insert(p.name.clone(), p.value.clone().unwrap_or_default());
+        }
+    }
+    pkg.properties = properties;
+    pkg
+}
+
+fn license(l: &LicenseChoice) -> Option<License> {
+    if let Some(expr) = l.expression.as_deref().filter(|e| !e.trim().is_empty()) {
+        return Some(License::parse(expr));
+    }
+    let obj = l.license.as_ref()?;
+    if let Some(id) = obj.id.as_deref().filter(|s| !s.is_empty()) {
+        return Some(match License::parse(id) {
+            License::Other(_) => License::Spdx(id.to_string()),
+            spdx => spdx,
+        });
+    }
+    obj.name
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(License::parse)
+}

@@ -1,0 +1,8 @@
+//! CycloneDX JSON: model, writer, reader.
+
+mod decode;
+mod encode;
+pub(crate) mod model;
+
+pub(crate) use decode::decode;
+pub(crate) use encode::{encode, top_level};
