@@ -394,8 +394,7 @@ fn git_refs_and_same_git() {
 fn source_disambiguation() {
     let dir = "rustsec/cargo-lock/source_disambiguation/Cargo.lock.";
     let other_reg = "?repository_url=https:%2F%2Fgithub.com%2Frustsec%2Frustsec";
-    let git =
-        |c: &str| format!("?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Frustsec%2Frustsec%40{c}");
+    let git = |c: &str| format!("?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Frustsec%2Frustsec%40{c}");
     let cases: Vec<(&str, String, String)> = vec![
         (
             "single_version_different_registries",

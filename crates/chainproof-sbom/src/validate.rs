@@ -77,9 +77,11 @@ fn items<'v>(v: &'v Value, key: &str) -> impl Iterator<Item = (usize, &'v Value)
         .enumerate()
 }
 
+/// A purl must be syntactically valid. Per-type rules (e.g. "golang needs a namespace") are
+/// not enforced here: widely used conventions such as `pkg:golang/stdlib@1.22` break them.
 fn check_purl(raw: &Value, pointer: String, out: &mut Vec<Problem>) {
     if let Some(s) = raw.as_str()
-        && let Err(e) = s.parse::<Purl>()
+        && let Err(e) = Purl::parse_lenient(s)
     {
         out.push(semantic(pointer, format!("purl `{s}` does not parse: {e}")));
     }

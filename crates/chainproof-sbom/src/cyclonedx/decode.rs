@@ -103,7 +103,7 @@ fn full_name(c: &Component, ecosystem: Option<&Ecosystem>) -> String {
 fn package(c: &Component, modern_occurrences: bool) -> Package {
     let mut properties = std::collections::BTreeMap::new();
     let purl = match c.purl.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => match raw.parse::<Purl>() {
+        Some(raw) => match Purl::parse_lenient(raw) {
             Ok(p) => Some(p),
             Err(e) => {
                 properties.insert(

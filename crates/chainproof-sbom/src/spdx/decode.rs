@@ -132,7 +132,7 @@ fn package(p: &SpdxPackage, extracted: &HashMap<&str, &str>) -> Package {
     let mut purl = None;
     for r in &p.external_refs {
         if r.reference_type == "purl" && purl.is_none() {
-            match r.reference_locator.parse::<Purl>() {
+            match Purl::parse_lenient(&r.reference_locator) {
                 Ok(parsed) => purl = Some(parsed),
                 Err(e) => {
                     props.insert(
