@@ -281,10 +281,3 @@ fn bad_fixed_serial_is_an_error() {
     assert!(err.to_string().contains("not-a-uuid"), "{err}");
 }
 
-#[test]
-#[ignore = "prints the outputs for a human look"]
-fn show() {
-    println!("{:#?}", summary(&rich_inventory()));
-    println!("{}", write(Format::SpdxJson));
-    println!("{}", write(Format::CycloneDxJson(CdxVersion::V1_6)));
-}
