@@ -30,13 +30,38 @@ pub use runner::{CatalogOptions, catalog};
 use chainproof_core::Inventory;
 use chainproof_source::FileResolver;
 
+/// What a cataloger reads and what it can tell; the source of the supported-formats table
+/// in `docs/formats.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogerInfo {
+    /// Stable kebab-case name (`cargo-lock`, `npm-package-lock`, ...).
+    pub name: &'static str,
+    /// The ecosystem, as OSV names it (`crates.io`, `npm`, `PyPI`, `Go`, ...).
+    pub ecosystem: &'static str,
+    /// The files it claims, for people (Markdown).
+    pub files: &'static str,
+    /// Records dependency edges.
+    pub edges: bool,
+    /// Records licenses.
+    pub licenses: bool,
+    /// Tells dev / optional from runtime.
+    pub scopes: bool,
+    /// Records content hashes.
+    pub hashes: bool,
+}
+
 /// Reads one kind of file into packages and their dependency graph.
 ///
 /// Implementations never touch `std::fs`: every read goes through the resolver, so the
 /// same cataloger runs on a directory, an archive or an image.
 pub trait Cataloger: Send + Sync {
+    /// What it reads and records.
+    fn info(&self) -> &'static CatalogerInfo;
+
     /// Stable kebab-case name (`cargo-lock`, `npm-package-lock`, ...).
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.info().name
+    }
 
     /// Cheap check on the path alone: is this file mine?
     fn matches(&self, path: &str) -> bool;

@@ -22,6 +22,30 @@ pub fn select(names: &[String]) -> Vec<Box<dyn Cataloger>> {
         .collect()
 }
 
+/// The supported-formats table (Markdown), one row per cataloger, generated from the
+/// registry; `docs/formats.md` holds a copy that a test keeps equal to this.
+pub fn formats_table() -> String {
+    let yes = |b: bool| if b { "yes" } else { "—" };
+    let mut out = String::from(
+        "| cataloger | ecosystem | files | edges | licenses | scope | hashes |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for c in all() {
+        let i = c.info();
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            i.name,
+            i.ecosystem,
+            i.files,
+            yes(i.edges),
+            yes(i.licenses),
+            yes(i.scopes),
+            yes(i.hashes)
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

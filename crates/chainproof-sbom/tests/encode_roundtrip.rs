@@ -280,4 +280,3 @@ fn bad_fixed_serial_is_an_error() {
     .unwrap_err();
     assert!(err.to_string().contains("not-a-uuid"), "{err}");
 }
-

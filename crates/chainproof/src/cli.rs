@@ -78,6 +78,6 @@ pub enum SbomAction {
         #[arg(short, long = "output", value_name = "FORMAT[=FILE]", required = true)]
         outputs: Vec<String>,
     },
-    /// List the catalogers and the files each one reads.
+    /// List the catalogers: the files each one reads and what it records (Markdown table).
     Catalogers,
 }

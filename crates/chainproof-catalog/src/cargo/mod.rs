@@ -33,7 +33,7 @@ use chainproof_source::{FileResolver, file_name};
 use toml::Spanned;
 
 use crate::util::line_of;
-use crate::{CatalogError, Cataloger};
+use crate::{CatalogError, Cataloger, CatalogerInfo};
 use lock::{DepId, RawLock, RawPackage, Resolution, Resolver};
 
 /// Property listing dependency strings that name no package of the lockfile.
@@ -51,9 +51,19 @@ const CRATES_IO: [&str; 2] = [
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CargoLockCataloger;
 
+static INFO: CatalogerInfo = CatalogerInfo {
+    name: "cargo-lock",
+    ecosystem: "crates.io",
+    files: "`Cargo.lock` v1–v4",
+    edges: true,
+    licenses: false,
+    scopes: false,
+    hashes: true,
+};
+
 impl Cataloger for CargoLockCataloger {
-    fn name(&self) -> &'static str {
-        "cargo-lock"
+    fn info(&self) -> &'static CatalogerInfo {
+        &INFO
     }
 
     fn matches(&self, path: &str) -> bool {

@@ -33,7 +33,7 @@ use chainproof_core::{Ecosystem, Inventory, Location, Package, PackageKind};
 use chainproof_purl::{Purl, PurlError};
 use chainproof_source::{FileResolver, file_name, join_relative, parent_dir};
 
-use crate::{CatalogError, Cataloger};
+use crate::{CatalogError, Cataloger, CatalogerInfo};
 use modfile::Statement;
 
 pub const PROP_INDIRECT: &str = "chainproof:go:indirect";
@@ -47,9 +47,19 @@ pub const PROP_H1: &str = "chainproof:go:h1";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GoModCataloger;
 
+static INFO: CatalogerInfo = CatalogerInfo {
+    name: "go-mod",
+    ecosystem: "Go",
+    files: "`go.mod` (+ `go.sum` beside it for `h1:` sums)",
+    edges: true,
+    licenses: false,
+    scopes: false,
+    hashes: false,
+};
+
 impl Cataloger for GoModCataloger {
-    fn name(&self) -> &'static str {
-        "go-mod"
+    fn info(&self) -> &'static CatalogerInfo {
+        &INFO
     }
 
     fn matches(&self, path: &str) -> bool {

@@ -43,7 +43,7 @@ use chainproof_purl::Purl;
 use chainproof_source::{FileResolver, file_name, join_relative, parent_dir};
 use serde_json::Value;
 
-use crate::{CatalogError, Cataloger};
+use crate::{CatalogError, Cataloger, CatalogerInfo};
 use model::{DepKind, Node};
 
 pub use sri::{decode_base64, parse_integrity};
@@ -51,9 +51,19 @@ pub use sri::{decode_base64, parse_integrity};
 /// Reads `package-lock.json` and `npm-shrinkwrap.json` (lockfileVersion 1, 2, 3).
 pub struct PackageLockCataloger;
 
+static INFO: CatalogerInfo = CatalogerInfo {
+    name: "npm-package-lock",
+    ecosystem: "npm",
+    files: "`package-lock.json`, `npm-shrinkwrap.json` v1–v3",
+    edges: true,
+    licenses: true,
+    scopes: true,
+    hashes: true,
+};
+
 impl Cataloger for PackageLockCataloger {
-    fn name(&self) -> &'static str {
-        "npm-package-lock"
+    fn info(&self) -> &'static CatalogerInfo {
+        &INFO
     }
 
     fn matches(&self, path: &str) -> bool {

@@ -32,7 +32,7 @@ use super::{
     pypi_package, pyproject, reach,
 };
 use crate::util::line_of;
-use crate::{CatalogError, Cataloger};
+use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads `poetry.lock` (and the `pyproject.toml` beside it for the root project).
 pub struct PoetryLockCataloger;
@@ -132,9 +132,19 @@ fn dependency_optional(v: &toml::Value) -> bool {
     }
 }
 
+static INFO: CatalogerInfo = CatalogerInfo {
+    name: NAME,
+    ecosystem: "PyPI",
+    files: "`poetry.lock` v1, v2 (+ `pyproject.toml` beside it for the root)",
+    edges: true,
+    licenses: false,
+    scopes: true,
+    hashes: true,
+};
+
 impl Cataloger for PoetryLockCataloger {
-    fn name(&self) -> &'static str {
-        NAME
+    fn info(&self) -> &'static CatalogerInfo {
+        &INFO
     }
 
     fn matches(&self, path: &str) -> bool {

@@ -45,16 +45,26 @@ use super::{
     P_CONSTRAINT, P_EDITABLE, P_EXTRAS, P_MARKER, P_NAME_GUESSED, P_REQUIREMENT, add_hash,
     normalize_name, pypi_package, pypi_purl,
 };
-use crate::{CatalogError, Cataloger};
+use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads pip requirements files (see the module documentation for which files and rules).
 pub struct RequirementsCataloger;
 
 const NAME: &str = "python-requirements";
 
+static INFO: CatalogerInfo = CatalogerInfo {
+    name: NAME,
+    ecosystem: "PyPI",
+    files: "`requirements*.txt`, `*requirements.txt`, `requirements/*.txt` (with `-r`/`-c` includes)",
+    edges: false,
+    licenses: false,
+    scopes: false,
+    hashes: true,
+};
+
 impl Cataloger for RequirementsCataloger {
-    fn name(&self) -> &'static str {
-        NAME
+    fn info(&self) -> &'static CatalogerInfo {
+        &INFO
     }
 
     fn matches(&self, path: &str) -> bool {

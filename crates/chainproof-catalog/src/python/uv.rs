@@ -28,7 +28,7 @@ use toml::Spanned;
 
 use super::{P_EDITABLE, P_SOURCE_TYPE, add_hash, normalize_name, pypi_package, reach};
 use crate::util::line_of;
-use crate::{CatalogError, Cataloger};
+use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads `uv.lock`.
 pub struct UvLockCataloger;
@@ -109,9 +109,19 @@ struct UvFile {
     hash: Option<String>,
 }
 
+static INFO: CatalogerInfo = CatalogerInfo {
+    name: "python-uv-lock",
+    ecosystem: "PyPI",
+    files: "`uv.lock`",
+    edges: true,
+    licenses: false,
+    scopes: true,
+    hashes: true,
+};
+
 impl Cataloger for UvLockCataloger {
-    fn name(&self) -> &'static str {
-        "python-uv-lock"
+    fn info(&self) -> &'static CatalogerInfo {
+        &INFO
     }
 
     fn matches(&self, path: &str) -> bool {

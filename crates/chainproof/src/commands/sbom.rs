@@ -18,8 +18,7 @@ pub fn run(args: SbomArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Some(SbomAction::Validate { file }) => validate(&file, printer),
         Some(SbomAction::Convert { file, outputs }) => convert(&file, &outputs, printer),
         Some(SbomAction::Catalogers) => {
-            let names: Vec<_> = registry::all().iter().map(|c| c.name()).collect();
-            printer.stdout(&format!("{}\n", names.join("\n")))?;
+            printer.stdout(&registry::formats_table())?;
             Ok(ExitStatus::Success)
         }
         None => {
