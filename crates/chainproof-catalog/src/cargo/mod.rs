@@ -32,7 +32,7 @@ use chainproof_purl::{Purl, PurlError};
 use chainproof_source::{FileResolver, file_name};
 use toml::Spanned;
 
-use crate::util::line_of;
+use crate::util::{LineIndex, line_of};
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 use lock::{DepId, RawLock, RawPackage, Resolution, Resolver};
 
@@ -105,9 +105,10 @@ pub fn parse_cargo_lock(path: &str, text: &str) -> Result<Inventory, CatalogErro
             .collect(),
     );
 
+    let lines = LineIndex::new(text);
     let mut packages: Vec<Package> = Vec::with_capacity(entries.len());
     for entry in &entries {
-        packages.push(package(path, text, entry)?);
+        packages.push(package(path, text, &lines, entry)?);
     }
     apply_metadata_checksums(path, text, &raw, &resolver, &mut packages)?;
 
@@ -155,7 +156,12 @@ pub fn parse_cargo_lock(path: &str, text: &str) -> Result<Inventory, CatalogErro
 }
 
 /// One entry → a package (no edges yet).
-fn package(path: &str, text: &str, entry: &Spanned<RawPackage>) -> Result<Package, CatalogError> {
+fn package(
+    path: &str,
+    text: &str,
+    lines: &LineIndex,
+    entry: &Spanned<RawPackage>,
+) -> Result<Package, CatalogError> {
     let raw = entry.get_ref();
     let name = raw.name.get_ref();
     let version = raw.version.get_ref();
@@ -164,7 +170,7 @@ fn package(path: &str, text: &str, entry: &Spanned<RawPackage>) -> Result<Packag
         CatalogError::new(path, format!("package `{name}`: {e}"))
             .at_line(line_of(text, raw.name.span().start))
     })?;
-    let line = header_line(text, entry.span().start);
+    let line = header_line(text, lines, entry.span().start);
     let mut pkg = Package::new(Ecosystem::CratesIo, name.as_str(), Some(version))
         .with_purl(purl)
         .with_location(Location::new(path).with_line(line));
@@ -180,17 +186,17 @@ fn package(path: &str, text: &str, entry: &Spanned<RawPackage>) -> Result<Packag
 
 /// The line of the `[[package]]` header of the table whose span starts at `start`: the span
 /// may begin at the header or at its first key, so look back to the nearest header.
-fn header_line(text: &str, start: usize) -> u32 {
+fn header_line(text: &str, lines: &LineIndex, start: usize) -> u32 {
     let start = start.min(text.len());
     let before = text.get(..start).unwrap_or("");
     let at_header = text.get(start..).is_some_and(|t| t.starts_with('['));
     if at_header {
-        return line_of(text, start);
+        return lines.line(start);
     }
     match before.rfind("\n[") {
-        Some(i) => line_of(text, i + 1),
+        Some(i) => lines.line(i + 1),
         None if text.starts_with('[') => 1,
-        None => line_of(text, start),
+        None => lines.line(start),
     }
 }
 
@@ -288,7 +294,8 @@ mod tests {
     #[test]
     fn header_lines() {
         let t = "version = 3\n\n[[package]]\nname = \"a\"\n";
-        assert_eq!(header_line(t, t.find("name").unwrap_or(0)), 3);
-        assert_eq!(header_line(t, t.find("[[").unwrap_or(0)), 3);
+        let l = LineIndex::new(t);
+        assert_eq!(header_line(t, &l, t.find("name").unwrap_or(0)), 3);
+        assert_eq!(header_line(t, &l, t.find("[[").unwrap_or(0)), 3);
     }
 }

@@ -31,7 +31,7 @@ use super::{
     P_CATEGORY, P_EDITABLE, P_GROUPS, P_MARKER, P_SOURCE_TYPE, add_hash, normalize_name,
     pypi_package, pyproject, reach,
 };
-use crate::util::line_of;
+use crate::util::{LineIndex, line_of};
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads `poetry.lock` (and the `pyproject.toml` beside it for the root project).
@@ -165,13 +165,14 @@ impl Cataloger for PoetryLockCataloger {
             }
         }
 
+        let lines = LineIndex::new(&text);
         let mut inv = Inventory::default();
         let mut ids = Vec::with_capacity(lock.package.len());
         let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut has_scope_info = false;
         for (i, p) in lock.package.iter().enumerate() {
             let name = p.name.get_ref();
-            let line = line_of(&text, p.name.span().start);
+            let line = lines.line(p.name.span().start);
             let mut pkg = pypi_package(name, p.version.as_deref())
                 .with_location(Location::new(path).with_line(line));
             let groups = p.groups.as_ref().filter(|g| !g.is_empty());

@@ -27,7 +27,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{P_EDITABLE, P_SOURCE_TYPE, add_hash, normalize_name, pypi_package, reach};
-use crate::util::line_of;
+use crate::util::LineIndex;
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads `uv.lock`.
@@ -162,12 +162,13 @@ impl Cataloger for UvLockCataloger {
             if picked.is_empty() { all } else { picked }
         };
 
+        let lines = LineIndex::new(&text);
         let mut inv = Inventory::default();
         let mut ids = Vec::with_capacity(pkgs.len());
         let mut roots = Vec::new();
         for (i, p) in pkgs.iter().enumerate() {
             let name = p.name.get_ref();
-            let line = line_of(&text, p.name.span().start);
+            let line = lines.line(p.name.span().start);
             let mut pkg = pypi_package(name, p.version.as_deref())
                 .with_location(Location::new(path).with_line(line));
             for h in p
