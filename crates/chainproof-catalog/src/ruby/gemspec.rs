@@ -11,7 +11,8 @@
 //! * `s.add_runtime_dependency` / `s.add_dependency` (with or without parentheses) → edges to
 //!   every gem of that name installed in the same `specifications` directory (or its
 //!   `default/` subdirectory, or the parent of `default/`), found by file name.
-//!   Development dependencies are ignored: they are not installed with the gem. Names that
+//!   Development dependencies are ignored (also the `else` branch of the
+//!   `if s.respond_to? :add_runtime_dependency` blocks older RubyGems wrote): they are not installed with the gem. Names that
 //!   no installed gem has are listed in `chainproof:ruby:unresolved`.
 //!
 //! Every package is located at the file (one package per file), without a line.
@@ -124,7 +125,24 @@ pub fn parse_gemspec(path: &str, text: &str) -> Result<GemSpec, CatalogError> {
     });
     let mut spec = GemSpec::default();
     let mut name_line = None;
+    // Older RubyGems wrap dependencies in `if s.respond_to? :add_runtime_dependency then
+    // ... else ... end`, where the `else` branch lists development dependencies with
+    // `add_dependency` too: that branch is skipped.
+    let (mut in_branches, mut in_else) = (false, false);
     for stmt in tokens.split(|(t, _)| *t == Tok::End) {
+        match stmt.first() {
+            Some((Tok::Ident(w), _)) if w == "if" => {
+                in_branches = stmt
+                    .iter()
+                    .any(|(t, _)| matches!(t, Tok::Symbol(s) if s == "add_runtime_dependency"));
+            }
+            Some((Tok::Ident(w), _)) if w == "else" && in_branches => in_else = true,
+            Some((Tok::Ident(w), _)) if w == "end" => (in_branches, in_else) = (false, false),
+            _ => {}
+        }
+        if in_else {
+            continue;
+        }
         let [
             (Tok::Ident(recv), _),
             (Tok::Punct('.'), _),

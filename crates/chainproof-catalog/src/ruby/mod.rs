@@ -18,7 +18,8 @@
 //! * **Hashes**: `CHECKSUMS` entries (Bundler 2.5+) matched by name, version and platform.
 //! * **Edges**: six-space dependency lines, resolved by name within the lock. A name locked
 //!   for several platforms gets an edge to **each** variant: the lock does not say which
-//!   platform is installed.
+//!   platform is installed. A dependency on `bundler` gets no edge (Bundler does not lock
+//!   itself); other names that are not locked are listed in `chainproof:ruby:unresolved`.
 //! * **Root**: the project of the lockfile's directory, a [`PackageKind::Project`] root with
 //!   edges to every `DEPENDENCIES` entry. It is the gem of a `PATH` section with remote `.`
 //!   (Bundler's `gemspec` directive) when there is one; otherwise a package named after a
@@ -203,6 +204,8 @@ pub fn parse_gemfile_lock(
                         adjacency[i].push((t, Scope::Runtime));
                     }
                 }
+                // Bundler never locks itself (`BUNDLED WITH` names its version).
+                None if d == "bundler" => {}
                 None => unresolved.push(d.as_str()),
             }
         }
