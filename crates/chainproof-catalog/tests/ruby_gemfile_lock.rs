@@ -105,7 +105,11 @@ fn every_fixture_is_covered() {
 
 #[test]
 fn golden_no_gems() {
-    for f in ["no-gem-section.lock", "no-gems.lock", "no-spec-section.lock"] {
+    for f in [
+        "no-gem-section.lock",
+        "no-gems.lock",
+        "no-spec-section.lock",
+    ] {
         let inv = lock(f);
         assert_eq!(inv.len(), 1, "{f}: only the project");
         let r = root(&inv);
@@ -113,7 +117,10 @@ fn golden_no_gems() {
         assert_eq!(r.kind, PackageKind::Project);
         assert_eq!(r.version, None);
         assert_eq!(r.properties["chainproof:ruby:platforms"], "x86_64-linux");
-        assert_eq!(r.properties["chainproof:ruby:ruby-version"], "ruby 3.0.2p107");
+        assert_eq!(
+            r.properties["chainproof:ruby:ruby-version"],
+            "ruby 3.0.2p107"
+        );
         assert_eq!(r.properties["chainproof:ruby:bundled-with"], "2.2.28");
         assert_eq!(inv.edges().count(), 0);
     }
@@ -217,11 +224,16 @@ fn golden_git_gems() {
     let c = pkg(&inv, ctl);
     assert_eq!(
         c.source.as_deref(),
-        Some("git+https://github.com/hanami/controller.git@027dbe2e56397b534e859fc283990cad1b6addd6")
+        Some(
+            "git+https://github.com/hanami/controller.git@027dbe2e56397b534e859fc283990cad1b6addd6"
+        )
     );
     assert_eq!(c.properties["chainproof:ruby:source-type"], "git");
     assert_eq!(c.properties["chainproof:ruby:git-branch"], "action-new");
-    assert_eq!(pkg(&inv, utils).properties["chainproof:ruby:git-branch"], "unstable");
+    assert_eq!(
+        pkg(&inv, utils).properties["chainproof:ruby:git-branch"],
+        "unstable"
+    );
     assert_eq!(
         edges(&inv),
         vec![
@@ -240,11 +252,17 @@ fn golden_local_gem() {
     assert_eq!(inv.len(), 31, "29 GEM specs, 1 PATH spec, the project");
     let bb = pkg(&inv, "pkg:gem/backbone-on-rails@1.2.0.0");
     assert_eq!(bb.kind, PackageKind::Project);
-    assert_eq!(bb.source.as_deref(), Some("app/vendor/gem/backbone-on-rails"));
+    assert_eq!(
+        bb.source.as_deref(),
+        Some("app/vendor/gem/backbone-on-rails")
+    );
     assert_eq!(bb.properties["chainproof:ruby:source-type"], "path");
     assert_eq!(bb.locations[0].line, Some(4));
     let r = root(&inv);
-    assert_eq!(r.name, "app", "a PATH section elsewhere than `.` is not the project");
+    assert_eq!(
+        r.name, "app",
+        "a PATH section elsewhere than `.` is not the project"
+    );
     let noko = pkg(&inv, "pkg:gem/nokogiri@1.13.3?platform=x86_64-linux");
     assert_eq!(noko.version.as_deref(), Some("1.13.3"));
     assert_eq!(noko.locations[0].line, Some(58));
@@ -269,7 +287,11 @@ fn golden_local_gem() {
     assert_eq!(inv.edges().count(), 42 + 1);
     let unresolved: Vec<String> = inv
         .packages()
-        .filter_map(|(_, p)| p.properties.get("chainproof:ruby:unresolved").map(|u| format!("{}: {u}", p.name)))
+        .filter_map(|(_, p)| {
+            p.properties
+                .get("chainproof:ruby:unresolved")
+                .map(|u| format!("{}: {u}", p.name))
+        })
         .collect();
     assert_eq!(unresolved, Vec::<String>::new());
 }
@@ -323,7 +345,10 @@ fn bundler_25_checksums_platforms_and_gemspec_root() {
     let root = root(&inv);
     assert_eq!(id(root), "mygem@0.3.0", "the PATH `.` gem is the project");
     assert_eq!(root.kind, PackageKind::Project);
-    assert_eq!(root.properties["chainproof:ruby:platforms"], "ruby, x86_64-linux");
+    assert_eq!(
+        root.properties["chainproof:ruby:platforms"],
+        "ruby, x86_64-linux"
+    );
     assert_eq!(root.properties["chainproof:ruby:unresolved"], "missing-gem");
     let repo = "repository_url=https:%2F%2Fgems.example.com%2F";
     let plain = pkg(&inv, &format!("pkg:gem/nokogiri@1.16.0?{repo}"));
@@ -354,11 +379,22 @@ fn bundler_25_checksums_platforms_and_gemspec_root() {
     );
     let scopes: HashMap<String, Scope> = inv
         .packages()
-        .map(|(_, p)| (p.purl.as_ref().map(|u| u.to_string()).unwrap_or_default(), p.scope))
+        .map(|(_, p)| {
+            (
+                p.purl.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+                p.scope,
+            )
+        })
         .collect();
     assert_eq!(scopes[&format!("pkg:gem/rspec@3.12.0?{repo}")], Scope::Dev);
-    assert_eq!(scopes[&format!("pkg:gem/rspec-core@3.12.0?{repo}")], Scope::Dev);
-    assert_eq!(scopes[&format!("pkg:gem/racc@1.7.3?{repo}")], Scope::Runtime);
+    assert_eq!(
+        scopes[&format!("pkg:gem/rspec-core@3.12.0?{repo}")],
+        Scope::Dev
+    );
+    assert_eq!(
+        scopes[&format!("pkg:gem/racc@1.7.3?{repo}")],
+        Scope::Runtime
+    );
     assert_eq!(scopes["pkg:gem/mygem@0.3.0"], Scope::Runtime);
 }
 
@@ -381,7 +417,10 @@ fn gemfile_groups_make_dev_scopes_by_reachability() {
             .filter(|(_, p)| p.kind == PackageKind::Library)
             .all(|(_, p)| p.scope == Scope::Dev)
     );
-    let inv = lock_with("some-gems.lock", Some("gem 'pry', group: [:test, :production]\n"));
+    let inv = lock_with(
+        "some-gems.lock",
+        Some("gem 'pry', group: [:test, :production]\n"),
+    );
     assert!(inv.packages().all(|(_, p)| p.scope == Scope::Runtime));
 }
 
@@ -394,7 +433,11 @@ fn gems_locked_reads_gems_rb() {
     assert!(GemfileLockCataloger.matches("x/gems.locked"));
     assert!(!GemfileLockCataloger.matches("x/Gemfile.lock.bak"));
     let inv = run(&r, "x/gems.locked");
-    assert_eq!(root(&inv).name, "x-tool", "named after the gemspec beside the lock");
+    assert_eq!(
+        root(&inv).name,
+        "x-tool",
+        "named after the gemspec beside the lock"
+    );
     assert_eq!(pkg(&inv, "pkg:gem/coderay@1.1.3").scope, Scope::Dev);
 }
 
@@ -464,19 +507,30 @@ fn realworld_rubygems_org() {
         .map(str::trim)
         .collect();
     assert_eq!(spec_lines.len(), 341);
-    assert_eq!(inv.len(), spec_lines.len() + 1, "every spec and the project");
+    assert_eq!(
+        inv.len(),
+        spec_lines.len() + 1,
+        "every spec and the project"
+    );
     let with_platform = spec_lines
         .iter()
         .filter(|l| l.split_once(" (").is_some_and(|(_, v)| v.contains('-')))
         .count();
     let qualified = inv
         .packages()
-        .filter(|(_, p)| p.purl.as_ref().is_some_and(|u| u.qualifier("platform").is_some()))
+        .filter(|(_, p)| {
+            p.purl
+                .as_ref()
+                .is_some_and(|u| u.qualifier("platform").is_some())
+        })
         .count();
     assert_eq!(qualified, with_platform);
     assert!(qualified > 40, "{qualified}");
 
-    let sums = text.lines().filter(|l| l.starts_with("  ") && l.contains(" sha256=")).count();
+    let sums = text
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains(" sha256="))
+        .count();
     let hashed = inv.packages().filter(|(_, p)| p.hashes.len() == 1).count();
     assert_eq!(hashed, sums);
 
@@ -494,7 +548,11 @@ fn realworld_rubygems_org() {
     assert_eq!(direct_names.len(), direct);
     let unresolved: Vec<String> = inv
         .packages()
-        .filter_map(|(_, p)| p.properties.get("chainproof:ruby:unresolved").map(|u| format!("{}: {u}", p.name)))
+        .filter_map(|(_, p)| {
+            p.properties
+                .get("chainproof:ruby:unresolved")
+                .map(|u| format!("{}: {u}", p.name))
+        })
         .collect();
     assert_eq!(unresolved, Vec::<String>::new());
 }

@@ -75,10 +75,16 @@ const RACC_DEFAULT: &str = "Gem::Specification.new do |s|\n  s.name = \"racc\"\n
 fn resolver() -> MemoryResolver {
     MemoryResolver::new()
         .with_file(&format!("{DIR}/railties-7.0.2.2.gemspec"), RAILTIES)
-        .with_file(&format!("{DIR}/nokogiri-1.16.0-x86_64-linux.gemspec"), NOKOGIRI)
+        .with_file(
+            &format!("{DIR}/nokogiri-1.16.0-x86_64-linux.gemspec"),
+            NOKOGIRI,
+        )
         .with_file(&format!("{DIR}/rake-13.0.6.gemspec"), RAKE)
         .with_file(&format!("{DIR}/thor-1.2.1.gemspec"), THOR_OLD)
-        .with_file(&format!("{DIR}/thor-1.1.0.gemspec"), THOR_OLD.replace("1.2.1", "1.1.0"))
+        .with_file(
+            &format!("{DIR}/thor-1.1.0.gemspec"),
+            THOR_OLD.replace("1.2.1", "1.1.0"),
+        )
         .with_file(&format!("{DIR}/default/racc-1.6.0.gemspec"), RACC_DEFAULT)
         .with_file("app/my.gemspec", RAKE)
 }
@@ -118,7 +124,10 @@ fn matches_only_installed_specifications() {
 #[test]
 fn railties_fields_and_edges() {
     let spec = parse_gemspec("r", RAILTIES).expect("parses");
-    assert_eq!((spec.name.as_str(), spec.version.as_str()), ("railties", "7.0.2.2"));
+    assert_eq!(
+        (spec.name.as_str(), spec.version.as_str()),
+        ("railties", "7.0.2.2")
+    );
     assert_eq!(spec.platform, None);
     assert_eq!(spec.licenses, vec!["MIT"]);
     let deps: Vec<(&str, Vec<&str>)> = spec
@@ -148,11 +157,11 @@ fn railties_fields_and_edges() {
     let r = inv.package(inv.find("pkg:gem/railties@7.0.2.2").expect("railties"));
     assert_eq!(r.licenses, vec![License::Spdx("MIT".into())]);
     assert_eq!(r.kind, PackageKind::Library);
+    assert_eq!(r.properties["chainproof:ruby:unresolved"], "activesupport");
     assert_eq!(
-        r.properties["chainproof:ruby:unresolved"],
-        "activesupport"
+        r.locations[0].path,
+        format!("{DIR}/railties-7.0.2.2.gemspec")
     );
-    assert_eq!(r.locations[0].path, format!("{DIR}/railties-7.0.2.2.gemspec"));
 }
 
 #[test]
@@ -163,15 +172,20 @@ fn platform_and_default_gems() {
         vec!["pkg:gem/nokogiri@1.16.0?platform=x86_64-linux -> pkg:gem/racc@1.6.0"],
         "racc is a default gem"
     );
-    let n = inv
-        .package(inv.find("pkg:gem/nokogiri@1.16.0?platform=x86_64-linux").expect("nokogiri"));
+    let n = inv.package(
+        inv.find("pkg:gem/nokogiri@1.16.0?platform=x86_64-linux")
+            .expect("nokogiri"),
+    );
     assert_eq!(n.properties["chainproof:ruby:unresolved"], "mini_portile2");
 
     let inv = one(&format!("{DIR}/default/racc-1.6.0.gemspec"));
     let racc = inv.package(inv.find("pkg:gem/racc@1.6.0").expect("racc"));
     assert_eq!(
         racc.licenses,
-        vec![License::Spdx("Ruby".into()), License::Spdx("BSD-2-Clause".into())]
+        vec![
+            License::Spdx("Ruby".into()),
+            License::Spdx("BSD-2-Clause".into())
+        ]
     );
     let inv = one(&format!("{DIR}/thor-1.2.1.gemspec"));
     let thor = inv.package(inv.find("pkg:gem/thor@1.2.1").expect("thor"));
@@ -181,7 +195,11 @@ fn platform_and_default_gems() {
 #[test]
 fn whole_directory_unifies_edge_targets() {
     let r = resolver();
-    let inv = catalog(&r, &[Box::new(GemspecCataloger)], &CatalogOptions::default());
+    let inv = catalog(
+        &r,
+        &[Box::new(GemspecCataloger)],
+        &CatalogOptions::default(),
+    );
     assert!(inv.unparsed().is_empty(), "{:?}", inv.unparsed());
     let mut purls: Vec<String> = inv
         .packages()
@@ -202,17 +220,28 @@ fn whole_directory_unifies_edge_targets() {
     );
     assert_eq!(inv.edges().count(), 4);
     let rake = inv.package(inv.find("pkg:gem/rake@13.0.6").expect("rake"));
-    assert_eq!(rake.locations.len(), 1, "stub and real sighting share one location");
+    assert_eq!(
+        rake.locations.len(),
+        1,
+        "stub and real sighting share one location"
+    );
     assert_eq!(rake.licenses, vec![License::Spdx("MIT".into())]);
 }
 
 #[test]
 fn malformed_gemspecs_are_errors_never_panics() {
-    for text in ["", "Gem::Specification.new do |s|\nend\n", "s.version = '1'\n"] {
+    for text in [
+        "",
+        "Gem::Specification.new do |s|\nend\n",
+        "s.version = '1'\n",
+    ] {
         assert!(parse_gemspec("x.gemspec", text).is_err(), "{text:?}");
     }
-    let e = parse_gemspec("x.gemspec", "Gem::Specification.new do |s|\n  s.name = 'a'\nend")
-        .expect_err("no version");
+    let e = parse_gemspec(
+        "x.gemspec",
+        "Gem::Specification.new do |s|\n  s.name = 'a'\nend",
+    )
+    .expect_err("no version");
     assert_eq!(e.line, Some(2));
     for end in (0..NOKOGIRI.len()).filter(|&i| NOKOGIRI.is_char_boundary(i)) {
         let _ = parse_gemspec("x.gemspec", &NOKOGIRI[..end]);
