@@ -22,7 +22,9 @@ mod util;
 pub mod cargo;
 pub mod golang;
 pub mod npm;
+pub mod php;
 pub mod python;
+pub mod ruby;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};

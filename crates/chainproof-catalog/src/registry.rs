@@ -11,6 +11,10 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::python::PoetryLockCataloger),
         Box::new(crate::python::UvLockCataloger),
         Box::new(crate::golang::GoModCataloger),
+        Box::new(crate::ruby::GemfileLockCataloger),
+        Box::new(crate::ruby::GemspecCataloger),
+        Box::new(crate::php::ComposerLockCataloger),
+        Box::new(crate::php::InstalledJsonCataloger),
     ]
 }
 
