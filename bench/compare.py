@@ -17,7 +17,8 @@ def key(purl):
     if not purl or not purl.startswith("pkg:"):
         return None
     p, _, subpath = purl[4:].partition("#")
-    p = p.split("?", 1)[0]
+    p, _, query = p.partition("?")
+    quals = dict(q.split("=", 1) for q in query.split("&") if "=" in q)
     ty, _, rest = p.partition("/")
     ty = ty.lower()
     name, _, version = rest.rpartition("@") if "@" in rest.lstrip("@") else (rest, "", "")
@@ -25,6 +26,10 @@ def key(purl):
         name, version = rest, ""
     name = unquote(name)
     version = unquote(version)
+    if ty == "gem" and "platform" in quals and version:
+        # Bundler's `name (version-platform)`: we keep the platform in the purl qualifier
+        # the purl spec defines; others put it in the version.
+        version = f"{version}-{unquote(quals['platform'])}"
     if ty == "pypi":
         name = re.sub(r"[-_.]+", "-", name).lower()
     if ty == "golang" and subpath:
