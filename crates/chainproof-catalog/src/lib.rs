@@ -23,6 +23,9 @@ pub mod cargo;
 pub mod golang;
 pub mod npm;
 pub mod python;
+pub mod yarn;
+pub mod bun;
+pub mod node_modules;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};

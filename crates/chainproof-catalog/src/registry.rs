@@ -11,6 +11,9 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::python::PoetryLockCataloger),
         Box::new(crate::python::UvLockCataloger),
         Box::new(crate::golang::GoModCataloger),
+        Box::new(crate::yarn::YarnLockCataloger),
+        Box::new(crate::bun::BunLockCataloger),
+        Box::new(crate::node_modules::InstalledPackageCataloger),
     ]
 }
 
