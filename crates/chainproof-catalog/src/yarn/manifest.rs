@@ -50,6 +50,9 @@ pub(crate) struct Manifest {
     pub workspaces: Vec<String>,
     pub resolved: Option<String>,
     pub integrity: Option<String>,
+    /// `resolutions` overrides as (package name, range): the last package of each pattern
+    /// (`**/a`, `p/a`, `a@^1` all name `a`).
+    pub resolutions: Vec<(String, String)>,
 }
 
 impl Manifest {
@@ -129,6 +132,27 @@ pub(crate) fn declared_deps(obj: &Map<String, Value>) -> Vec<(String, String, De
     out.into_iter().map(|(n, (r, k))| (n, r, k)).collect()
 }
 
+fn resolutions(obj: &Map<String, Value>) -> Vec<(String, String)> {
+    let Some(Value::Object(m)) = obj.get("resolutions") else {
+        return Vec::new();
+    };
+    m.iter()
+        .filter_map(|(pattern, range)| {
+            let range = range.as_str()?;
+            // The last package of the pattern: a scoped name spans two segments.
+            let parts: Vec<&str> = pattern.split('/').collect();
+            let n = parts.len();
+            let last = if n >= 2 && parts[n - 2].starts_with('@') {
+                format!("{}/{}", parts[n - 2], parts[n - 1])
+            } else {
+                parts[n - 1].to_string()
+            };
+            let name = split_descriptor(&last).map_or(last.as_str(), |(n, _)| n);
+            Some((name.to_string(), range.to_string()))
+        })
+        .collect()
+}
+
 /// Reads a manifest from a JSON value; `None` when it is not an object.
 pub(crate) fn from_value(value: &Value) -> Option<Manifest> {
     let obj = value.as_object()?;
@@ -154,6 +178,7 @@ pub(crate) fn from_value(value: &Value) -> Option<Manifest> {
         workspaces,
         resolved: str_field(obj, "_resolved"),
         integrity: str_field(obj, "_integrity"),
+        resolutions: resolutions(obj),
     })
 }
 

@@ -125,20 +125,24 @@ pub(crate) fn split_sha1_fragment(resolved: &str) -> (String, Option<Hash>) {
     }
 }
 
-fn entry_package(file: &str, e: &Entry, workspace_version: Option<&str>) -> Package {
+fn entry_package(file: &str, e: &Entry, workspace: Option<&Manifest>) -> Package {
     // v1 aliases: a descriptor `alias@npm:real@range`.
     let alias_target = e.descriptors.iter().find_map(|d| {
         let (_, range) = split_descriptor(d)?;
         let (real, _) = split_descriptor(range.strip_prefix("npm:")?)?;
         Some(real.to_string())
     });
-    let name = e
-        .real_name
-        .clone()
+    let reference = e.resolution.as_deref().unwrap_or("");
+    let is_workspace = reference.starts_with("workspace:");
+    // A workspace is named by its manifest when there is one.
+    let name = workspace
+        .filter(|_| is_workspace)
+        .and_then(|m| m.name.clone())
+        .or_else(|| e.real_name.clone())
         .or(alias_target)
         .unwrap_or_else(|| e.name.clone());
-    let reference = e.resolution.as_deref().unwrap_or("");
-    let workspace = reference.starts_with("workspace:");
+    let workspace_version = workspace.and_then(|m| m.version.as_deref());
+    let workspace = is_workspace;
     let mut version = e.version.clone();
     if workspace {
         version = workspace_version.map(str::to_string);
@@ -154,7 +158,7 @@ fn entry_package(file: &str, e: &Entry, workspace_version: Option<&str>) -> Pack
         loc = loc.with_line(e.line);
     }
     pkg = pkg.with_location(loc);
-    if name != e.name {
+    if name != e.name && !workspace {
         pkg = pkg.with_property("chainproof:npm:alias", e.name.clone());
     }
     if let Some(r) = &e.resolved {
@@ -223,11 +227,7 @@ fn build(resolver: &dyn FileResolver, file: &str, entries: Vec<Entry>, berry: bo
             .as_ref()
             .and_then(|p| join_relative(lock_dir, p))
             .and_then(|d| manifest::read_dir_manifest(resolver, &d));
-        let pkg = entry_package(
-            file,
-            &e,
-            manifest.as_ref().and_then(|m| m.version.as_deref()),
-        );
+        let pkg = entry_package(file, &e, manifest.as_ref());
         let mut deps = e.deps.clone();
         if let Some(m) = &manifest {
             // The lockfile merges a workspace's dev dependencies into `dependencies`.
@@ -240,6 +240,11 @@ fn build(resolver: &dyn FileResolver, file: &str, entries: Vec<Entry>, berry: bo
         let i = nodes.len();
         for d in &e.descriptors {
             by_descriptor.entry(d.clone()).or_insert(i);
+            // berry binds relative `patch:`/`file:` descriptors to their workspace with
+            // `::locator=...`; dependents may name them without the binding.
+            if let Some((unbound, _)) = d.split_once("::") {
+                by_descriptor.entry(unbound.to_string()).or_insert(i);
+            }
         }
         match ws_path.as_deref() {
             Some(".") | Some("") => root = Some(i),
@@ -252,12 +257,17 @@ fn build(resolver: &dyn FileResolver, file: &str, entries: Vec<Entry>, berry: bo
             deps,
         });
     }
+    let root_manifest = manifest::read_dir_manifest(resolver, lock_dir);
+    let overrides: Vec<(String, String)> = root_manifest
+        .as_ref()
+        .map(|m| m.resolutions.clone())
+        .unwrap_or_default();
     // Without workspace entries: the sibling package.json is the root.
     if !berry || (root.is_none() && members.is_empty()) {
-        if let Some(m) = manifest::read_dir_manifest(resolver, lock_dir) {
+        if let Some(m) = &root_manifest {
             root = Some(nodes.len());
             nodes.push(Node {
-                pkg: project_package(lock_dir, &m),
+                pkg: project_package(lock_dir, m),
                 deps: m.deps.clone(),
                 project: true,
             });
@@ -279,9 +289,12 @@ fn build(resolver: &dyn FileResolver, file: &str, entries: Vec<Entry>, berry: bo
         .filter(|(_, n)| n.project)
         .map(|(i, n)| (n.pkg.name.clone(), i))
         .collect();
-    let resolve = |name: &str, range: &str| -> Option<usize> {
-        if let Some(&i) = by_descriptor.get(&format!("{name}@{range}")) {
-            return Some(i);
+    let lookup = |name: &str, range: &str| -> Option<usize> {
+        let unbound = range.split_once("::").map_or(range, |(r, _)| r);
+        for r in [range, unbound] {
+            if let Some(&i) = by_descriptor.get(&format!("{name}@{r}")) {
+                return Some(i);
+            }
         }
         if !range.contains(':')
             && let Some(&i) = by_descriptor.get(&format!("{name}@npm:{range}"))
@@ -289,6 +302,15 @@ fn build(resolver: &dyn FileResolver, file: &str, entries: Vec<Entry>, berry: bo
             return Some(i);
         }
         project_by_name.get(name).copied()
+    };
+    let resolve = |name: &str, range: &str| -> Option<usize> {
+        lookup(name, range).or_else(|| {
+            // A `resolutions` override replaced the declared range.
+            overrides
+                .iter()
+                .filter(|(n, _)| n == name)
+                .find_map(|(_, r)| lookup(name, r))
+        })
     };
 
     let mut adjacency: Vec<Vec<(usize, Scope)>> = vec![Vec::new(); nodes.len()];

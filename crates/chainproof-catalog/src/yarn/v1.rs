@@ -110,7 +110,8 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Vec<Entry>, CatalogError> 
                     return Err(err("indented line before the first entry".into()));
                 };
                 let (key, rest) = token(content).map_err(err)?;
-                let rest = rest.trim();
+                // `"dependencies":` — a quoted key followed by its colon.
+                let rest = rest.strip_prefix(':').unwrap_or(rest).trim();
                 let key = key.strip_suffix(':').unwrap_or(&key).to_string();
                 if rest.is_empty() {
                     if !content.ends_with(':') {
