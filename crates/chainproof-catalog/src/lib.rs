@@ -19,13 +19,13 @@ pub mod registry;
 mod runner;
 mod util;
 
+pub mod bun;
 pub mod cargo;
 pub mod golang;
+pub mod node_modules;
 pub mod npm;
 pub mod python;
 pub mod yarn;
-pub mod bun;
-pub mod node_modules;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};

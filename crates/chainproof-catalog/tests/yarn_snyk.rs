@@ -58,7 +58,11 @@ fn resolver_for(dir: &Path) -> MemoryResolver {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let rel = p.strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 r = r.with_file(&rel, std::fs::read(&p).expect("read"));
             }
         }
@@ -76,7 +80,11 @@ fn snyk_pkg(p: &Value) -> (String, Option<String>) {
 #[test]
 fn every_snyk_package_and_edge_is_ours() {
     let cases = cases();
-    assert!(cases.len() >= 14, "only {} Snyk yarn cases found", cases.len());
+    assert!(
+        cases.len() >= 14,
+        "only {} Snyk yarn cases found",
+        cases.len()
+    );
     let (mut pkgs_total, mut edges_total, mut ours_pkgs, mut ours_edges) = (0, 0, 0, 0);
     for (expected_file, dir) in &cases {
         let label = expected_file
@@ -133,7 +141,11 @@ fn every_snyk_package_and_edge_is_ours() {
                 );
             }
             if labels.iter().all(|l| *l == "dev") && !labels.is_empty() {
-                assert_eq!(inv.package(*ours_id).scope, Scope::Dev, "{label}: {id} is dev");
+                assert_eq!(
+                    inv.package(*ours_id).scope,
+                    Scope::Dev,
+                    "{label}: {id} is dev"
+                );
             }
         }
         for n in nodes {

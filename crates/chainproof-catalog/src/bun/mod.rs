@@ -181,7 +181,11 @@ fn build(
             ws_by_path.insert(path.clone(), nodes.len());
             nodes.push(Node {
                 pkg,
-                key: if path.is_empty() { Vec::new() } else { vec![name] },
+                key: if path.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![name]
+                },
                 deps: declared_deps(obj),
                 project: true,
             });
@@ -254,10 +258,10 @@ fn build(
                 pkg = pkg.with_source(s);
             }
             let segs = key_segments(key);
-            if segs.last().map(String::as_str) != Some(name) {
-                if let Some(last) = segs.last() {
-                    pkg = pkg.with_property("chainproof:npm:alias", last.clone());
-                }
+            if let Some(last) = segs.last()
+                && last != name
+            {
+                pkg = pkg.with_property("chainproof:npm:alias", last.clone());
             }
             by_key.insert(key.clone(), nodes.len());
             nodes.push(Node {
@@ -307,7 +311,12 @@ fn build(
     }
     let (pkgs, projects): (Vec<Package>, Vec<bool>) =
         nodes.into_iter().map(|n| (n.pkg, n.project)).unzip();
-    Ok(crate::yarn::assemble(pkgs, &projects, &adjacency, &unresolved))
+    Ok(crate::yarn::assemble(
+        pkgs,
+        &projects,
+        &adjacency,
+        &unresolved,
+    ))
 }
 
 #[cfg(test)]

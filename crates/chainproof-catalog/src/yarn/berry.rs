@@ -195,7 +195,10 @@ mod tests {
         assert_eq!(e[0].descriptors, vec!["a@npm:^1", "a@npm:^1.1"]);
         assert_eq!(e[0].line, 5);
         assert_eq!(e[0].checksum.as_deref(), Some("10c0/abc"));
-        assert_eq!(e[0].deps[1], ("c".into(), "npm:^3".into(), DepKind::Optional));
+        assert_eq!(
+            e[0].deps[1],
+            ("c".into(), "npm:^3".into(), DepKind::Optional)
+        );
         let bad = parse("yarn.lock", "__metadata:\n  version: 8\n\"a@npm:1\": [1\n")
             .expect_err("bad yaml");
         assert!(bad.line.is_some(), "{bad}");

@@ -254,10 +254,7 @@ mod tests {
     fn descriptors() {
         assert_eq!(split_descriptor("a@^1"), Some(("a", "^1")));
         assert_eq!(split_descriptor("@s/a@npm:^1"), Some(("@s/a", "npm:^1")));
-        assert_eq!(
-            split_descriptor("x@npm:@s/y@1"),
-            Some(("x", "npm:@s/y@1"))
-        );
+        assert_eq!(split_descriptor("x@npm:@s/y@1"), Some(("x", "npm:@s/y@1")));
         assert_eq!(split_descriptor("@s/a"), None);
         assert_eq!(split_descriptor("@"), None);
         assert_eq!(split_descriptor(""), None);

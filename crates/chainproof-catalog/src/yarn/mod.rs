@@ -31,7 +31,8 @@ mod v1;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chainproof_core::{
-    Ecosystem, Hash, HashAlgorithm, Inventory, License, Location, Package, PackageId, PackageKind, Scope,
+    Ecosystem, Hash, HashAlgorithm, Inventory, License, Location, Package, PackageId, PackageKind,
+    Scope,
 };
 use chainproof_source::{FileResolver, file_name, join_relative, parent_dir};
 
@@ -263,23 +264,23 @@ fn build(resolver: &dyn FileResolver, file: &str, entries: Vec<Entry>, berry: bo
         .map(|m| m.resolutions.clone())
         .unwrap_or_default();
     // Without workspace entries: the sibling package.json is the root.
-    if !berry || (root.is_none() && members.is_empty()) {
-        if let Some(m) = &root_manifest {
-            root = Some(nodes.len());
-            nodes.push(Node {
-                pkg: project_package(lock_dir, m),
-                deps: m.deps.clone(),
-                project: true,
-            });
-            for dir in manifest::workspace_dirs(resolver, lock_dir, &m.workspaces) {
-                if let Some(wm) = manifest::read_dir_manifest(resolver, &dir) {
-                    members.push(nodes.len());
-                    nodes.push(Node {
-                        pkg: project_package(&dir, &wm),
-                        deps: wm.deps.clone(),
-                        project: true,
-                    });
-                }
+    if (!berry || (root.is_none() && members.is_empty()))
+        && let Some(m) = &root_manifest
+    {
+        root = Some(nodes.len());
+        nodes.push(Node {
+            pkg: project_package(lock_dir, m),
+            deps: m.deps.clone(),
+            project: true,
+        });
+        for dir in manifest::workspace_dirs(resolver, lock_dir, &m.workspaces) {
+            if let Some(wm) = manifest::read_dir_manifest(resolver, &dir) {
+                members.push(nodes.len());
+                nodes.push(Node {
+                    pkg: project_package(&dir, &wm),
+                    deps: wm.deps.clone(),
+                    project: true,
+                });
             }
         }
     }

@@ -172,7 +172,10 @@ mod tests {
             descriptors(r#""@a/b@^1", "@a/b@^2""#).expect("ok"),
             vec!["@a/b@^1", "@a/b@^2"]
         );
-        assert_eq!(descriptors("x@^1, x@~1.2").expect("ok"), vec!["x@^1", "x@~1.2"]);
+        assert_eq!(
+            descriptors("x@^1, x@~1.2").expect("ok"),
+            vec!["x@^1", "x@~1.2"]
+        );
         assert!(descriptors(r#""x@1"#).is_err());
         assert!(descriptors("x@1,").is_ok());
         assert!(descriptors(",").is_err());
