@@ -19,12 +19,15 @@ pub mod registry;
 mod runner;
 mod util;
 
+pub mod bun;
 pub mod cargo;
 pub mod golang;
+pub mod node_modules;
 pub mod npm;
 pub mod php;
 pub mod python;
 pub mod ruby;
+pub mod yarn;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};

@@ -15,6 +15,9 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::ruby::GemspecCataloger),
         Box::new(crate::php::ComposerLockCataloger),
         Box::new(crate::php::InstalledJsonCataloger),
+        Box::new(crate::yarn::YarnLockCataloger),
+        Box::new(crate::bun::BunLockCataloger),
+        Box::new(crate::node_modules::InstalledPackageCataloger),
     ]
 }
 

@@ -430,7 +430,7 @@ fn non_registry_version(raw: &str, name: &str) -> Option<String> {
 }
 
 /// Matches a workspace pattern: `*` within a segment, `**` for any number of segments.
-fn glob_match(pattern: &str, path: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, path: &str) -> bool {
     let pat: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     // ok[i][j]: pat[i..] matches segs[j..]; filled from the end (no recursion).
