@@ -10,6 +10,12 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::python::RequirementsCataloger),
         Box::new(crate::python::PoetryLockCataloger),
         Box::new(crate::python::UvLockCataloger),
+        Box::new(crate::python::PipfileLockCataloger),
+        Box::new(crate::python::PdmLockCataloger),
+        Box::new(crate::python::PylockCataloger),
+        Box::new(crate::python::PyprojectCataloger),
+        Box::new(crate::python::InstalledCataloger),
+        Box::new(crate::python::CondaMetaCataloger),
         Box::new(crate::golang::GoModCataloger),
     ]
 }
