@@ -73,8 +73,11 @@ fn dev_dependency() {
         "platform_system == \"Windows\""
     );
     assert_eq!(w.properties["chainproof:python:groups"], "dev");
-    assert!(w.hashes.iter().any(|h| h.value
-        == "eaf0193cbe7152ac313598a0da7313fb479f769343c0c16c5308f64887dc885b"));
+    assert!(
+        w.hashes
+            .iter()
+            .any(|h| h.value == "eaf0193cbe7152ac313598a0da7313fb479f769343c0c16c5308f64887dc885b")
+    );
     let line = text
         .lines()
         .position(|l| l == "name = \"win-inet-pton\"")
@@ -91,7 +94,11 @@ fn optional_dependency_group() {
         set(&[
             ("pkg:pypi/pyroute2@0.7.11".to_string(), Scope::Optional, 1),
             ("pkg:pypi/toml@0.10.2".to_string(), Scope::Runtime, 2),
-            ("pkg:pypi/win-inet-pton@1.1.0".to_string(), Scope::Optional, 2),
+            (
+                "pkg:pypi/win-inet-pton@1.1.0".to_string(),
+                Scope::Optional,
+                2
+            ),
         ])
     );
     assert_eq!(edges(&inv), set(&[pair("pyroute2", "win-inet-pton")]));

@@ -37,7 +37,10 @@ fn libs(inv: &Inventory) -> BTreeSet<(String, Scope, usize)> {
 }
 
 fn set(items: &[(&str, Scope, usize)]) -> BTreeSet<(String, Scope, usize)> {
-    items.iter().map(|(p, s, n)| (p.to_string(), *s, *n)).collect()
+    items
+        .iter()
+        .map(|(p, s, n)| (p.to_string(), *s, *n))
+        .collect()
 }
 
 /// Checks the folder root and that it has an edge to every library, and nothing else does.
@@ -65,7 +68,11 @@ fn one_package() {
         .packages()
         .find(|(_, p)| p.name == "markupsafe")
         .expect("markupsafe");
-    assert!(m.hashes.iter().all(|h| h.algorithm == HashAlgorithm::Sha256));
+    assert!(
+        m.hashes
+            .iter()
+            .all(|h| h.algorithm == HashAlgorithm::Sha256)
+    );
     assert_eq!(
         m.hashes[0].value,
         "0212a68688482dc52b2d45013df70d169f542b7394fc744c02a57374a4207003"
@@ -86,7 +93,10 @@ fn one_package() {
 fn one_package_dev() {
     let inv = run(&fixture("one-package-dev.json"));
     check_root(&inv);
-    assert_eq!(libs(&inv), set(&[("pkg:pypi/markupsafe@2.1.1", Scope::Dev, 40)]));
+    assert_eq!(
+        libs(&inv),
+        set(&[("pkg:pypi/markupsafe@2.1.1", Scope::Dev, 40)])
+    );
 }
 
 #[test]
@@ -164,7 +174,10 @@ fn empty_and_minified() {
     assert_eq!(inv.len(), 1);
     let inv = run(&fixture("minified.json"));
     check_root(&inv);
-    assert_eq!(libs(&inv), set(&[("pkg:pypi/markupsafe@2.1.1", Scope::Runtime, 1)]));
+    assert_eq!(
+        libs(&inv),
+        set(&[("pkg:pypi/markupsafe@2.1.1", Scope::Runtime, 1)])
+    );
     let (_, m) = inv
         .packages()
         .find(|(_, p)| p.name == "markupsafe")
@@ -174,12 +187,20 @@ fn empty_and_minified() {
 
 #[test]
 fn non_exact_versions_are_requirements() {
-    let inv = run(r#"{"default": {"Flask": {"version": ">=2"}, "a_b": {"version": "==1.0", "path": "./a"}}}"#);
-    let (_, f) = inv.packages().find(|(_, p)| p.name == "Flask").expect("flask");
+    let inv = run(
+        r#"{"default": {"Flask": {"version": ">=2"}, "a_b": {"version": "==1.0", "path": "./a"}}}"#,
+    );
+    let (_, f) = inv
+        .packages()
+        .find(|(_, p)| p.name == "Flask")
+        .expect("flask");
     assert_eq!(f.version, None);
     assert_eq!(f.properties["chainproof:python:requirement"], ">=2");
     let (_, a) = inv.packages().find(|(_, p)| p.name == "a_b").expect("a_b");
-    assert_eq!(a.purl.as_ref().map(ToString::to_string).as_deref(), Some("pkg:pypi/a-b@1.0"));
+    assert_eq!(
+        a.purl.as_ref().map(ToString::to_string).as_deref(),
+        Some("pkg:pypi/a-b@1.0")
+    );
     assert_eq!(a.source.as_deref(), Some("./a"));
 }
 
@@ -190,9 +211,16 @@ fn malformed_is_an_error_with_line() {
     assert_eq!(e.path, PATH);
     assert_eq!(e.line, Some(1));
     let r = MemoryResolver::new().with_file(PATH, "{\n\"default\": {\n\"a\": {\"version\": 3}}}");
-    let e = PipfileLockCataloger.catalog(&r, PATH).expect_err("bad type");
+    let e = PipfileLockCataloger
+        .catalog(&r, PATH)
+        .expect_err("bad type");
     assert_eq!(e.line, Some(3));
-    for bad in ["[]", "{\"default\": []}", "{\"default\": {\"a\": {\"hashes\": \"x\"}}}", "\u{0}"] {
+    for bad in [
+        "[]",
+        "{\"default\": []}",
+        "{\"default\": {\"a\": {\"hashes\": \"x\"}}}",
+        "\u{0}",
+    ] {
         let r = MemoryResolver::new().with_file(PATH, bad);
         assert!(PipfileLockCataloger.catalog(&r, PATH).is_err(), "{bad}");
     }

@@ -66,11 +66,18 @@ fn example_with_dependencies() {
         .collect();
     assert_eq!(edges, vec![("cattrs".to_string(), "attrs".to_string())]);
     assert_eq!(inv.roots().count(), 0);
-    let (_, n) = inv.packages().find(|(_, p)| p.name == "numpy").expect("numpy");
+    let (_, n) = inv
+        .packages()
+        .find(|(_, p)| p.name == "numpy")
+        .expect("numpy");
     let hashes: BTreeSet<&str> = n.hashes.iter().map(|h| h.value.as_str()).collect();
     assert!(hashes.contains("83807d445817326b4bcdaaaf8e8e9f1753da04341eceec705c001ff342002e5d"));
     assert!(hashes.contains("3b787adbf04b0db1967798dba8da1af07e387908ed1553a0d6e74c084d1ceafe"));
-    let line = text.lines().position(|l| l == "name = 'numpy'").expect("line") as u32 + 1;
+    let line = text
+        .lines()
+        .position(|l| l == "name = 'numpy'")
+        .expect("line") as u32
+        + 1;
     assert_eq!(n.locations[0].line, Some(line));
     assert_eq!(n.locations[0].path, "pylock.win.toml");
 }
@@ -108,14 +115,23 @@ fn commits_vcs_directory_and_index() {
     assert_eq!(root.kind, PackageKind::Project);
     assert_eq!(root.properties["chainproof:python:editable"], "true");
     assert_eq!(root.properties["chainproof:python:created-by"], "uv");
-    let (_, m) = inv.packages().find(|(_, p)| p.name == "mleroc").expect("mleroc");
+    let (_, m) = inv
+        .packages()
+        .find(|(_, p)| p.name == "mleroc")
+        .expect("mleroc");
     assert_eq!(
         m.source.as_deref(),
         Some("git+https://github.com/Veggente/mleroc.git@735093f03c4d8be70bfaaae44074ac92d7419b6d")
     );
     assert_eq!(m.properties["chainproof:python:source-type"], "vcs");
-    let (_, c) = inv.packages().find(|(_, p)| p.name == "click").expect("click");
-    assert_eq!(c.properties["chainproof:python:index"], "https://pypi.org/simple");
+    let (_, c) = inv
+        .packages()
+        .find(|(_, p)| p.name == "click")
+        .expect("click");
+    assert_eq!(
+        c.properties["chainproof:python:index"],
+        "https://pypi.org/simple"
+    );
 }
 
 #[test]
@@ -142,24 +158,30 @@ fn names_inside_strings_and_tool_tables_are_not_packages() {
     let inv = run(&fixture("names-outside-package-block.toml"));
     assert_eq!(
         pkgs(&inv),
-        set(&[("pkg:pypi/first-pkg@1.0.0", 0), ("pkg:pypi/second-pkg@2.0.0", 0)])
+        set(&[
+            ("pkg:pypi/first-pkg@1.0.0", 0),
+            ("pkg:pypi/second-pkg@2.0.0", 0)
+        ])
     );
 }
 
 #[test]
 fn dependency_version_picks_among_duplicates() {
-    let inv = run(
-        "lock-version = \"1.0\"\n\
+    let inv = run("lock-version = \"1.0\"\n\
          [[packages]]\nname = \"a\"\nversion = \"1\"\ndependencies = [{name = \"b\", version = \"2\"}]\n\
          [[packages]]\nname = \"b\"\nversion = \"1\"\nmarker = \"python_version < '3'\"\n\
          [[packages]]\nname = \"B\"\nversion = \"2\"\n\
-         [[packages]]\nname = \"c\"\nversion = \"1\"\nsdist = {path = \"c.tar.gz\", hashes = {sha256 = \"bad\", md5 = \"0123456789abcdef0123456789abcdef\"}}\n",
-    );
+         [[packages]]\nname = \"c\"\nversion = \"1\"\nsdist = {path = \"c.tar.gz\", hashes = {sha256 = \"bad\", md5 = \"0123456789abcdef0123456789abcdef\"}}\n");
     let edges: Vec<String> = inv
         .edges()
         .map(|(a, b)| {
             let b = inv.package(b);
-            format!("{}->{}@{}", inv.package(a).name, b.name, b.version.as_deref().unwrap_or(""))
+            format!(
+                "{}->{}@{}",
+                inv.package(a).name,
+                b.name,
+                b.version.as_deref().unwrap_or("")
+            )
         })
         .collect();
     assert_eq!(edges, vec!["a->B@2"]);
@@ -173,14 +195,19 @@ fn malformed_is_an_error_with_line() {
     for (text, line) in [
         (fixture("empty.toml"), 1),
         ("lock-version = \"2.0\"\n".to_string(), 1),
-        ("created-by = \"x\"\nlock-version = \"1.0\"\n[[packages]]\nversion = \"1\"\n".to_string(), 3),
-        ("lock-version = \"1.0\"\n[[packages]]\nname = 1\n".to_string(), 3),
+        (
+            "created-by = \"x\"\nlock-version = \"1.0\"\n[[packages]]\nversion = \"1\"\n"
+                .to_string(),
+            3,
+        ),
+        (
+            "lock-version = \"1.0\"\n[[packages]]\nname = 1\n".to_string(),
+            3,
+        ),
         ("lock-version = \"1.0\"\n\n[[packages]\n".to_string(), 3),
     ] {
         let r = MemoryResolver::new().with_file("pylock.toml", text.as_str());
-        let e = PylockCataloger
-            .catalog(&r, "pylock.toml")
-            .expect_err(&text);
+        let e = PylockCataloger.catalog(&r, "pylock.toml").expect_err(&text);
         assert_eq!(e.path, "pylock.toml");
         assert_eq!(e.line, Some(line), "{text}: {e}");
     }

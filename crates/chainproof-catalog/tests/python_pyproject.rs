@@ -76,8 +76,15 @@ fn simple_deps() {
             ("pkg:pypi/numpy", Scope::Runtime, "*"),
         ])
     );
-    let (_, n) = inv.packages().find(|(_, p)| p.name == "numpy").expect("numpy");
-    let line = text.lines().position(|l| l.contains("\"numpy\"")).expect("line") as u32 + 1;
+    let (_, n) = inv
+        .packages()
+        .find(|(_, p)| p.name == "numpy")
+        .expect("numpy");
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"numpy\""))
+        .expect("line") as u32
+        + 1;
     assert_eq!(n.locations[0].line, Some(line));
     assert_eq!(n.version, None);
 }
@@ -93,7 +100,10 @@ fn extras_syntax() {
             ("pkg:pypi/requests", Scope::Runtime, ">=2.20.0"),
         ])
     );
-    let (_, f) = inv.packages().find(|(_, p)| p.name == "flask").expect("flask");
+    let (_, f) = inv
+        .packages()
+        .find(|(_, p)| p.name == "flask")
+        .expect("flask");
     assert_eq!(f.properties["chainproof:python:extras"], "async");
 }
 
@@ -116,7 +126,9 @@ fn malformed_is_an_error_with_line() {
         PATH,
         "[project]\nname = \"x\"\ndependencies = [\n  \"ok\",\n  \"bad ==\",\n]\n",
     );
-    let e = PyprojectCataloger.catalog(&r, PATH).expect_err("bad requirement");
+    let e = PyprojectCataloger
+        .catalog(&r, PATH)
+        .expect_err("bad requirement");
     assert_eq!(e.line, Some(5));
 }
 

@@ -59,10 +59,10 @@ static INFO: CatalogerInfo = CatalogerInfo {
 /// The channel's short name: `https://repo.anaconda.com/pkgs/main/linux-64` → `main`.
 fn channel_name(channel: &str, subdir: Option<&str>) -> Option<String> {
     let mut c = channel.trim().trim_end_matches('/');
-    if let Some(s) = subdir {
-        if let Some(rest) = c.strip_suffix(s) {
-            c = rest.trim_end_matches('/');
-        }
+    if let Some(s) = subdir
+        && let Some(rest) = c.strip_suffix(s)
+    {
+        c = rest.trim_end_matches('/');
     }
     let name = c.rsplit('/').next()?.trim();
     (!name.is_empty() && !name.ends_with(':')).then(|| name.to_string())
@@ -130,17 +130,26 @@ fn read_meta(
     let mut pkg = Package::new(Ecosystem::Other("conda".into()), name, version)
         .with_purl(purl)
         .with_location(Location::new(path));
-    if let Some(l) = m.license.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+    if let Some(l) = m
+        .license
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
         pkg.licenses.push(License::parse(l));
     }
-    for (alg, hex) in [(HashAlgorithm::Md5, &m.md5), (HashAlgorithm::Sha256, &m.sha256)] {
+    for (alg, hex) in [
+        (HashAlgorithm::Md5, &m.md5),
+        (HashAlgorithm::Sha256, &m.sha256),
+    ] {
         if let Some(h) = hex.as_deref().and_then(|h| Hash::from_hex(alg, h)) {
             pkg.hashes.push(h);
         }
     }
     pkg.source = m.url.clone().or_else(|| m.channel.clone());
     if !m.depends.is_empty() {
-        pkg.properties.insert(P_DEPENDS.into(), m.depends.join("; "));
+        pkg.properties
+            .insert(P_DEPENDS.into(), m.depends.join("; "));
     }
     let deps = m
         .depends
@@ -187,11 +196,11 @@ impl Cataloger for CondaMetaCataloger {
                 continue;
             }
             // A sibling that does not parse is reported by its own cataloging.
-            if let Ok((dep, _)) = read_meta(resolver, &f.path) {
-                if deps.iter().any(|d| d.eq_ignore_ascii_case(&dep.name)) {
-                    let id = inv.add_package(dep);
-                    inv.add_edge(me, id);
-                }
+            if let Ok((dep, _)) = read_meta(resolver, &f.path)
+                && deps.iter().any(|d| d.eq_ignore_ascii_case(&dep.name))
+            {
+                let id = inv.add_package(dep);
+                inv.add_edge(me, id);
             }
         }
         Ok(inv)
@@ -209,14 +218,26 @@ mod tests {
             Some("main")
         );
         assert_eq!(
-            channel_name("https://conda.anaconda.org/conda-forge/noarch", Some("noarch"))
-                .as_deref(),
+            channel_name(
+                "https://conda.anaconda.org/conda-forge/noarch",
+                Some("noarch")
+            )
+            .as_deref(),
             Some("conda-forge")
         );
-        assert_eq!(channel_name("conda-forge", None).as_deref(), Some("conda-forge"));
+        assert_eq!(
+            channel_name("conda-forge", None).as_deref(),
+            Some("conda-forge")
+        );
         assert_eq!(channel_name("https://", None), None);
-        assert_eq!(name_from_file("jupyterlab_server-2.8.2-pyhd3eb1b0_0.json"), Some("jupyterlab_server"));
-        assert_eq!(name_from_file("ca-certificates-2024.1-h06a4308_0.json"), Some("ca-certificates"));
+        assert_eq!(
+            name_from_file("jupyterlab_server-2.8.2-pyhd3eb1b0_0.json"),
+            Some("jupyterlab_server")
+        );
+        assert_eq!(
+            name_from_file("ca-certificates-2024.1-h06a4308_0.json"),
+            Some("ca-certificates")
+        );
         assert_eq!(name_from_file("history"), None);
         assert_eq!(package_type("x-1-0.tar.bz2"), Some("tar.bz2"));
     }

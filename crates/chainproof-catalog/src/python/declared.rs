@@ -111,8 +111,7 @@ fn pep508_package(
     group: Option<&str>,
 ) -> Result<Package, CatalogError> {
     let line = line_of(text, raw.span().start);
-    let req = pep508::parse(raw.get_ref())
-        .map_err(|m| CatalogError::new(path, m).at_line(line))?;
+    let req = pep508::parse(raw.get_ref()).map_err(|m| CatalogError::new(path, m).at_line(line))?;
     let mut pkg = pypi_package(&req.name, req.pinned_version())
         .with_scope(scope)
         .with_location(Location::new(path).with_line(line))
@@ -208,7 +207,10 @@ fn poetry_package(
         pkg.source = Some(s.to_string());
         pkg.properties.insert(P_SOURCE_TYPE.into(), kind.into());
     }
-    if let Some(extras) = first.and_then(|v| v.get("extras")).and_then(toml::Value::as_array) {
+    if let Some(extras) = first
+        .and_then(|v| v.get("extras"))
+        .and_then(toml::Value::as_array)
+    {
         let e: Vec<&str> = extras.iter().filter_map(toml::Value::as_str).collect();
         if !e.is_empty() {
             pkg.properties.insert(P_EXTRAS.into(), e.join(","));

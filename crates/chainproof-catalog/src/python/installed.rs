@@ -100,9 +100,12 @@ fn parse_headers(text: &str) -> Result<Vec<Header>, (u32, String)> {
             }
             continue;
         }
-        let (name, value) = raw
-            .split_once(':')
-            .ok_or_else(|| (line, format!("expected `Name: value`, found `{}`", raw.trim())))?;
+        let (name, value) = raw.split_once(':').ok_or_else(|| {
+            (
+                line,
+                format!("expected `Name: value`, found `{}`", raw.trim()),
+            )
+        })?;
         let name = name.trim();
         if name.is_empty() || name.contains(char::is_whitespace) {
             return Err((line, format!("invalid header name `{name}`")));
@@ -211,17 +214,17 @@ fn read_dist_info_extras(resolver: &dyn FileResolver, dir: &str, pkg: &mut Packa
             .filter(|p| resolver.exists(p))
             .and_then(|p| resolver.read_to_string(&p).ok())
     };
-    if let Some(i) = sibling("INSTALLER").map(|s| s.trim().to_string()) {
-        if !i.is_empty() {
-            pkg.properties.insert(P_INSTALLER.into(), i);
-        }
+    if let Some(i) = sibling("INSTALLER").map(|s| s.trim().to_string())
+        && !i.is_empty()
+    {
+        pkg.properties.insert(P_INSTALLER.into(), i);
     }
     if let Some(r) = sibling("RECORD") {
         let n = r.lines().filter(|l| !l.trim().is_empty()).count();
         pkg.properties.insert(P_RECORD_FILES.into(), n.to_string());
     }
-    let Some(du) = sibling("direct_url.json")
-        .and_then(|t| serde_json::from_str::<DirectUrl>(&t).ok())
+    let Some(du) =
+        sibling("direct_url.json").and_then(|t| serde_json::from_str::<DirectUrl>(&t).ok())
     else {
         return;
     };
@@ -246,15 +249,19 @@ fn read_dist_info_extras(resolver: &dyn FileResolver, dir: &str, pkg: &mut Packa
     }
     if let Some(a) = &du.archive_info {
         let legacy = a.hash.as_deref().and_then(|h| h.split_once('='));
-        for (alg, hex) in a.hashes.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(legacy) {
+        for (alg, hex) in a
+            .hashes
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(legacy)
+        {
             if let Some(h) = alg
                 .parse::<HashAlgorithm>()
                 .ok()
                 .and_then(|alg| Hash::from_hex(alg, hex))
+                && !pkg.hashes.contains(&h)
             {
-                if !pkg.hashes.contains(&h) {
-                    pkg.hashes.push(h);
-                }
+                pkg.hashes.push(h);
             }
         }
     }
@@ -267,21 +274,21 @@ fn read_dist(
     kind: Kind,
 ) -> Result<(Package, Vec<String>), CatalogError> {
     let text = resolver.read_to_string(path)?;
-    let headers =
-        parse_headers(&text).map_err(|(l, m)| CatalogError::new(path, m).at_line(l))?;
+    let headers = parse_headers(&text).map_err(|(l, m)| CatalogError::new(path, m).at_line(l))?;
     let field = |n: &str| headers.iter().find(|h| h.name == n);
-    let name = field("name")
-        .ok_or_else(|| CatalogError::new(path, "no `Name` header").at_line(1))?;
+    let name =
+        field("name").ok_or_else(|| CatalogError::new(path, "no `Name` header").at_line(1))?;
     if !pep508::is_valid_name(&name.value) {
-        return Err(CatalogError::new(
-            path,
-            format!("invalid distribution name `{}`", name.value),
-        )
-        .at_line(name.line));
+        return Err(
+            CatalogError::new(path, format!("invalid distribution name `{}`", name.value))
+                .at_line(name.line),
+        );
     }
-    let version = field("version").map(|h| h.value.as_str()).filter(|v| !v.is_empty());
-    let mut pkg = pypi_package(&name.value, version)
-        .with_location(Location::new(path).with_line(name.line));
+    let version = field("version")
+        .map(|h| h.value.as_str())
+        .filter(|v| !v.is_empty());
+    let mut pkg =
+        pypi_package(&name.value, version).with_location(Location::new(path).with_line(name.line));
     pkg.licenses = licenses(&headers);
     if kind == Kind::DistInfo {
         read_dist_info_extras(resolver, parent_dir(path), &mut pkg);
@@ -346,11 +353,11 @@ impl Cataloger for InstalledCataloger {
                 continue;
             }
             // A sibling that does not parse is reported by its own cataloging.
-            if let Ok((dep, _)) = read_dist(resolver, &f.path, k) {
-                if normalize_name(&dep.name) == name {
-                    let id = inv.add_package(dep);
-                    inv.add_edge(me, id);
-                }
+            if let Ok((dep, _)) = read_dist(resolver, &f.path, k)
+                && normalize_name(&dep.name) == name
+            {
+                let id = inv.add_package(dep);
+                inv.add_edge(me, id);
             }
         }
         Ok(inv)
@@ -363,9 +370,15 @@ mod tests {
 
     #[test]
     fn kinds_and_names() {
-        assert_eq!(kind_of("sp/pip-22.dist-info/METADATA"), Some(Kind::DistInfo));
+        assert_eq!(
+            kind_of("sp/pip-22.dist-info/METADATA"),
+            Some(Kind::DistInfo)
+        );
         assert_eq!(kind_of("sp/x.egg-info/PKG-INFO"), Some(Kind::EggInfoDir));
-        assert_eq!(kind_of("sp/x-1-py3.9.egg/EGG-INFO/PKG-INFO"), Some(Kind::EggDir));
+        assert_eq!(
+            kind_of("sp/x-1-py3.9.egg/EGG-INFO/PKG-INFO"),
+            Some(Kind::EggDir)
+        );
         assert_eq!(kind_of("sp/pycups-2.0.1.egg-info"), Some(Kind::EggInfoFile));
         assert_eq!(kind_of("sp/pip.dist-info/RECORD"), None);
         assert_eq!(kind_of("METADATA"), None);
@@ -375,7 +388,10 @@ mod tests {
             Some(("typing-extensions".to_string(), Kind::DistInfo))
         );
         assert_eq!(dir_dist_name("a/b.dist-info/METADATA"), None);
-        assert_eq!(site_dir("v/sp/x-1.egg/EGG-INFO/PKG-INFO", Kind::EggDir), "v/sp");
+        assert_eq!(
+            site_dir("v/sp/x-1.egg/EGG-INFO/PKG-INFO", Kind::EggDir),
+            "v/sp"
+        );
     }
 
     #[test]
@@ -385,12 +401,22 @@ mod tests {
         assert_eq!(h.len(), 3);
         assert_eq!(h[1].value, "Line one\nline two");
         assert_eq!(licenses(&h), vec![License::Spdx("MIT".into())]);
-        assert_eq!(parse_headers("Name: a\nbad line\n").err().map(|e| e.0), Some(2));
+        assert_eq!(
+            parse_headers("Name: a\nbad line\n").err().map(|e| e.0),
+            Some(2)
+        );
         assert!(parse_headers(" cont\n").is_err());
         let h = parse_headers("License: Apache License, Version 2.0\nClassifier: License :: OSI Approved :: Apache Software License\n").expect("valid");
-        assert_eq!(licenses(&h), vec![License::Other("Apache License, Version 2.0".into())]);
-        let h = parse_headers("License-Expression: MIT OR Apache-2.0\nLicense: MIT\n").expect("valid");
-        assert_eq!(licenses(&h), vec![License::Spdx("MIT OR Apache-2.0".into())]);
+        assert_eq!(
+            licenses(&h),
+            vec![License::Other("Apache License, Version 2.0".into())]
+        );
+        let h =
+            parse_headers("License-Expression: MIT OR Apache-2.0\nLicense: MIT\n").expect("valid");
+        assert_eq!(
+            licenses(&h),
+            vec![License::Spdx("MIT OR Apache-2.0".into())]
+        );
         let h = parse_headers("License: UNKNOWN\n").expect("valid");
         assert!(licenses(&h).is_empty());
     }

@@ -101,13 +101,13 @@ impl Cataloger for PipfileLockCataloger {
         let text = resolver.read_to_string(path)?;
         let lock: Lock = serde_json::from_str(&text).map_err(|e| CatalogError::json(path, &e))?;
         // serde also accepts a struct written as an array: a lockfile is an object.
-        if let Some(at) = text.find(|c: char| !c.is_whitespace()) {
-            if !text[at..].starts_with('{') {
-                let (line, col) = crate::util::line_col(&text, at);
-                return Err(CatalogError::new(path, "expected a JSON object")
-                    .at_line(line)
-                    .at_column(col));
-            }
+        if let Some(at) = text.find(|c: char| !c.is_whitespace())
+            && !text[at..].starts_with('{')
+        {
+            let (line, col) = crate::util::line_col(&text, at);
+            return Err(CatalogError::new(path, "expected a JSON object")
+                .at_line(line)
+                .at_column(col));
         }
         let mut inv = Inventory::default();
         let root = inv.add_package(folder_root(path));

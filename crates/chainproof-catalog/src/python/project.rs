@@ -28,7 +28,10 @@ pub(crate) fn is_pylock_name(name: &str) -> bool {
 }
 
 /// The files whose path starts with `prefix` (`""` = all), in path order.
-pub(crate) fn files_with_prefix<'a>(resolver: &'a dyn FileResolver, prefix: &str) -> &'a [FileEntry] {
+pub(crate) fn files_with_prefix<'a>(
+    resolver: &'a dyn FileResolver,
+    prefix: &str,
+) -> &'a [FileEntry] {
     let files = resolver.files();
     let start = files.partition_point(|f| f.path.as_str() < prefix);
     let len = files[start..]

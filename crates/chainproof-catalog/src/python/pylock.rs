@@ -150,9 +150,11 @@ impl Cataloger for PylockCataloger {
         let lock: Lock = toml::from_str(&text).map_err(|e| CatalogError::toml(path, &text, &e))?;
         match &lock.lock_version {
             None => {
-                return Err(CatalogError::new(path, "missing required key `lock-version`")
-                    .at_line(1)
-                    .at_pointer("lock-version"));
+                return Err(
+                    CatalogError::new(path, "missing required key `lock-version`")
+                        .at_line(1)
+                        .at_pointer("lock-version"),
+                );
             }
             Some(v) if v.get_ref().split('.').next() != Some("1") => {
                 return Err(CatalogError::new(
