@@ -1,4 +1,6 @@
-//! Python catalogers: pip requirements files, `poetry.lock` and `uv.lock`.
+//! Python catalogers: pip requirements files, `poetry.lock`, `uv.lock`, `Pipfile.lock`,
+//! `pdm.lock`, `pylock.toml` (PEP 751), `pyproject.toml` (declared dependencies), installed
+//! distributions (`*.dist-info` / `*.egg-info`) and conda environments (`conda-meta/*.json`).
 //!
 //! Every package gets the purl `pkg:pypi/<name>@<version>` where `<name>` is the
 //! [PEP 503](https://peps.python.org/pep-0503/#normalized-names) normalized name
@@ -17,17 +19,36 @@
 //! | `chainproof:python:name-guessed` | `true` when a local path requirement gave no name and the directory name was used |
 //! | `chainproof:python:groups` | Poetry 2 `groups` of a locked package |
 //! | `chainproof:python:category` | Poetry 1 `category` of a locked package |
-//! | `chainproof:python:source-type` | Poetry `[package.source] type` / uv source kind |
+//! | `chainproof:python:source-type` | Poetry `[package.source] type` / uv, PDM, pylock source kind |
+//! | `chainproof:python:index` | the package index a locked package comes from (Pipenv `index`, pylock `index`) |
+//! | `chainproof:python:installer` | `INSTALLER` of an installed distribution (`pip`, `uv`, ...) |
+//! | `chainproof:python:record-files` | number of files an installed distribution's `RECORD` lists |
+//! | `chainproof:python:dynamic` | `[project] dynamic` fields of a `pyproject.toml` (e.g. `dependencies`) |
+//! | `chainproof:python:created-by` | the tool that wrote a `pylock.toml` |
+//! | `chainproof:conda:depends` | a conda package's `depends` list, verbatim, `;`-separated |
 //!
 //! See each cataloger for what it reads and what it leaves out.
 
+mod conda;
+mod declared;
+mod installed;
+mod pdm;
 mod pep508;
+mod pipfile;
 mod poetry;
+mod project;
+mod pylock;
 mod pyproject;
 mod requirements;
 mod uv;
 
+pub use conda::CondaMetaCataloger;
+pub use declared::PyprojectCataloger;
+pub use installed::InstalledCataloger;
+pub use pdm::PdmLockCataloger;
+pub use pipfile::PipfileLockCataloger;
 pub use poetry::PoetryLockCataloger;
+pub use pylock::PylockCataloger;
 pub use requirements::RequirementsCataloger;
 pub use uv::UvLockCataloger;
 
@@ -45,6 +66,11 @@ pub(crate) const P_NAME_GUESSED: &str = "chainproof:python:name-guessed";
 pub(crate) const P_GROUPS: &str = "chainproof:python:groups";
 pub(crate) const P_CATEGORY: &str = "chainproof:python:category";
 pub(crate) const P_SOURCE_TYPE: &str = "chainproof:python:source-type";
+pub(crate) const P_INDEX: &str = "chainproof:python:index";
+pub(crate) const P_INSTALLER: &str = "chainproof:python:installer";
+pub(crate) const P_RECORD_FILES: &str = "chainproof:python:record-files";
+pub(crate) const P_DYNAMIC: &str = "chainproof:python:dynamic";
+pub(crate) const P_CREATED_BY: &str = "chainproof:python:created-by";
 
 /// PEP 503 normalization: lower-case, and every run of `-`, `_`, `.` becomes one `-`.
 ///

@@ -20,6 +20,11 @@ pub(crate) struct Project {
     pub name_offset: usize,
     /// `(normalized name, scope)` of each declared dependency.
     pub dependencies: Vec<(String, Scope)>,
+    /// Names of the `[project.optional-dependencies]` extras.
+    pub optional_groups: Vec<String>,
+    /// Names of development groups: `[dependency-groups]`, `[tool.pdm.dev-dependencies]`,
+    /// Poetry groups other than `main`.
+    pub dev_groups: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +48,13 @@ struct ProjectTable {
 #[derive(Deserialize)]
 struct Tool {
     poetry: Option<PoetryTool>,
+    pdm: Option<PdmTool>,
+}
+
+#[derive(Deserialize)]
+struct PdmTool {
+    #[serde(rename = "dev-dependencies", default)]
+    dev_dependencies: BTreeMap<String, Vec<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -64,7 +76,7 @@ struct PoetryGroup {
 }
 
 /// The leading distribution name of a PEP 508 string (also accepted when the rest is odd).
-fn requirement_name(s: &str) -> Option<String> {
+pub(crate) fn requirement_name(s: &str) -> Option<String> {
     if let Ok(r) = pep508::parse(s) {
         return Some(normalize_name(&r.name));
     }
@@ -82,7 +94,10 @@ fn poetry_optional(v: &toml::Value) -> bool {
 /// Parses a `pyproject.toml`; `Ok(None)` when it declares no project name.
 pub(crate) fn parse(text: &str) -> Result<Option<Project>, toml::de::Error> {
     let doc: PyProject = toml::from_str(text)?;
-    let poetry = doc.tool.and_then(|t| t.poetry);
+    let (poetry, pdm) = match doc.tool {
+        Some(t) => (t.poetry, t.pdm),
+        None => (None, None),
+    };
     let (name, version) = match (&doc.project, &poetry) {
         (
             Some(ProjectTable {
@@ -103,7 +118,10 @@ pub(crate) fn parse(text: &str) -> Result<Option<Project>, toml::de::Error> {
         _ => return Ok(None),
     };
     let mut deps: Vec<(String, Scope)> = Vec::new();
+    let mut optional_groups: Vec<String> = Vec::new();
+    let mut dev_groups: Vec<String> = doc.dependency_groups.keys().cloned().collect();
     if let Some(p) = &doc.project {
+        optional_groups.extend(p.optional_dependencies.keys().cloned());
         deps.extend(
             p.dependencies
                 .iter()
@@ -126,7 +144,19 @@ pub(crate) fn parse(text: &str) -> Result<Option<Project>, toml::de::Error> {
                 .map(|n| (n, Scope::Dev)),
         );
     }
+    if let Some(pdm) = &pdm {
+        for (g, list) in &pdm.dev_dependencies {
+            dev_groups.push(g.clone());
+            deps.extend(
+                list.iter()
+                    .filter_map(toml::Value::as_str)
+                    .filter_map(requirement_name)
+                    .map(|n| (n, Scope::Dev)),
+            );
+        }
+    }
     if let Some(p) = &poetry {
+        dev_groups.extend(p.group.keys().filter(|g| *g != "main").cloned());
         for (n, v) in &p.dependencies {
             if n != "python" {
                 let scope = if poetry_optional(v) {
@@ -156,6 +186,8 @@ pub(crate) fn parse(text: &str) -> Result<Option<Project>, toml::de::Error> {
         version,
         name_offset: name.span().start,
         dependencies: deps,
+        optional_groups,
+        dev_groups,
     }))
 }
 
@@ -218,7 +250,18 @@ black = "*"
                 ("pytest".to_string(), Scope::Dev),
             ]
         );
+        assert_eq!(p.dev_groups, vec!["test"]);
         assert!(parse("[tool.black]\nx = 1").expect("valid").is_none());
+
+        let p = parse(
+            "[project]\nname = \"a\"\n[project.optional-dependencies]\nfast = [\"orjson\"]\n\
+             [tool.pdm.dev-dependencies]\nlint = [\"ruff>=0.1\"]\n",
+        )
+        .expect("valid")
+        .expect("has project");
+        assert_eq!(p.optional_groups, vec!["fast"]);
+        assert_eq!(p.dev_groups, vec!["lint"]);
+        assert!(p.dependencies.contains(&("ruff".to_string(), Scope::Dev)));
         assert!(parse("[project\n").is_err());
     }
 }
