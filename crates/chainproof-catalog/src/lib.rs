@@ -21,6 +21,7 @@ mod util;
 
 pub mod cargo;
 pub mod golang;
+pub mod java;
 pub mod npm;
 pub mod python;
 

@@ -11,6 +11,11 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::python::PoetryLockCataloger),
         Box::new(crate::python::UvLockCataloger),
         Box::new(crate::golang::GoModCataloger),
+        Box::new(crate::java::MavenPomCataloger),
+        Box::new(crate::java::GradleLockfileCataloger),
+        Box::new(crate::java::GradleVerificationCataloger),
+        Box::new(crate::java::GradleVersionCatalogCataloger),
+        Box::new(crate::java::JavaArchiveCataloger),
     ]
 }
 
