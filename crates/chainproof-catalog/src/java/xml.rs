@@ -102,7 +102,20 @@ impl Lines<'_> {
     }
 }
 
+/// The XML `Name` production, loosely (any non-ASCII character is accepted).
+fn is_xml_name(n: &str) -> bool {
+    let mut chars = n.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == ':')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | ':') || !c.is_ascii())
+}
+
 fn start(e: &quick_xml::events::BytesStart<'_>, line: u32) -> Result<Element, String> {
+    let qname = e.name();
+    if !is_xml_name(qname.as_ref()) {
+        return Err(format!("invalid element name `<{}>`", qname.as_ref()));
+    }
     let mut el = Element {
         name: e.local_name().as_ref().to_string(),
         line,
