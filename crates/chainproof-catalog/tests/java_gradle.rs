@@ -40,12 +40,7 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 /// Lockfile: purl → (line, scope)
 fn lock_table(inv: &Inventory) -> BTreeMap<String, (u32, Scope)> {
     inv.packages()
-        .map(|(_, p)| {
-            (
-                purl(p),
-                (p.locations[0].line.expect("line"), p.scope),
-            )
-        })
+        .map(|(_, p)| (purl(p), (p.locations[0].line.expect("line"), p.scope)))
         .collect()
 }
 
@@ -58,11 +53,26 @@ fn gradle_lockfile_five_packages() {
         assert_eq!(
             lock_table(&inv),
             BTreeMap::from([
-                (format!("{sb}/spring-boot-autoconfigure@2.7.4"), (5, Scope::Runtime)),
-                (format!("{sb}/spring-boot-configuration-processor@2.7.5"), (6, Scope::Runtime)),
-                (format!("{sb}/spring-boot-devtools@2.7.6"), (7, Scope::Runtime)),
-                (format!("{sb}/spring-boot-starter-aop@2.7.7"), (8, Scope::Runtime)),
-                (format!("{sb}/spring-boot-starter-data-jpa@2.7.8"), (9, Scope::Runtime)),
+                (
+                    format!("{sb}/spring-boot-autoconfigure@2.7.4"),
+                    (5, Scope::Runtime)
+                ),
+                (
+                    format!("{sb}/spring-boot-configuration-processor@2.7.5"),
+                    (6, Scope::Runtime)
+                ),
+                (
+                    format!("{sb}/spring-boot-devtools@2.7.6"),
+                    (7, Scope::Runtime)
+                ),
+                (
+                    format!("{sb}/spring-boot-starter-aop@2.7.7"),
+                    (8, Scope::Runtime)
+                ),
+                (
+                    format!("{sb}/spring-boot-starter-data-jpa@2.7.8"),
+                    (9, Scope::Runtime)
+                ),
             ]),
             "{src}"
         );
@@ -84,7 +94,8 @@ fn gradle_lockfile_edge_cases() {
             assert!(inv.is_empty(), "{src}/{empty}");
         }
         // junk lines are skipped, the two modules kept
-        let inv = parse_gradle_lockfile("gradle.lockfile", &fixture(&format!("{src}/with-bad-pkg")));
+        let inv =
+            parse_gradle_lockfile("gradle.lockfile", &fixture(&format!("{src}/with-bad-pkg")));
         assert_eq!(
             purls(&inv),
             set(&[
@@ -115,7 +126,10 @@ fn gradle_lockfile_edge_cases() {
     assert!(c.matches("sub/buildscript-gradle.lockfile"));
     assert!(c.matches("gradle/dependency-locks/compileClasspath.lockfile"));
     assert!(!c.matches("yarn.lock"));
-    let r = MemoryResolver::new().with_file("m/gradle.lockfile", fixture("scalibr/java-gradlelockfile/5-pkg"));
+    let r = MemoryResolver::new().with_file(
+        "m/gradle.lockfile",
+        fixture("scalibr/java-gradlelockfile/5-pkg"),
+    );
     assert_eq!(c.catalog(&r, "m/gradle.lockfile").expect("ok").len(), 5);
 }
 
@@ -130,7 +144,9 @@ fn verification_metadata_small_fixtures() {
         ("single-quotes.xml", 5),
         ("duplicates.xml", 5),
     ] {
-        let text = fixture(&format!("scalibr/java-gradleverificationmetadataxml/{name}"));
+        let text = fixture(&format!(
+            "scalibr/java-gradleverificationmetadataxml/{name}"
+        ));
         let inv = parse_verification_metadata("gradle/verification-metadata.xml", &text)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(purls(&inv), set(&[PDFBOX]), "{name}");
@@ -152,7 +168,11 @@ fn verification_metadata_small_fixtures() {
         "scalibr/java-gradleverificationmetadataxml/empty.xml",
         "osv-scanner-v1/gradle-verification-metadata/empty.xml",
     ] {
-        assert!(parse_verification_metadata("v.xml", &fixture(src)).expect("ok").is_empty());
+        assert!(
+            parse_verification_metadata("v.xml", &fixture(src))
+                .expect("ok")
+                .is_empty()
+        );
     }
 
     let e = parse_verification_metadata(
@@ -187,7 +207,11 @@ fn verification_metadata_multiple_versions() {
         vec!["1dce0705c334a6b2ef03382418dc7586f4e57ee23817267b403ea8cfc36c824e"]
     );
     // only a .module artifact: no hash
-    assert!(pkg(&a, "pkg:maven/androidx.activity/activity@1.2.1").hashes.is_empty());
+    assert!(
+        pkg(&a, "pkg:maven/androidx.activity/activity@1.2.1")
+            .hashes
+            .is_empty()
+    );
     // the .jar, not the .pom
     let p = pkg(&a, "pkg:maven/com.google.auto.service/auto-service@1.0-rc4");
     assert_eq!(
@@ -209,16 +233,26 @@ fn verification_metadata_complex() {
         "6d4e2b5a118aab62e6e5e29d185a0224eed82c85c40ac3d33cf04a270c3b3744"
     );
     // a parent POM: no artifact hash
-    assert!(pkg(&inv, "pkg:maven/org.apache/apache@13").hashes.is_empty());
+    assert!(
+        pkg(&inv, "pkg:maven/org.apache/apache@13")
+            .hashes
+            .is_empty()
+    );
 
     let c = GradleVerificationCataloger;
     assert!(c.matches("gradle/verification-metadata.xml"));
     assert!(c.matches("sub/gradle/verification-metadata.xml"));
     assert!(!c.matches("verification-metadata.xml"));
     let e = parse_verification_metadata("v.xml", "<project/>").expect_err("foreign root");
-    assert!(e.message.contains("not Gradle verification metadata"), "{e}");
-    let e = parse_verification_metadata("v.xml", "<verification-metadata>\n<components>\n</verification-metadata>")
-        .expect_err("malformed");
+    assert!(
+        e.message.contains("not Gradle verification metadata"),
+        "{e}"
+    );
+    let e = parse_verification_metadata(
+        "v.xml",
+        "<verification-metadata>\n<components>\n</verification-metadata>",
+    )
+    .expect_err("malformed");
     assert_eq!(e.line, Some(3), "{e}");
 }
 
@@ -239,7 +273,8 @@ fn version_catalog() {
             )
         })
         .collect();
-    let row = |v: Option<&str>, line: u32, alias: &str| (v.map(str::to_string), line, alias.to_string());
+    let row =
+        |v: Option<&str>, line: u32, alias: &str| (v.map(str::to_string), line, alias.to_string());
     assert_eq!(
         table,
         BTreeMap::from([
@@ -271,13 +306,23 @@ fn version_catalog() {
         "pkg:maven/com.github.ben-manes.versions/com.github.ben-manes.versions.gradle.plugin@0.45.0",
     );
     assert_eq!(plugin.scope, Scope::Dev);
-    assert_eq!(plugin.properties[PROP_GRADLE_PLUGIN], "com.github.ben-manes.versions");
+    assert_eq!(
+        plugin.properties[PROP_GRADLE_PLUGIN],
+        "com.github.ben-manes.versions"
+    );
 
     let empty = fixture("scalibr/java-gradleversioncatalog/empty.versions.toml");
-    assert!(parse_version_catalog("e.versions.toml", &empty).expect("ok").is_empty());
+    assert!(
+        parse_version_catalog("e.versions.toml", &empty)
+            .expect("ok")
+            .is_empty()
+    );
 
-    let e = parse_version_catalog("x.versions.toml", &fixture("scalibr/java-gradleversioncatalog/not-toml.txt"))
-        .expect_err("not toml");
+    let e = parse_version_catalog(
+        "x.versions.toml",
+        &fixture("scalibr/java-gradleversioncatalog/not-toml.txt"),
+    )
+    .expect_err("not toml");
     assert_eq!(e.line, Some(1), "{e}");
 
     // dynamic versions and undefined refs have no version
@@ -286,12 +331,21 @@ fn version_catalog() {
         "[versions]\n\n[libraries]\na = \"g:a:1.+\"\nb = { module = \"g:b\", version.ref = \"nope\" }\nc = { group = \"g\", name = \"c\", version = { require = \"[1,2)\", prefer = \"1.5\" } }\n",
     )
     .expect("ok");
-    assert_eq!(pkg(&inv, "pkg:maven/g/a").properties[PROP_VERSION_CONSTRAINT], "1.+");
-    assert_eq!(pkg(&inv, "pkg:maven/g/b").properties[PROP_UNRESOLVED_VERSION], "nope");
+    assert_eq!(
+        pkg(&inv, "pkg:maven/g/a").properties[PROP_VERSION_CONSTRAINT],
+        "1.+"
+    );
+    assert_eq!(
+        pkg(&inv, "pkg:maven/g/b").properties[PROP_UNRESOLVED_VERSION],
+        "nope"
+    );
     assert_eq!(pkg(&inv, "pkg:maven/g/c").version, None);
 
-    let e = parse_version_catalog("libs.versions.toml", "[libraries]\n\nbad = \"only-one-part\"\n")
-        .expect_err("bad coordinates");
+    let e = parse_version_catalog(
+        "libs.versions.toml",
+        "[libraries]\n\nbad = \"only-one-part\"\n",
+    )
+    .expect_err("bad coordinates");
     assert_eq!(e.line, Some(3), "{e}");
     assert!(GradleVersionCatalogCataloger.matches("gradle/libs.versions.toml"));
     assert!(!GradleVersionCatalogCataloger.matches("Cargo.toml"));

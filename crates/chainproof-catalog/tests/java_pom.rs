@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use chainproof_catalog::java::{
     MavenPomCataloger, PROP_INHERITED_FROM, PROP_PACKAGING, PROP_PARENT, PROP_PARENT_PATH,
-    PROP_SCOPE, PROP_SKIPPED, PROP_UNRESOLVED_IMPORTS, PROP_UNRESOLVED_VERSION,
-    PROP_VERSION_RANGE, parse_pom,
+    PROP_SCOPE, PROP_SKIPPED, PROP_UNRESOLVED_IMPORTS, PROP_UNRESOLVED_VERSION, PROP_VERSION_RANGE,
+    parse_pom,
 };
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
 use chainproof_core::{Inventory, Package, PackageKind, Scope};
@@ -152,7 +152,10 @@ fn simple_poms() {
     let inv = pom("scalibr/java-pomxml", "multi-version.xml");
     assert_eq!(
         purls(&inv),
-        set(&["pkg:maven/abc/example.com@1.0.0", "pkg:maven/abc/example.com@1.1.1"])
+        set(&[
+            "pkg:maven/abc/example.com@1.0.0",
+            "pkg:maven/abc/example.com@1.1.1"
+        ])
     );
 }
 
@@ -200,13 +203,27 @@ fn interpolation() {
 
     // properties in artifactId; two properties resolving to the same coordinates unify
     let inv = pom("scalibr/java-pomxml", "ambiguous-interpolation.xml");
-    assert_eq!(purls(&inv), set(&["pkg:maven/com.example/common-lib@1.0.0"]));
-    let lines: Vec<_> = inv.packages().next().expect("one").1.locations.iter().map(|l| l.line).collect();
+    assert_eq!(
+        purls(&inv),
+        set(&["pkg:maven/com.example/common-lib@1.0.0"])
+    );
+    let lines: Vec<_> = inv
+        .packages()
+        .next()
+        .expect("one")
+        .1
+        .locations
+        .iter()
+        .map(|l| l.line)
+        .collect();
     assert_eq!(lines, vec![Some(8), Some(13)]);
 
     // a dependency without groupId is not a package (no project root to record it on)
     let inv = pom("scalibr/java-pomxml", "interpolate-drop.xml");
-    assert_eq!(purls(&inv), set(&["pkg:maven/com.example/actual-artifact@1.0.0"]));
+    assert_eq!(
+        purls(&inv),
+        set(&["pkg:maven/com.example/actual-artifact@1.0.0"])
+    );
 }
 
 #[test]
@@ -245,7 +262,10 @@ fn parent_in_tree_at_relative_path() {
     assert_eq!(r.properties[PROP_PARENT], "org.local:parent-pom:1.0");
     assert_eq!(r.properties[PROP_PARENT_PATH], "parent/pom.xml");
     // the import BOM is not in the tree
-    assert_eq!(r.properties[PROP_UNRESOLVED_IMPORTS], "org.import:import:1.2.3");
+    assert_eq!(
+        r.properties[PROP_UNRESOLVED_IMPORTS],
+        "org.import:import:1.2.3"
+    );
     assert_eq!(
         deps,
         set(&[
@@ -273,7 +293,10 @@ fn multi_module_project() {
     assert_eq!(root, "pkg:maven/com.acme/acme-core@2.1.0");
     let r = pkg(&core, &root);
     assert_eq!(r.properties[PROP_PARENT_PATH], "pom.xml");
-    assert_eq!(r.properties[PROP_UNRESOLVED_IMPORTS], "org.junit:junit-bom:5.10.2");
+    assert_eq!(
+        r.properties[PROP_UNRESOLVED_IMPORTS],
+        "org.junit:junit-bom:5.10.2"
+    );
     assert_eq!(r.properties[PROP_SKIPPED], "line 52: org.example:${cyc.a}");
     assert_eq!(
         deps,
@@ -294,7 +317,10 @@ fn multi_module_project() {
     let t = table(&core);
     assert_eq!(t["pkg:maven/org.slf4j/slf4j-api@2.0.13"].1, Scope::Optional); // managed scope provided
     assert_eq!(t["pkg:maven/org.junit.jupiter/junit-jupiter"].1, Scope::Dev);
-    assert_eq!(t["pkg:maven/commons-io/commons-io@2.16.1"].1, Scope::Optional);
+    assert_eq!(
+        t["pkg:maven/commons-io/commons-io@2.16.1"].1,
+        Scope::Optional
+    );
     assert_eq!(t["pkg:maven/com.google.guava/guava"].1, Scope::Runtime);
     assert_eq!(
         pkg(&core, "pkg:maven/com.google.guava/guava").properties[PROP_UNRESOLVED_VERSION],
@@ -339,14 +365,22 @@ fn multi_module_project() {
     );
     let core_module = pkg(&parent, "pkg:maven/com.acme/acme-core@2.1.0");
     assert_eq!(core_module.kind, PackageKind::Project);
-    let locs: Vec<String> = core_module.locations.iter().map(ToString::to_string).collect();
+    let locs: Vec<String> = core_module
+        .locations
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(locs, vec!["core/pom.xml:2", "pom.xml:10"]);
 }
 
 #[test]
 fn whole_tree_through_the_registry() {
     let r = tree("synthetic/multi");
-    let inv = catalog(&r, &[Box::new(MavenPomCataloger)], &CatalogOptions::default());
+    let inv = catalog(
+        &r,
+        &[Box::new(MavenPomCataloger)],
+        &CatalogOptions::default(),
+    );
     assert!(inv.unparsed().is_empty(), "{:?}", inv.unparsed());
     // three projects, unified across files
     let projects: BTreeSet<String> = inv
@@ -370,10 +404,7 @@ fn parent_cycles_end() {
     let inv = pom("synthetic/cycle", "a/pom.xml");
     let (root, deps) = root_deps(&inv);
     assert_eq!(root, "pkg:maven/org.cycle/a@1");
-    assert_eq!(
-        deps,
-        set(&["pkg:maven/org.x/x@1.5", "pkg:maven/org.y/y"]),
-    );
+    assert_eq!(deps, set(&["pkg:maven/org.x/x@1.5", "pkg:maven/org.y/y"]),);
 }
 
 #[test]
@@ -392,8 +423,12 @@ fn malformed_and_foreign_files_are_errors_with_lines() {
     let r = MemoryResolver::new();
     let e = parse_pom(&r, "pom.xml", "<settings>\n</settings>").expect_err("root");
     assert!(e.message.contains("not a Maven POM"), "{e}");
-    let e = parse_pom(&r, "pom.xml", "<project>\n  <dependencies>\n    <dependency>\n  </dependencies>\n</project>")
-        .expect_err("mismatched");
+    let e = parse_pom(
+        &r,
+        "pom.xml",
+        "<project>\n  <dependencies>\n    <dependency>\n  </dependencies>\n</project>",
+    )
+    .expect_err("mismatched");
     assert_eq!(e.line, Some(4), "{e}");
     assert!(MavenPomCataloger.matches("a/b/pom.xml"));
     assert!(!MavenPomCataloger.matches("a/b/pom.xml.bak"));

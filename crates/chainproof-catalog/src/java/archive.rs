@@ -24,7 +24,9 @@
 
 use std::io::{Cursor, Read};
 
-use chainproof_core::{Ecosystem, Hash, HashAlgorithm, Inventory, License, Location, Package, PackageId};
+use chainproof_core::{
+    Ecosystem, Hash, HashAlgorithm, Inventory, License, Location, Package, PackageId,
+};
 use chainproof_source::{FileResolver, file_name};
 use zip::ZipArchive;
 
@@ -219,7 +221,9 @@ fn is_nested_archive(entry: &str, outer_ext: &str) -> bool {
     }
     let in_lib = matches!(dir, "web-inf/lib" | "boot-inf/lib" | "app-inf/lib" | "lib");
     (in_lib && name.ends_with(".jar"))
-        || (outer_ext == "ear" && dir.is_empty() && (name.ends_with(".jar") || name.ends_with(".war")))
+        || (outer_ext == "ear"
+            && dir.is_empty()
+            && (name.ends_with(".jar") || name.ends_with(".war")))
 }
 
 fn walk(
@@ -271,7 +275,11 @@ fn walk(
     } else {
         poms.iter().position(|p| {
             p.artifact == file_artifact
-                || own_name.starts_with(&format!("{}-{}", p.artifact, p.version.as_deref().unwrap_or("")))
+                || own_name.starts_with(&format!(
+                    "{}-{}",
+                    p.artifact,
+                    p.version.as_deref().unwrap_or("")
+                ))
         })
     };
     let mut pkg = match main {
@@ -329,7 +337,11 @@ fn walk(
     Ok(id)
 }
 
-fn manifest_package(manifest: &[(String, String)], file_artifact: &str, file_version: Option<&str>) -> Package {
+fn manifest_package(
+    manifest: &[(String, String)],
+    file_artifact: &str,
+    file_version: Option<&str>,
+) -> Package {
     let mf = |k: &str| {
         manifest
             .iter()

@@ -86,7 +86,8 @@ pub fn parse_gradle_lockfile(path: &str, text: &str) -> Inventory {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .collect();
-        let dev = buildscript || (!confs.is_empty() && confs.iter().all(|c| is_test_configuration(c)));
+        let dev =
+            buildscript || (!confs.is_empty() && confs.iter().all(|c| is_test_configuration(c)));
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let mut p = maven_package(group, artifact, Some(version), None, None)
             .with_location(Location::new(path).with_line(line_no))

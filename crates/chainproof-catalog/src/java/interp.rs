@@ -39,8 +39,7 @@ fn expand(
         let name = &after[..j];
         rest = &after[j + 1..];
         let cyclic = stack.iter().any(|n| n == name);
-        let value = if cyclic || stack.len() >= MAX_DEPTH || *budget == 0 || out.len() > MAX_LEN
-        {
+        let value = if cyclic || stack.len() >= MAX_DEPTH || *budget == 0 || out.len() > MAX_LEN {
             None
         } else {
             *budget -= 1;
@@ -89,8 +88,8 @@ mod tests {
             ("v1.2".into(), true)
         );
         assert_eq!(run(&[], "${x}"), ("${x}".into(), false));
-        assert_eq!(run(&[("a", "${b}"), ("b", "${a}")], "${a}").1, false);
-        assert_eq!(run(&[], "${unterminated").1, false);
+        assert!(!run(&[("a", "${b}"), ("b", "${a}")], "${a}").1);
+        assert!(!run(&[], "${unterminated").1);
         let mut bomb: Vec<(String, String)> = (0..40)
             .map(|i| (format!("p{i}"), format!("${{p{}}}${{p{}}}", i + 1, i + 1)))
             .collect();

@@ -121,10 +121,11 @@ pub fn parse_pom(
 
     let mut seen: HashSet<(String, String, String, String)> = HashSet::new();
     let own = model.leaf.dependencies.iter().map(|d| (d, None));
-    let inherited = model
-        .chain
-        .iter()
-        .flat_map(|p| p.dependencies.iter().map(move |d| (d, Some(p.path.as_str()))));
+    let inherited = model.chain.iter().flat_map(|p| {
+        p.dependencies
+            .iter()
+            .map(move |d| (d, Some(p.path.as_str())))
+    });
     for (raw, from) in own.chain(inherited) {
         let Some(dep) = model.resolve_dep(raw) else {
             skipped.push(format!(

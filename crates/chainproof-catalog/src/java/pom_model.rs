@@ -82,8 +82,12 @@ fn dep(path: &str, e: &Element) -> RawDep {
 }
 
 fn deps(path: &str, list: Option<&Element>) -> Vec<RawDep> {
-    list.map(|l| l.children_named("dependency").map(|d| dep(path, d)).collect())
-        .unwrap_or_default()
+    list.map(|l| {
+        l.children_named("dependency")
+            .map(|d| dep(path, d))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Parses POM text. The root element must be `<project>`.

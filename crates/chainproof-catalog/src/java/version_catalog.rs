@@ -170,7 +170,13 @@ pub fn parse_version_catalog(path: &str, text: &str) -> Result<Inventory, Catalo
                     match parts[..] {
                         [g, a] => (g.to_string(), a.to_string(), None),
                         [g, a, v] => (g.to_string(), a.to_string(), Some(Value::from(v))),
-                        _ => return Err(err("libraries", alias, "expected `group:artifact[:version]`")),
+                        _ => {
+                            return Err(err(
+                                "libraries",
+                                alias,
+                                "expected `group:artifact[:version]`",
+                            ));
+                        }
                     }
                 }
                 Value::Table(t) => {
@@ -181,10 +187,22 @@ pub fn parse_version_catalog(path: &str, text: &str) -> Result<Inventory, Catalo
                     ) {
                         (Some(m), _, _) => match m.split_once(':') {
                             Some((g, a)) if !a.contains(':') => (g.to_string(), a.to_string()),
-                            _ => return Err(err("libraries", alias, "`module` is not `group:artifact`")),
+                            _ => {
+                                return Err(err(
+                                    "libraries",
+                                    alias,
+                                    "`module` is not `group:artifact`",
+                                ));
+                            }
                         },
                         (None, Some(g), Some(n)) => (g.to_string(), n.to_string()),
-                        _ => return Err(err("libraries", alias, "no `module` nor `group` and `name`")),
+                        _ => {
+                            return Err(err(
+                                "libraries",
+                                alias,
+                                "no `module` nor `group` and `name`",
+                            ));
+                        }
                     };
                     (g, a, t.get("version").cloned())
                 }

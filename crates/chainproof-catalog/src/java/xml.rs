@@ -93,7 +93,9 @@ impl Lines<'_> {
                 .iter()
                 .filter(|&&b| b == b'\n')
                 .count();
-            self.line = self.line.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+            self.line = self
+                .line
+                .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
             self.offset = offset;
             self.line
         } else {
