@@ -23,6 +23,7 @@ pub mod bun;
 pub mod cargo;
 pub mod golang;
 pub mod node_modules;
+pub mod java;
 pub mod npm;
 pub mod php;
 pub mod python;

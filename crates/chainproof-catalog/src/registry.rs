@@ -24,6 +24,11 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::yarn::YarnLockCataloger),
         Box::new(crate::bun::BunLockCataloger),
         Box::new(crate::node_modules::InstalledPackageCataloger),
+        Box::new(crate::java::MavenPomCataloger),
+        Box::new(crate::java::GradleLockfileCataloger),
+        Box::new(crate::java::GradleVerificationCataloger),
+        Box::new(crate::java::GradleVersionCatalogCataloger),
+        Box::new(crate::java::JavaArchiveCataloger),
     ]
 }
 
