@@ -23,6 +23,7 @@ pub mod cargo;
 pub mod golang;
 pub mod npm;
 pub mod python;
+pub mod rust_binary;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};

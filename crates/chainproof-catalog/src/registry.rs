@@ -11,6 +11,10 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::python::PoetryLockCataloger),
         Box::new(crate::python::UvLockCataloger),
         Box::new(crate::golang::GoModCataloger),
+        Box::new(crate::golang::gosum::GoSumCataloger),
+        Box::new(crate::golang::vendor::GoVendorCataloger),
+        Box::new(crate::golang::buildinfo::GoBinaryCataloger),
+        Box::new(crate::rust_binary::CargoAuditableCataloger),
     ]
 }
 

@@ -25,7 +25,11 @@
 //! * Any other directive, a malformed statement, or a syntax error is an error with the line;
 //!   an empty file is an empty inventory.
 
+pub mod buildinfo;
+pub mod gosum;
 mod modfile;
+mod modinfo;
+pub mod vendor;
 
 use std::collections::HashMap;
 
@@ -312,7 +316,7 @@ fn replace(args: &[String], line: u32) -> Option<Replace> {
 }
 
 /// A directory replacement target, as `modfile.IsDirectoryPath` defines it.
-fn is_local_path(p: &str) -> bool {
+pub(crate) fn is_local_path(p: &str) -> bool {
     p.starts_with("./")
         || p.starts_with("../")
         || p.starts_with('/')
