@@ -24,7 +24,9 @@ const BINARIES: [&str; 4] = [
 ];
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gobin").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/gobin")
+        .join(name);
     std::fs::read(p).expect("fixture exists")
 }
 
@@ -105,7 +107,10 @@ fn matches_go_version_m_field_by_field() {
         assert_eq!(deps.len(), 1 + want.deps.len(), "{name}");
         assert_eq!(inv.edges().len(), deps.len());
         let stdlib = format!("pkg:golang/stdlib@{}", want.go.trim_start_matches("go"));
-        assert!(deps.iter().any(|&d| purl_of(&inv, d) == stdlib), "{name}: {stdlib}");
+        assert!(
+            deps.iter().any(|&d| purl_of(&inv, d) == stdlib),
+            "{name}: {stdlib}"
+        );
 
         for (path, version, sum, rep) in &want.deps {
             let (id, p) = inv
@@ -176,7 +181,11 @@ fn cataloger_through_the_runner() {
     assert!(c.catalog(&r, "README").expect("ok").is_empty());
     assert!(c.catalog(&r, "bin/empty").expect("ok").is_empty());
     assert!(c.catalog(&r, "bin/script").expect("ok").is_empty());
-    let inv = catalog(&r, &[Box::new(GoBinaryCataloger)], &CatalogOptions::default());
+    let inv = catalog(
+        &r,
+        &[Box::new(GoBinaryCataloger)],
+        &CatalogOptions::default(),
+    );
     assert!(inv.unparsed().is_empty(), "{:?}", inv.unparsed());
     // The four binaries unify into the same four packages; four roots... one purl.
     assert_eq!(inv.len(), 4);
@@ -184,10 +193,23 @@ fn cataloger_through_the_runner() {
 
 #[test]
 fn path_rule() {
-    for yes in ["hello", "usr/local/bin/kubectl", "app.exe", "X.EXE", ".hidden"] {
+    for yes in [
+        "hello",
+        "usr/local/bin/kubectl",
+        "app.exe",
+        "X.EXE",
+        ".hidden",
+    ] {
         assert!(is_binary_candidate(yes), "{yes}");
     }
-    for no in ["go.mod", "lib/libfoo.so", "a/b.txt", ".git/objects/ab", "x/.git/HEAD", "v1.2"] {
+    for no in [
+        "go.mod",
+        "lib/libfoo.so",
+        "a/b.txt",
+        ".git/objects/ab",
+        "x/.git/HEAD",
+        "v1.2",
+    ] {
         assert!(!is_binary_candidate(no), "{no}");
     }
 }
@@ -200,7 +222,11 @@ fn non_go_binaries_are_empty() {
     assert!(parse_go_binary("self", &data).expect("no error").is_empty());
     assert!(parse_go_binary("x", b"\x7fELF").expect("ok").is_empty());
     assert!(parse_go_binary("x", b"MZ garbage").expect("ok").is_empty());
-    assert!(parse_go_binary("x", b"\xca\xfe\xba\xbe\x00\x00\x00\x34").expect("ok").is_empty());
+    assert!(
+        parse_go_binary("x", b"\xca\xfe\xba\xbe\x00\x00\x00\x34")
+            .expect("ok")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -259,15 +285,27 @@ fn synthetic_old_elf(big_endian: bool) -> Vec<u8> {
     let version = "go1.16.15";
     let mut f = vec![0u8; 0x200];
     let put16 = |f: &mut Vec<u8>, at: usize, v: u16| {
-        let b = if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
+        let b = if big_endian {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        };
         f[at..at + 2].copy_from_slice(&b);
     };
     let put32 = |f: &mut Vec<u8>, at: usize, v: u32| {
-        let b = if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
+        let b = if big_endian {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        };
         f[at..at + 4].copy_from_slice(&b);
     };
     let put64 = |f: &mut Vec<u8>, at: usize, v: u64| {
-        let b = if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
+        let b = if big_endian {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        };
         f[at..at + 8].copy_from_slice(&b);
     };
     f[..4].copy_from_slice(b"\x7fELF");
@@ -312,17 +350,25 @@ fn synthetic_old_elf(big_endian: bool) -> Vec<u8> {
 fn pre_go_1_18_pointer_layout() {
     for big in [false, true] {
         let elf = synthetic_old_elf(big);
-        let raw = read_build_info("old", &elf).expect("ok").expect("Go binary");
+        let raw = read_build_info("old", &elf)
+            .expect("ok")
+            .expect("Go binary");
         assert_eq!(raw.go_version, "go1.16.15");
         let inv = parse_go_binary("old", &elf).expect("parses");
         let root = inv.roots().next().expect("root");
         assert_eq!(purl_of(&inv, root), "pkg:golang/ex.com/old@v1.0.0");
         assert_eq!(inv.package(root).properties[PROP_H1], "h1:main=");
-        let mut purls: Vec<String> = inv.dependencies_of(root).map(|d| purl_of(&inv, d)).collect();
+        let mut purls: Vec<String> = inv
+            .dependencies_of(root)
+            .map(|d| purl_of(&inv, d))
+            .collect();
         purls.sort();
         assert_eq!(
             purls,
-            ["pkg:golang/golang.org/x/text@v0.3.7", "pkg:golang/stdlib@1.16.15"]
+            [
+                "pkg:golang/golang.org/x/text@v0.3.7",
+                "pkg:golang/stdlib@1.16.15"
+            ]
         );
         // Pointers into nowhere: the version string cannot be read → an error, no panic.
         let mut bad = elf.clone();
@@ -340,7 +386,15 @@ fn universal_macho() {
     // A fat (universal) header with one arm64 slice at offset 0x4000 around the Mach-O.
     let thin = fixture("hello-darwin-arm64");
     let mut fat = Vec::new();
-    for v in [0xcafe_babe_u32, 1, 0x0100_000c, 0, 0x4000, thin.len() as u32, 14] {
+    for v in [
+        0xcafe_babe_u32,
+        1,
+        0x0100_000c,
+        0,
+        0x4000,
+        thin.len() as u32,
+        14,
+    ] {
         fat.extend_from_slice(&v.to_be_bytes());
     }
     fat.resize(0x4000, 0);

@@ -31,7 +31,7 @@
 
 use chainproof_core::{Ecosystem, Inventory, Location, Package, PackageKind};
 use chainproof_source::{FileResolver, file_name};
-use object::{Object, ObjectSection, ObjectSegment, SegmentFlags, SectionFlags};
+use object::{Object, ObjectSection, ObjectSegment, SectionFlags, SegmentFlags};
 
 use super::modinfo::{self, GoModule};
 use super::{PROP_H1, PROP_REPLACES, PROP_TOOLCHAIN, golang_purl};
@@ -175,7 +175,8 @@ pub fn read_build_info(path: &str, data: &[u8]) -> Result<Option<RawBuildInfo>, 
         let big = flags & 1 != 0;
         let ptr = |b: &[u8]| read_ptr(b, ptr_size, big);
         let v_addr = ptr(&header[16..]).ok_or_else(|| bad("truncated header"))?;
-        let m_addr = ptr(&header[16 + ptr_size as usize..]).ok_or_else(|| bad("truncated header"))?;
+        let m_addr =
+            ptr(&header[16 + ptr_size as usize..]).ok_or_else(|| bad("truncated header"))?;
         let v = map
             .go_string(v_addr, ptr_size, big)
             .ok_or_else(|| bad("version string not mapped"))?;
@@ -212,8 +213,9 @@ pub fn parse_go_binary(path: &str, data: &[u8]) -> Result<Inventory, CatalogErro
         CatalogError::new(path, format!("Go module information: {}", e.message)).at_line(e.line)
     })?;
     let loc = || Location::new(path);
-    let purl_err =
-        |e: chainproof_purl::PurlError| CatalogError::new(path, format!("invalid module path: {e}"));
+    let purl_err = |e: chainproof_purl::PurlError| {
+        CatalogError::new(path, format!("invalid module path: {e}"))
+    };
 
     let root = if bi.main.path.is_empty() {
         None
@@ -340,10 +342,20 @@ fn fat_arches(data: &[u8]) -> Option<Vec<&[u8]>> {
         return None;
     }
     if let Ok(f) = MachOFatFile32::parse(data) {
-        return Some(f.arches().iter().filter_map(|a| a.data(data).ok()).collect());
+        return Some(
+            f.arches()
+                .iter()
+                .filter_map(|a| a.data(data).ok())
+                .collect(),
+        );
     }
     let f = MachOFatFile64::parse(data).ok()?;
-    Some(f.arches().iter().filter_map(|a| a.data(data).ok()).collect())
+    Some(
+        f.arches()
+            .iter()
+            .filter_map(|a| a.data(data).ok())
+            .collect(),
+    )
 }
 
 /// Where Go's linker puts the blob (see the module docs).
@@ -399,11 +411,19 @@ fn read_ptr(b: &[u8], size: u8, big: bool) -> Option<u64> {
     match size {
         4 => {
             let a: [u8; 4] = b.get(..4)?.try_into().ok()?;
-            Some(u64::from(if big { u32::from_be_bytes(a) } else { u32::from_le_bytes(a) }))
+            Some(u64::from(if big {
+                u32::from_be_bytes(a)
+            } else {
+                u32::from_le_bytes(a)
+            }))
         }
         8 => {
             let a: [u8; 8] = b.get(..8)?.try_into().ok()?;
-            Some(if big { u64::from_be_bytes(a) } else { u64::from_le_bytes(a) })
+            Some(if big {
+                u64::from_be_bytes(a)
+            } else {
+                u64::from_le_bytes(a)
+            })
         }
         _ => None,
     }

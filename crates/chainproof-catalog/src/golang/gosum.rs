@@ -80,11 +80,10 @@ pub fn parse_go_sum_file(path: &str, text: &str) -> Result<Inventory, CatalogErr
         let mut f = line.split_whitespace();
         let Some(module) = f.next() else { continue };
         let (Some(version), Some(hash), None) = (f.next(), f.next(), f.next()) else {
-            return Err(CatalogError::new(
-                path,
-                "malformed line: expected `module version hash`",
-            )
-            .at_line(n));
+            return Err(
+                CatalogError::new(path, "malformed line: expected `module version hash`")
+                    .at_line(n),
+            );
         };
         let (version, go_mod) = match version.strip_suffix("/go.mod") {
             Some(v) => (v, true),

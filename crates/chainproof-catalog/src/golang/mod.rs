@@ -316,7 +316,7 @@ fn replace(args: &[String], line: u32) -> Option<Replace> {
 }
 
 /// A directory replacement target, as `modfile.IsDirectoryPath` defines it.
-pub(crate) fn is_local_path(p: &str) -> bool {
+fn is_local_path(p: &str) -> bool {
     p.starts_with("./")
         || p.starts_with("../")
         || p.starts_with('/')

@@ -1,25 +1,34 @@
 //! `vendor/modules.txt` (written by `go mod vendor`) → the vendored modules.
 //!
-//! * `# path version` starts a module; `# path version => new newversion` and
+//! Read the way Go's own reader (`modload.readVendorList`) reads it, leniently:
+//!
+//! * `# path version` starts a module (`pkg:golang/<path>@<version>`, located at the line;
+//!   a repeated header is the same module). `# path version => new newversion` and
 //!   `# path version => ./dir` are replaced modules, recorded as the `go-mod` cataloger does
 //!   (module replacement → the new module; directory replacement → the old path without
 //!   version, `source` = directory; both with `chainproof:go:replaces=<path>@<version>`).
-//!   `# path => ...` lines without a version are the wildcard or unused replacements Go
-//!   appends at the end; they name no module of the build and are skipped.
+//! * `# path => ...` (no version) is a wildcard replacement from go.mod: listed (with
+//!   `chainproof:go:replaces=<path>@*`) only when package lines follow it; Go appends the
+//!   unused ones at the end of the file without packages.
 //! * `## explicit[; go 1.xx]` marks a module the main go.mod requires (`// indirect`
 //!   requirements included, since Go 1.17): `chainproof:go:explicit=true`; a vendored
 //!   module without it is a transitive one: `chainproof:go:indirect=true`. The `go`
-//!   version, when given, is `chainproof:go:version`.
-//! * Package lines (import paths) under a module: `chainproof:go:packages`, comma-separated.
+//!   version, when given, is `chainproof:go:version`. Other annotations are ignored.
+//! * Package lines (one import path) under a module: `chainproof:go:packages`,
+//!   comma-separated.
 //! * Root: the main module of `../go.mod` (beside the `vendor` directory) when it exists and
 //!   parses; then edges root → every vendored module (flat, as go.mod lists them). Without
 //!   it, the modules are listed with no root and no edges.
-//! * Any other line, or a package line before the first module, is an error with its line.
+//! * Like Go, lines it cannot interpret (a header without a valid version, `##` or package
+//!   lines before any module, lines with several fields) are ignored; at most
+//!   [`MAX_LINES`] lines are read.
+
+use std::collections::HashMap;
 
 use chainproof_core::{Ecosystem, Inventory, Location, Package, PackageId};
 use chainproof_source::{FileResolver, file_name, join_relative, parent_dir};
 
-use super::{PROP_GO_VERSION, PROP_INDIRECT, PROP_REPLACES, golang_purl, is_local_path, parse_go_mod};
+use super::{PROP_GO_VERSION, PROP_INDIRECT, PROP_REPLACES, golang_purl, parse_go_mod};
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// The module is required by the main go.mod (`## explicit`).
@@ -67,6 +76,8 @@ impl Cataloger for GoVendorCataloger {
 
 struct Module {
     pkg: Package,
+    /// From a `# path version` line (not a wildcard replacement `# path => ...`).
+    versioned: bool,
     explicit: bool,
     go: Option<String>,
     packages: Vec<String>,
@@ -79,24 +90,60 @@ pub fn parse_modules_txt(
     go_mod: Option<(&str, &str)>,
 ) -> Result<Inventory, CatalogError> {
     let mut modules: Vec<Module> = Vec::new();
-    // Whether `##` and package lines currently belong to a module (false after a
-    // versionless replacement line).
-    let mut in_module = false;
+    // (path, version) → index in `modules`: a module header may repeat.
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    // The module that `##` and package lines belong to (None: ignore them, as Go does).
+    let mut current: Option<usize> = None;
     for (i, line) in text.lines().enumerate() {
         let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
         if i >= MAX_LINES {
             return Err(CatalogError::new(path, "too many lines").at_line(n));
         }
-        let bad = |m: &str| CatalogError::new(path, m.to_string()).at_line(n);
-        let line = line.trim();
-        if line.is_empty() {
+        let purl_err = |e: chainproof_purl::PurlError| {
+            CatalogError::new(path, format!("invalid module path: {e}")).at_line(n)
+        };
+        if let Some(rest) = line.strip_prefix("# ") {
+            current = None;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let (p, v, rep) = match f.as_slice() {
+                [p, v, rep @ ..] if is_version(v) => (*p, Some(*v), rep),
+                [p, rep @ ..] if rep.first() == Some(&"=>") => (*p, None, rep),
+                _ => continue,
+            };
+            let original = format!("{p}@{}", v.unwrap_or("*"));
+            let pkg = match rep {
+                ["=>", dir] => Package::new(Ecosystem::Go, p, None)
+                    .with_purl(golang_purl(p, None).map_err(purl_err)?)
+                    .with_source(*dir)
+                    .with_property(PROP_REPLACES, original),
+                ["=>", np, nv] if is_version(nv) => Package::new(Ecosystem::Go, *np, Some(nv))
+                    .with_purl(golang_purl(np, Some(nv)).map_err(purl_err)?)
+                    .with_property(PROP_REPLACES, original),
+                // No replacement, or one Go does not understand either.
+                _ => match v {
+                    Some(v) => Package::new(Ecosystem::Go, p, Some(v))
+                        .with_purl(golang_purl(p, Some(v)).map_err(purl_err)?),
+                    None => continue,
+                },
+            };
+            let key = (p.to_string(), v.unwrap_or("").to_string());
+            let idx = *index.entry(key).or_insert_with(|| {
+                modules.push(Module {
+                    pkg: pkg.with_location(Location::new(path).with_line(n)),
+                    versioned: v.is_some(),
+                    explicit: false,
+                    go: None,
+                    packages: Vec::new(),
+                });
+                modules.len() - 1
+            });
+            current = Some(idx);
             continue;
         }
-        if let Some(ann) = line.strip_prefix("##") {
-            if !in_module {
-                continue;
-            }
-            let Some(m) = modules.last_mut() else { continue };
+        let Some(m) = current.and_then(|c| modules.get_mut(c)) else {
+            continue;
+        };
+        if let Some(ann) = line.strip_prefix("## ") {
             for a in ann.split(';').map(str::trim) {
                 if a == "explicit" {
                     m.explicit = true;
@@ -104,45 +151,8 @@ pub fn parse_modules_txt(
                     m.go = Some(v.trim().to_string());
                 }
             }
-        } else if let Some(rest) = line.strip_prefix('#') {
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            let pkg = match f.as_slice() {
-                [p, v] => Some(
-                    Package::new(Ecosystem::Go, *p, Some(v))
-                        .with_purl(golang_purl(p, Some(v)).map_err(|e| bad(&e.to_string()))?),
-                ),
-                [p, v, "=>", dir] if is_local_path(dir) => Some(
-                    Package::new(Ecosystem::Go, *p, None)
-                        .with_purl(golang_purl(p, None).map_err(|e| bad(&e.to_string()))?)
-                        .with_source(*dir)
-                        .with_property(PROP_REPLACES, format!("{p}@{v}")),
-                ),
-                [p, v, "=>", np, nv] => Some(
-                    Package::new(Ecosystem::Go, *np, Some(nv))
-                        .with_purl(golang_purl(np, Some(nv)).map_err(|e| bad(&e.to_string()))?)
-                        .with_property(PROP_REPLACES, format!("{p}@{v}")),
-                ),
-                // Wildcard / unused replacements (`# old => new [v]`).
-                [_, "=>", ..] => None,
-                _ => return Err(bad("malformed module line")),
-            };
-            in_module = pkg.is_some();
-            if let Some(pkg) = pkg {
-                modules.push(Module {
-                    pkg: pkg.with_location(Location::new(path).with_line(n)),
-                    explicit: false,
-                    go: None,
-                    packages: Vec::new(),
-                });
-            }
-        } else {
-            if line.contains(char::is_whitespace) {
-                return Err(bad("malformed package line"));
-            }
-            match modules.last_mut() {
-                Some(m) if in_module => m.packages.push(line.to_string()),
-                _ => return Err(bad("package line before any module")),
-            }
+        } else if let [pkg] = line.split_whitespace().collect::<Vec<_>>().as_slice() {
+            m.packages.push(pkg.to_string());
         }
     }
 
@@ -153,6 +163,10 @@ pub fn parse_modules_txt(
         id
     });
     for m in modules {
+        // A wildcard replacement provides a module of the build only if it has packages.
+        if !m.versioned && m.packages.is_empty() {
+            continue;
+        }
         let mut pkg = m.pkg;
         pkg = if m.explicit {
             pkg.with_property(PROP_EXPLICIT, "true")
@@ -171,6 +185,12 @@ pub fn parse_modules_txt(
         }
     }
     Ok(inv)
+}
+
+/// A version as Go's `semver.IsValid` roughly sees it: `v` and a digit.
+fn is_version(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() >= 2 && b[0] == b'v' && b[1].is_ascii_digit()
 }
 
 /// The root package of the main go.mod (the `go-mod` cataloger's own), if it parses.

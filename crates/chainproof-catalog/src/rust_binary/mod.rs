@@ -94,7 +94,12 @@ pub fn parse_auditable_binary(path: &str, data: &[u8]) -> Result<Inventory, Cata
             .with_source(String::from(p.source.clone()))
             .with_location(Location::new(path));
         // `kind` serialises as "build" / "runtime" (the serde crate is not a direct dep).
-        if serde_json::to_value(p.kind).ok().as_ref().and_then(|v| v.as_str()) == Some("build") {
+        if serde_json::to_value(p.kind)
+            .ok()
+            .as_ref()
+            .and_then(|v| v.as_str())
+            == Some("build")
+        {
             pkg = pkg.with_property(PROP_KIND, "build");
         }
         if p.root {
