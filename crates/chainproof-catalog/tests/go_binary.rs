@@ -30,6 +30,9 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(p).expect("fixture exists")
 }
 
+/// path, version, sum
+type Triple = (String, String, String);
+
 /// What `go version -m` printed, parsed independently of the library.
 #[derive(Debug, Default)]
 struct GoVersionM {
@@ -37,7 +40,7 @@ struct GoVersionM {
     path: String,
     main: (String, String, String),
     /// path, version, sum, replacement (path, version, sum)
-    deps: Vec<(String, String, String, Option<(String, String, String)>)>,
+    deps: Vec<(String, String, String, Option<Triple>)>,
     build: BTreeMap<String, String>,
 }
 

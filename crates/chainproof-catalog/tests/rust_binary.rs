@@ -13,7 +13,9 @@ use chainproof_core::{Ecosystem, Inventory, PackageKind};
 use chainproof_source::MemoryResolver;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rustbin").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rustbin")
+        .join(name);
     std::fs::read(p).expect("fixture exists")
 }
 
@@ -46,7 +48,10 @@ fn decodes_the_section_like_the_json_says() {
         assert_eq!(pkg.ecosystem, Ecosystem::CratesIo);
         assert_eq!(pkg.source.as_deref(), p["source"].as_str());
         let build = p["kind"].as_str() == Some("build");
-        assert_eq!(pkg.properties.get(PROP_KIND).map(String::as_str), build.then_some("build"));
+        assert_eq!(
+            pkg.properties.get(PROP_KIND).map(String::as_str),
+            build.then_some("build")
+        );
         let root = p["root"].as_bool() == Some(true);
         assert_eq!(pkg.kind == PackageKind::Project, root);
         assert_eq!(inv.roots().any(|r| r == id), root);
@@ -70,18 +75,30 @@ fn decodes_the_section_like_the_json_says() {
 fn not_auditable_is_empty() {
     let exe = std::fs::read(std::env::current_exe().expect("exe")).expect("read self");
     assert!(parse_auditable_binary("self", &exe).expect("ok").is_empty());
-    assert!(parse_auditable_binary("x", b"plain text").expect("ok").is_empty());
+    assert!(
+        parse_auditable_binary("x", b"plain text")
+            .expect("ok")
+            .is_empty()
+    );
     assert!(parse_auditable_binary("x", b"").expect("ok").is_empty());
-    let go = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gobin/hello-windows-amd64.exe");
+    let go =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gobin/hello-windows-amd64.exe");
     let go = std::fs::read(go).expect("go PE");
-    assert!(parse_auditable_binary("go.exe", &go).expect("ok").is_empty());
+    assert!(
+        parse_auditable_binary("go.exe", &go)
+            .expect("ok")
+            .is_empty()
+    );
 }
 
 #[test]
 fn corrupted_section_and_truncation() {
     let data = fixture("rustbin-demo");
     // The section is the zlib stream (0x78 0xda at level 9).
-    let z = data.windows(2).position(|w| w == [0x78, 0xda]).expect("zlib header");
+    let z = data
+        .windows(2)
+        .position(|w| w == [0x78, 0xda])
+        .expect("zlib header");
     let mut bad = data.clone();
     for b in &mut bad[z + 2..z + 12] {
         *b ^= 0x55;

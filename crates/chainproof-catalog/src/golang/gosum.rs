@@ -69,7 +69,7 @@ struct Entry {
 
 /// Parses the text of a go.sum (see the module docs); `path` names it in errors/locations.
 pub fn parse_go_sum_file(path: &str, text: &str) -> Result<Inventory, CatalogError> {
-    // (module, version) → entry, in file order of first appearance via BTreeMap on index.
+    // (module, version) → entry; `order` keeps the order of first appearance.
     let mut entries: BTreeMap<(String, String), Entry> = BTreeMap::new();
     let mut order: Vec<(String, String)> = Vec::new();
     for (i, line) in text.lines().enumerate() {

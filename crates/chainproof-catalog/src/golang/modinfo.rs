@@ -283,7 +283,7 @@ mod tests {
     fn unquotes() {
         assert_eq!(
             unquote_prefix(r#""a\tb\x41\101\u00e9" rest"#),
-            Some(("a\tbAAé".to_string(), 19))
+            Some(("a\tbAAé".to_string(), 20))
         );
         assert_eq!(unquote_prefix("`raw`x"), Some(("raw".to_string(), 5)));
         assert_eq!(unquote_prefix("\"open"), None);
