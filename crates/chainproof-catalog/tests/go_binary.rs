@@ -190,7 +190,7 @@ fn cataloger_through_the_runner() {
         &CatalogOptions::default(),
     );
     assert!(inv.unparsed().is_empty(), "{:?}", inv.unparsed());
-    // The four binaries unify into the same four packages; four roots... one purl.
+    // The four binaries (same modules, different platforms) unify into the same four packages.
     assert_eq!(inv.len(), 4);
 }
 
