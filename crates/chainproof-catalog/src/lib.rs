@@ -29,6 +29,7 @@ pub mod php;
 pub mod python;
 pub mod ruby;
 pub mod yarn;
+pub mod rust_binary;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};

@@ -29,6 +29,10 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::java::GradleVerificationCataloger),
         Box::new(crate::java::GradleVersionCatalogCataloger),
         Box::new(crate::java::JavaArchiveCataloger),
+        Box::new(crate::golang::gosum::GoSumCataloger),
+        Box::new(crate::golang::vendor::GoVendorCataloger),
+        Box::new(crate::golang::buildinfo::GoBinaryCataloger),
+        Box::new(crate::rust_binary::CargoAuditableCataloger),
     ]
 }
 

@@ -25,7 +25,11 @@
 //! * Any other directive, a malformed statement, or a syntax error is an error with the line;
 //!   an empty file is an empty inventory.
 
+pub mod buildinfo;
+pub mod gosum;
 mod modfile;
+mod modinfo;
+pub mod vendor;
 
 use std::collections::HashMap;
 
