@@ -20,9 +20,16 @@ mod runner;
 mod util;
 
 pub mod cargo;
+pub mod cpp;
+pub mod dockerfile;
+pub mod embedded_sbom;
+pub mod github_actions;
 pub mod golang;
+pub mod haskell;
+pub mod julia;
 pub mod npm;
 pub mod python;
+pub mod r;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};
