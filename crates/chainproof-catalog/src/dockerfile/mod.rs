@@ -122,15 +122,13 @@ fn instructions(text: &str) -> (BTreeMap<String, (u32, String)>, Vec<Instruction
             entry.1.push(' ');
         }
         entry.1.push_str(body.trim());
-        if !continues {
-            if let Some((l, s)) = current.take() {
-                let (kw, args) = s.split_once(char::is_whitespace).unwrap_or((&s, ""));
-                out.push(Instruction {
-                    line: l,
-                    keyword: kw.to_ascii_uppercase(),
-                    args: args.trim().to_string(),
-                });
-            }
+        if !continues && let Some((l, s)) = current.take() {
+            let (kw, args) = s.split_once(char::is_whitespace).unwrap_or((&s, ""));
+            out.push(Instruction {
+                line: l,
+                keyword: kw.to_ascii_uppercase(),
+                args: args.trim().to_string(),
+            });
         }
     }
     if let Some((l, s)) = current {

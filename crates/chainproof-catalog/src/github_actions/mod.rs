@@ -265,11 +265,11 @@ pub fn parse_github_actions(path: &str, text: &str) -> Result<Inventory, Catalog
         }
     } else if let Some(runs) = doc.get("runs") {
         c.steps(runs.get("steps"));
-        if let Some(image) = runs.get("image").and_then(Value::as_str) {
-            if let Some(i) = image.strip_prefix("docker://") {
-                let loc = c.location(image);
-                c.image(i, Some(loc));
-            }
+        if let Some(image) = runs.get("image").and_then(Value::as_str)
+            && let Some(i) = image.strip_prefix("docker://")
+        {
+            let loc = c.location(image);
+            c.image(i, Some(loc));
         }
     }
 

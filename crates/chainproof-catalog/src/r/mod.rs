@@ -250,10 +250,10 @@ pub fn parse_renv_lock(path: &str, text: &str) -> Result<Inventory, CatalogError
         if let Some(h) = get("Hash")? {
             pkg = pkg.with_property(PROP_RENV_HASH, h);
         }
-        if source == Some("Bioconductor") {
-            if let Some(b) = bioc {
-                pkg = pkg.with_property(PROP_BIOCONDUCTOR, b);
-            }
+        if source == Some("Bioconductor")
+            && let Some(b) = bioc
+        {
+            pkg = pkg.with_property(PROP_BIOCONDUCTOR, b);
         }
         let id = inv.add_package(pkg);
         ids.insert(name.to_string(), id);
