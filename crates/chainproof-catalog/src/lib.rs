@@ -21,15 +21,22 @@ mod util;
 
 pub mod bun;
 pub mod cargo;
+pub mod cpp;
+pub mod dockerfile;
+pub mod embedded_sbom;
+pub mod github_actions;
 pub mod golang;
 pub mod node_modules;
 pub mod java;
+pub mod haskell;
+pub mod julia;
 pub mod npm;
 pub mod php;
 pub mod python;
 pub mod ruby;
 pub mod yarn;
 pub mod rust_binary;
+pub mod r;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};

@@ -1,9 +1,27 @@
 //! The single list of catalogers.
 
-use crate::Cataloger;
+use std::sync::Arc;
 
-/// Every cataloger, in a stable order.
+use crate::Cataloger;
+use crate::embedded_sbom::{EmbeddedSbomCataloger, SbomReader};
+
+/// Every cataloger that needs nothing from the caller, in a stable order. The
+/// embedded-SBOM cataloger needs an SBOM decoder: see [`all_with`].
 pub fn all() -> Vec<Box<dyn Cataloger>> {
+    all_with(None)
+}
+
+/// [`all`], plus the embedded-SBOM cataloger when an SBOM `reader` is given (the
+/// `chainproof` binary passes one backed by `chainproof_sbom::decode`).
+pub fn all_with(reader: Option<Arc<dyn SbomReader>>) -> Vec<Box<dyn Cataloger>> {
+    let mut all = builtin();
+    if let Some(r) = reader {
+        all.push(Box::new(EmbeddedSbomCataloger::new(r)));
+    }
+    all
+}
+
+fn builtin() -> Vec<Box<dyn Cataloger>> {
     vec![
         Box::new(crate::cargo::CargoLockCataloger),
         Box::new(crate::npm::PackageLockCataloger),
@@ -33,12 +51,28 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::golang::vendor::GoVendorCataloger),
         Box::new(crate::golang::buildinfo::GoBinaryCataloger),
         Box::new(crate::rust_binary::CargoAuditableCataloger),
+        Box::new(crate::cpp::ConanLockCataloger),
+        Box::new(crate::cpp::VcpkgManifestCataloger),
+        Box::new(crate::r::RenvLockCataloger),
+        Box::new(crate::haskell::CabalFreezeCataloger),
+        Box::new(crate::haskell::StackLockCataloger),
+        Box::new(crate::julia::JuliaManifestCataloger),
+        Box::new(crate::github_actions::GitHubActionsCataloger),
+        Box::new(crate::dockerfile::DockerfileCataloger),
     ]
 }
 
 /// The catalogers whose name is in `names` (all when `names` is empty).
 pub fn select(names: &[String]) -> Vec<Box<dyn Cataloger>> {
-    all()
+    select_with(names, None)
+}
+
+/// [`select`] over [`all_with`]`(reader)`.
+pub fn select_with(
+    names: &[String],
+    reader: Option<Arc<dyn SbomReader>>,
+) -> Vec<Box<dyn Cataloger>> {
+    all_with(reader)
         .into_iter()
         .filter(|c| names.is_empty() || names.iter().any(|n| n == c.name()))
         .collect()
@@ -52,8 +86,12 @@ pub fn formats_table() -> String {
         "| cataloger | ecosystem | files | edges | licenses | scope | hashes |\n\
          |---|---|---|---|---|---|---|\n",
     );
-    for c in all() {
-        let i = c.info();
+    let all = all();
+    let infos = all
+        .iter()
+        .map(|c| c.info())
+        .chain(std::iter::once(&crate::embedded_sbom::INFO));
+    for i in infos {
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} | {} |\n",
             i.name,
