@@ -20,9 +20,13 @@ mod runner;
 mod util;
 
 pub mod cargo;
+pub mod dart;
+pub mod dotnet;
 pub mod golang;
+pub mod hex;
 pub mod npm;
 pub mod python;
+pub mod swift;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};

@@ -11,6 +11,17 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::python::PoetryLockCataloger),
         Box::new(crate::python::UvLockCataloger),
         Box::new(crate::golang::GoModCataloger),
+        Box::new(crate::dotnet::PackagesLockCataloger),
+        Box::new(crate::dotnet::PackagesConfigCataloger),
+        Box::new(crate::dotnet::DepsJsonCataloger),
+        Box::new(crate::dotnet::ProjectAssetsCataloger),
+        Box::new(crate::dotnet::ProjectFileCataloger),
+        Box::new(crate::dotnet::CentralPackagesCataloger),
+        Box::new(crate::dart::PubspecLockCataloger),
+        Box::new(crate::hex::MixLockCataloger),
+        Box::new(crate::hex::RebarLockCataloger),
+        Box::new(crate::swift::PackageResolvedCataloger),
+        Box::new(crate::swift::PodfileLockCataloger),
     ]
 }
 
