@@ -39,7 +39,8 @@ pub use msbuild::{
     CentralPackagesCataloger, PackagesConfigCataloger, ProjectFileCataloger, central_versions,
 };
 
-/// Target frameworks (comma-separated, sorted) in which a package appears.
+/// Target frameworks (`;`-separated, sorted; framework names may hold commas) in which a
+/// package appears.
 pub const PROP_FRAMEWORKS: &str = "chainproof:nuget:frameworks";
 /// The version range a project or package requested (`[6.0.5, )`).
 pub const PROP_REQUESTED: &str = "chainproof:nuget:requested";
@@ -130,17 +131,17 @@ pub(crate) fn sha512_base64(s: &str) -> Option<Hash> {
     crate::npm::decode_base64(s).and_then(|b| Hash::from_bytes(HashAlgorithm::Sha512, &b))
 }
 
-/// Adds `framework` to the comma-separated [`PROP_FRAMEWORKS`] of a package.
+/// Adds `framework` to the `;`-separated [`PROP_FRAMEWORKS`] of a package.
 pub(crate) fn add_framework(pkg: &mut Package, framework: &str) {
     let entry = pkg
         .properties
         .entry(PROP_FRAMEWORKS.to_string())
         .or_default();
-    let mut all: Vec<&str> = entry.split(',').filter(|s| !s.is_empty()).collect();
+    let mut all: Vec<&str> = entry.split(';').filter(|s| !s.is_empty()).collect();
     if !all.contains(&framework) {
         all.push(framework);
         all.sort_unstable();
-        *entry = all.join(",");
+        *entry = all.join(";");
     }
 }
 
@@ -163,7 +164,7 @@ mod tests {
         add_framework(&mut p, "net7.0");
         add_framework(&mut p, "net6.0");
         add_framework(&mut p, "net7.0");
-        assert_eq!(p.properties[PROP_FRAMEWORKS], "net6.0,net7.0");
+        assert_eq!(p.properties[PROP_FRAMEWORKS], "net6.0;net7.0");
         assert_eq!(
             nuget_purl("f", "Newtonsoft.Json", Some("13.0.1"), None)
                 .map(|p| p.to_string())
