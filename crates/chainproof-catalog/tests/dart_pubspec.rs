@@ -10,8 +10,12 @@ use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
 
 fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dart").join(rel))
-        .expect("fixture exists")
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/dart")
+            .join(rel),
+    )
+    .expect("fixture exists")
 }
 
 fn run(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
@@ -27,7 +31,10 @@ fn label(p: &Package) -> String {
 }
 
 fn get<'a>(inv: &'a Inventory, l: &str) -> &'a Package {
-    inv.packages().map(|(_, p)| p).find(|p| label(p) == l).unwrap_or_else(|| panic!("no {l}"))
+    inv.packages()
+        .map(|(_, p)| p)
+        .find(|p| label(p) == l)
+        .unwrap_or_else(|| panic!("no {l}"))
 }
 
 fn labels(inv: &Inventory) -> BTreeSet<String> {
@@ -36,7 +43,9 @@ fn labels(inv: &Inventory) -> BTreeSet<String> {
 
 fn direct(inv: &Inventory) -> BTreeSet<String> {
     let root = inv.roots().next().expect("a root");
-    inv.dependencies_of(root).map(|d| label(inv.package(d))).collect()
+    inv.dependencies_of(root)
+        .map(|d| label(inv.package(d)))
+        .collect()
 }
 
 fn set(items: &[&str]) -> BTreeSet<String> {
@@ -58,7 +67,10 @@ fn mixed_packages() {
     );
     assert_eq!(
         direct(&inv),
-        set(&["pkg:pub/back_button_interceptor@6.0.1", "pkg:pub/build_runner@2.2.1"])
+        set(&[
+            "pkg:pub/back_button_interceptor@6.0.1",
+            "pkg:pub/build_runner@2.2.1"
+        ])
     );
     assert_eq!(inv.edges().count(), 2);
     let br = get(&inv, "pkg:pub/build_runner@2.2.1");
@@ -80,7 +92,9 @@ fn sources() {
     );
     assert_eq!(
         sr.source.as_deref(),
-        Some("git+https://github.com/Kingtous/rustdesk_screen_retriever.git#406b9b038b2c1d779f1e7bf609c8c248be247372")
+        Some(
+            "git+https://github.com/Kingtous/rustdesk_screen_retriever.git#406b9b038b2c1d779f1e7bf609c8c248be247372"
+        )
     );
     assert_eq!(direct(&git).len(), 4);
 
@@ -88,8 +102,14 @@ fn sources() {
     let fw = get(&sdk, "pkg:pub/flutter_web_plugins@0.0.0");
     assert_eq!(fw.source.as_deref(), Some("sdk:flutter"));
     let root = get(&sdk, "app@");
-    assert_eq!(root.properties[&format!("{PROP_SDK_PREFIX}dart")], ">=2.17.1 <3.0.0");
-    assert_eq!(root.properties[&format!("{PROP_SDK_PREFIX}flutter")], ">=3.0.0");
+    assert_eq!(
+        root.properties[&format!("{PROP_SDK_PREFIX}dart")],
+        ">=2.17.1 <3.0.0"
+    );
+    assert_eq!(
+        root.properties[&format!("{PROP_SDK_PREFIX}flutter")],
+        ">=3.0.0"
+    );
 
     let path = run("osv-scanner-v1/source-path.lock").expect("parses");
     let maa = get(&path, "pkg:pub/maa_core@0.0.1");
@@ -108,7 +128,9 @@ fn hashes_overrides_and_pubspec_name() {
     let r = MemoryResolver::new()
         .with_file("app/pubspec.lock", fixture("chainproof/app/pubspec.lock"))
         .with_file("app/pubspec.yaml", fixture("chainproof/app/pubspec.yaml"));
-    let inv = PubspecLockCataloger.catalog(&r, "app/pubspec.lock").expect("parses");
+    let inv = PubspecLockCataloger
+        .catalog(&r, "app/pubspec.lock")
+        .expect("parses");
     assert_eq!(
         labels(&inv),
         set(&[
@@ -125,9 +147,15 @@ fn hashes_overrides_and_pubspec_name() {
     let a = get(&inv, "pkg:pub/async@2.11.0");
     assert_eq!(a.hashes.len(), 1);
     assert_eq!(a.hashes[0].algorithm, HashAlgorithm::Sha256);
-    assert_eq!(a.hashes[0].value, "947bfcf187f74dbc5e146c9eb9c0f10c9f8b30743e341481c1e2ed3ecc18c20c");
+    assert_eq!(
+        a.hashes[0].value,
+        "947bfcf187f74dbc5e146c9eb9c0f10c9f8b30743e341481c1e2ed3ecc18c20c"
+    );
     assert_eq!(get(&inv, "pkg:pub/lints@3.0.0").scope, Scope::Dev);
-    assert_eq!(get(&inv, "pkg:pub/collection@1.18.0").properties[PROP_DEPENDENCY], "direct overridden");
+    assert_eq!(
+        get(&inv, "pkg:pub/collection@1.18.0").properties[PROP_DEPENDENCY],
+        "direct overridden"
+    );
     assert!(get(&inv, "pkg:pub/flutter@0.0.0").hashes.is_empty());
 }
 
@@ -137,13 +165,20 @@ fn errors() {
     assert_eq!(e.line, Some(1));
     let bad = |t: &str| {
         let r = MemoryResolver::new().with_file("pubspec.lock", t);
-        PubspecLockCataloger.catalog(&r, "pubspec.lock").expect_err("must fail")
+        PubspecLockCataloger
+            .catalog(&r, "pubspec.lock")
+            .expect_err("must fail")
     };
     let e = bad("packages:\n  a:\n    dependency: transitive\n    source: hosted\n");
     assert_eq!(e.line, Some(2));
     assert!(e.message.contains("version"));
-    assert_eq!(bad("packages:\n  a: [\n").line.is_some(), true);
-    for junk in ["packages: 3", "- a\n- b", "packages:\n  a:\n    version: {x: 1}", "\u{0}"] {
+    assert!(bad("packages:\n  a: [\n").line.is_some());
+    for junk in [
+        "packages: 3",
+        "- a\n- b",
+        "packages:\n  a:\n    version: {x: 1}",
+        "\u{0}",
+    ] {
         let r = MemoryResolver::new().with_file("pubspec.lock", junk);
         let _ = PubspecLockCataloger.catalog(&r, "pubspec.lock");
     }

@@ -23,9 +23,9 @@ fn fixture(rel: &str) -> Vec<u8> {
 
 /// A resolver holding fixtures at the given target paths.
 fn resolver(files: &[(&str, &str)]) -> MemoryResolver {
-    files
-        .iter()
-        .fold(MemoryResolver::new(), |r, (at, rel)| r.with_file(at, fixture(rel)))
+    files.iter().fold(MemoryResolver::new(), |r, (at, rel)| {
+        r.with_file(at, fixture(rel))
+    })
 }
 
 /// purl, or `name@version` for packages without one.
@@ -104,7 +104,10 @@ fn packages_lock_two_frameworks_mixed() {
             ("app@", "pkg:nuget/Test.Core@6.0.5"),
             ("app@", "pkg:nuget/Test.System@0.13.0-beta4"),
             ("app@", "pkg:nuget/Test.System@2.15.0"),
-            ("pkg:nuget/Test.System@0.13.0-beta4", "pkg:nuget/Test.Core@6.0.5"),
+            (
+                "pkg:nuget/Test.System@0.13.0-beta4",
+                "pkg:nuget/Test.Core@6.0.5"
+            ),
             ("pkg:nuget/Test.System@2.15.0", "pkg:nuget/Test.Core@6.0.5"),
         ])
     );
@@ -148,7 +151,10 @@ fn packages_lock_other_osv_fixtures() {
 
 #[test]
 fn packages_lock_scalibr_with_project_file() {
-    let inv = lock("scalibr/lock-valid/packages.lock.json", Some("scalibr/csproj-valid/App.csproj"));
+    let inv = lock(
+        "scalibr/lock-valid/packages.lock.json",
+        Some("scalibr/csproj-valid/App.csproj"),
+    );
     // The root is the project file next to the lockfile.
     let root = get(&inv, "App@");
     assert_eq!(root.locations[0].path, "app/App.csproj");
@@ -166,13 +172,19 @@ fn packages_lock_scalibr_with_project_file() {
         sha512(get(&inv, "pkg:nuget/Core.Dep@1.24.0")),
         "fbfa88d63da85354b8fe7bf16f693fc03b28974d2219fd40c895f98377a957b78ea5010fff6c5c821fdcc6028c785827dd4d9f9a04a206741976457e979cb453"
     );
-    assert!(inv.packages().all(|(_, p)| p.hashes.len() == usize::from(p.kind == PackageKind::Library)));
+    assert!(
+        inv.packages()
+            .all(|(_, p)| p.hashes.len() == usize::from(p.kind == PackageKind::Library))
+    );
 }
 
 #[test]
 fn packages_lock_v2_central_and_project_entries() {
     let r = resolver(&[
-        ("src/App/packages.lock.json", "chainproof/cpm/src/App/packages.lock.json"),
+        (
+            "src/App/packages.lock.json",
+            "chainproof/cpm/src/App/packages.lock.json",
+        ),
         ("src/App/App.csproj", "chainproof/cpm/src/App/App.csproj"),
     ]);
     let inv = PackagesLockCataloger
@@ -217,7 +229,9 @@ fn packages_lock_errors() {
             .catalog(&r, "packages.lock.json")
             .expect_err("must fail")
     };
-    let e = bad("{\n \"version\": 1,\n \"dependencies\": {\n  \"net6.0\": {\n   \"A\": {\"type\": \"Direct\"}\n  }\n }\n}");
+    let e = bad(
+        "{\n \"version\": 1,\n \"dependencies\": {\n  \"net6.0\": {\n   \"A\": {\"type\": \"Direct\"}\n  }\n }\n}",
+    );
     assert_eq!(e.line, Some(5));
     assert!(e.message.contains("resolved"), "{e}");
     let e = bad("{\"version\": 1, \"dependencies\": [\n1]}");
@@ -228,7 +242,10 @@ fn packages_lock_errors() {
 
 #[test]
 fn packages_config() {
-    let r = resolver(&[("web/packages.config", "scalibr/config-valid/packages.config")]);
+    let r = resolver(&[(
+        "web/packages.config",
+        "scalibr/config-valid/packages.config",
+    )]);
     let inv = PackagesConfigCataloger
         .catalog(&r, "web/packages.config")
         .expect("parses");
@@ -246,11 +263,18 @@ fn packages_config() {
     assert_eq!(compilers.locations[0].line, Some(4));
     assert_eq!(compilers.properties[PROP_FRAMEWORKS], "net46");
     assert_eq!(
-        get(&inv, "pkg:nuget/Microsoft.CodeDom.Providers.DotNetCompilerPlatform@1.0.0").scope,
+        get(
+            &inv,
+            "pkg:nuget/Microsoft.CodeDom.Providers.DotNetCompilerPlatform@1.0.0"
+        )
+        .scope,
         Scope::Runtime
     );
     // A package without a version is kept, without a version.
-    let r = resolver(&[("packages.config", "scalibr/config-noversion/packages.config")]);
+    let r = resolver(&[(
+        "packages.config",
+        "scalibr/config-noversion/packages.config",
+    )]);
     let inv = PackagesConfigCataloger
         .catalog(&r, "packages.config")
         .expect("parses");
@@ -264,8 +288,14 @@ fn packages_config() {
             .catalog(&r, "packages.config")
             .expect_err("must fail")
     };
-    assert_eq!(bad("<packages>\n<package version=\"1\"/>\n</packages>").line, Some(2));
-    assert_eq!(bad("<packages>\n<package id=\"a\">\n</packages>").line, Some(3));
+    assert_eq!(
+        bad("<packages>\n<package version=\"1\"/>\n</packages>").line,
+        Some(2)
+    );
+    assert_eq!(
+        bad("<packages>\n<package id=\"a\">\n</packages>").line,
+        Some(3)
+    );
     assert!(bad("<project/>").message.contains("<packages>"));
 }
 
@@ -278,39 +308,61 @@ fn project_files_scalibr() {
     let inv = cat("scalibr/csproj-valid/App.csproj").expect("parses");
     assert_eq!(labels(&inv), set(&["App@", "pkg:nuget/LiteDB@5.0.12"]));
     assert_eq!(edges(&inv), pairs(&[("App@", "pkg:nuget/LiteDB@5.0.12")]));
-    assert_eq!(get(&inv, "pkg:nuget/LiteDB@5.0.12").locations[0].line, Some(3));
+    assert_eq!(
+        get(&inv, "pkg:nuget/LiteDB@5.0.12").locations[0].line,
+        Some(3)
+    );
     let inv = cat("scalibr/csproj-noversion/App.csproj").expect("parses");
     assert_eq!(labels(&inv), set(&["App@", "pkg:nuget/LiteDB"]));
     let e = cat("scalibr/csproj-emptyinclude/App.csproj").expect_err("empty Include");
     assert_eq!(e.line, Some(3));
     // Central props with a PackageReference.
-    let r = resolver(&[("Directory.Packages.props", "scalibr/cpm-valid/Directory.Packages.props")]);
+    let r = resolver(&[(
+        "Directory.Packages.props",
+        "scalibr/cpm-valid/Directory.Packages.props",
+    )]);
     let inv = CentralPackagesCataloger
         .catalog(&r, "Directory.Packages.props")
         .expect("parses");
-    assert_eq!(labels(&inv), set(&["Directory.Packages@", "pkg:nuget/LiteDB@5.0.12"]));
-    let r = resolver(&[("Directory.Packages.props", "scalibr/cpm-noversion/Directory.Packages.props")]);
+    assert_eq!(
+        labels(&inv),
+        set(&["Directory.Packages@", "pkg:nuget/LiteDB@5.0.12"])
+    );
+    let r = resolver(&[(
+        "Directory.Packages.props",
+        "scalibr/cpm-noversion/Directory.Packages.props",
+    )]);
     let inv = CentralPackagesCataloger
         .catalog(&r, "Directory.Packages.props")
         .expect("parses");
-    assert_eq!(labels(&inv), set(&["Directory.Packages@", "pkg:nuget/LiteDB"]));
+    assert_eq!(
+        labels(&inv),
+        set(&["Directory.Packages@", "pkg:nuget/LiteDB"])
+    );
 }
 
 #[test]
 fn project_file_with_central_versions() {
     let r = resolver(&[
-        ("Directory.Packages.props", "chainproof/cpm/Directory.Packages.props"),
+        (
+            "Directory.Packages.props",
+            "chainproof/cpm/Directory.Packages.props",
+        ),
         ("src/App/App.csproj", "chainproof/cpm/src/App/App.csproj"),
     ]);
     let inv = ProjectFileCataloger
         .catalog(&r, "src/App/App.csproj")
         .expect("parses");
-    let scopes: BTreeMap<String, Scope> = inv.packages().map(|(_, p)| (label(p), p.scope)).collect();
+    let scopes: BTreeMap<String, Scope> =
+        inv.packages().map(|(_, p)| (label(p), p.scope)).collect();
     assert_eq!(
         scopes,
         BTreeMap::from([
             ("App@".to_string(), Scope::Runtime),
-            ("pkg:nuget/Newtonsoft.Json@13.0.3".to_string(), Scope::Runtime),
+            (
+                "pkg:nuget/Newtonsoft.Json@13.0.3".to_string(),
+                Scope::Runtime
+            ),
             // VersionOverride wins over the central version
             ("pkg:nuget/Serilog@3.0.1".to_string(), Scope::Runtime),
             // PrivateAssets as a child element
@@ -319,7 +371,10 @@ fn project_file_with_central_versions() {
             ("pkg:nuget/Polly".to_string(), Scope::Runtime),
         ])
     );
-    assert_eq!(get(&inv, "pkg:nuget/Polly").properties[PROP_REQUESTED], "[8.2.0, 9.0)");
+    assert_eq!(
+        get(&inv, "pkg:nuget/Polly").properties[PROP_REQUESTED],
+        "[8.2.0, 9.0)"
+    );
     assert_eq!(edges(&inv).len(), 4);
     assert_eq!(roots(&inv), vec!["App@"]);
     assert_eq!(get(&inv, "App@").locations[0].path, "src/App/App.csproj");
@@ -330,14 +385,23 @@ fn project_file_with_central_versions() {
         .expect("parses");
     assert_eq!(
         labels(&inv),
-        set(&["Directory.Packages@", "pkg:nuget/Nerdbank.GitVersioning@3.6.133"])
+        set(&[
+            "Directory.Packages@",
+            "pkg:nuget/Nerdbank.GitVersioning@3.6.133"
+        ])
     );
-    assert_eq!(get(&inv, "pkg:nuget/Nerdbank.GitVersioning@3.6.133").scope, Scope::Dev);
+    assert_eq!(
+        get(&inv, "pkg:nuget/Nerdbank.GitVersioning@3.6.133").scope,
+        Scope::Dev
+    );
 }
 
 #[test]
 fn deps_json() {
-    let r = resolver(&[("bin/TestLibrary.deps.json", "scalibr/deps-valid/TestLibrary.deps.json")]);
+    let r = resolver(&[(
+        "bin/TestLibrary.deps.json",
+        "scalibr/deps-valid/TestLibrary.deps.json",
+    )]);
     let inv = DepsJsonCataloger
         .catalog(&r, "bin/TestLibrary.deps.json")
         .expect("parses");
@@ -373,8 +437,13 @@ fn deps_json() {
     assert!(inv.unparsed().is_empty());
 
     // A key without a version is reported, the rest is kept.
-    let r = resolver(&[("x.deps.json", "scalibr/deps-nopackagename/TestLibrary.deps.json")]);
-    let inv = DepsJsonCataloger.catalog(&r, "x.deps.json").expect("parses");
+    let r = resolver(&[(
+        "x.deps.json",
+        "scalibr/deps-nopackagename/TestLibrary.deps.json",
+    )]);
+    let inv = DepsJsonCataloger
+        .catalog(&r, "x.deps.json")
+        .expect("parses");
     assert_eq!(
         labels(&inv),
         set(&["TestLibrary@1.0.0", "pkg:nuget/AWSSDK.Core@3.7.10.6"])
@@ -388,8 +457,14 @@ fn deps_json() {
 #[test]
 fn project_assets_json() {
     let r = resolver(&[
-        ("NuGet.Common/obj/project.assets.json", "scalibr/assets-valid/obj/project.assets.json"),
-        ("NuGet.Common/NuGet.Common.csproj", "scalibr/csproj-valid/App.csproj"),
+        (
+            "NuGet.Common/obj/project.assets.json",
+            "scalibr/assets-valid/obj/project.assets.json",
+        ),
+        (
+            "NuGet.Common/NuGet.Common.csproj",
+            "scalibr/csproj-valid/App.csproj",
+        ),
     ]);
     let inv = ProjectAssetsCataloger
         .catalog(&r, "NuGet.Common/obj/project.assets.json")
@@ -414,7 +489,10 @@ fn project_assets_json() {
             "pkg:nuget/System.Threading.Thread@4.3.0",
         ])
     );
-    assert_eq!(get(&inv, "NuGet.Frameworks@5.5.0").kind, PackageKind::Project);
+    assert_eq!(
+        get(&inv, "NuGet.Frameworks@5.5.0").kind,
+        PackageKind::Project
+    );
     // suppressParent: All, and what only they pull in → dev.
     let dev: BTreeSet<String> = inv
         .packages()
@@ -431,11 +509,18 @@ fn project_assets_json() {
         ])
     );
     assert_eq!(
-        sha512(get(&inv, "pkg:nuget/Microsoft.Build.Tasks.Git@1.0.0-beta2-19351-01")),
+        sha512(get(
+            &inv,
+            "pkg:nuget/Microsoft.Build.Tasks.Git@1.0.0-beta2-19351-01"
+        )),
         "52c3b1c619d288c9e90b0bb44a50e6ea683a0b4392b5c95b6f4fe9725bc0b7971325e36123b5b38e7aae9fa281185bacd8bbbfc3b97f6c80afe81c1dfaca9df1"
     );
     assert_eq!(
-        get(&inv, "pkg:nuget/Microsoft.Build.Tasks.Git@1.0.0-beta2-19351-01").properties[PROP_FRAMEWORKS],
+        get(
+            &inv,
+            "pkg:nuget/Microsoft.Build.Tasks.Git@1.0.0-beta2-19351-01"
+        )
+        .properties[PROP_FRAMEWORKS],
         ".NETFramework,Version=v4.7.2;.NETStandard,Version=v2.0"
     );
 }
@@ -448,7 +533,10 @@ fn garbage_never_panics() {
         (Box::new(DepsJsonCataloger), "a.deps.json"),
         (Box::new(ProjectAssetsCataloger), "project.assets.json"),
         (Box::new(ProjectFileCataloger), "a.csproj"),
-        (Box::new(CentralPackagesCataloger), "Directory.Packages.props"),
+        (
+            Box::new(CentralPackagesCataloger),
+            "Directory.Packages.props",
+        ),
     ];
     let inputs: [&[u8]; 9] = [
         b"",

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use crate::dotnet::jsonpos::object_lines;
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
-pub use podfile::{PodfileLockCataloger, parse_podfile_lock};
+pub use podfile::{PROP_COCOAPODS_UNRESOLVED, PodfileLockCataloger, parse_podfile_lock};
 
 /// The branch a pin follows.
 pub const PROP_BRANCH: &str = "chainproof:swift:branch";

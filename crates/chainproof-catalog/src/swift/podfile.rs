@@ -28,7 +28,7 @@ use crate::dart::yaml_error;
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Dependency names that match no pod of the lock (comma-separated).
-pub const PROP_UNRESOLVED: &str = "chainproof:cocoapods:unresolved";
+pub const PROP_COCOAPODS_UNRESOLVED: &str = "chainproof:cocoapods:unresolved";
 
 /// Reads CocoaPods `Podfile.lock` files.
 #[derive(Debug, Clone, Copy, Default)]
@@ -246,7 +246,7 @@ pub fn parse_podfile_lock(
             unresolved.dedup();
             inv.package_mut(from)
                 .properties
-                .insert(PROP_UNRESOLVED.to_string(), unresolved.join(", "));
+                .insert(PROP_COCOAPODS_UNRESOLVED.to_string(), unresolved.join(", "));
         }
     };
     for (id, deps) in &pending {
