@@ -30,6 +30,10 @@ pub mod node_modules;
 pub mod java;
 pub mod haskell;
 pub mod julia;
+pub mod dart;
+pub mod dotnet;
+pub mod golang;
+pub mod hex;
 pub mod npm;
 pub mod php;
 pub mod python;
@@ -37,6 +41,7 @@ pub mod ruby;
 pub mod yarn;
 pub mod rust_binary;
 pub mod r;
+pub mod swift;
 
 pub use error::CatalogError;
 pub use runner::{CatalogOptions, catalog};

@@ -59,6 +59,17 @@ fn builtin() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::julia::JuliaManifestCataloger),
         Box::new(crate::github_actions::GitHubActionsCataloger),
         Box::new(crate::dockerfile::DockerfileCataloger),
+        Box::new(crate::dotnet::PackagesLockCataloger),
+        Box::new(crate::dotnet::PackagesConfigCataloger),
+        Box::new(crate::dotnet::DepsJsonCataloger),
+        Box::new(crate::dotnet::ProjectAssetsCataloger),
+        Box::new(crate::dotnet::ProjectFileCataloger),
+        Box::new(crate::dotnet::CentralPackagesCataloger),
+        Box::new(crate::dart::PubspecLockCataloger),
+        Box::new(crate::hex::MixLockCataloger),
+        Box::new(crate::hex::RebarLockCataloger),
+        Box::new(crate::swift::PackageResolvedCataloger),
+        Box::new(crate::swift::PodfileLockCataloger),
     ]
 }
 
