@@ -1,8 +1,10 @@
 //! `chainproof sbom`: generate, validate and convert SBOMs.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
+use chainproof_catalog::embedded_sbom::SbomReader;
 use chainproof_catalog::{CatalogOptions, registry};
 use chainproof_core::{Inventory, SourceInfo};
 use chainproof_sbom::{DetectedFormat, ProblemKind};
@@ -31,7 +33,7 @@ pub fn run(args: SbomArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
 fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     // Parse the outputs first: a typo in `-o` should not cost a whole walk.
     let outputs = OutputSpec::parse_all(&args.outputs)?;
-    let catalogers = registry::select(&args.catalogers);
+    let catalogers = registry::select_with(&args.catalogers, Some(Arc::new(SbomDecoder)));
     if let Some(unknown) = args
         .catalogers
         .iter()
@@ -69,6 +71,17 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
     summarize(&inventory, resolver_file_count(&resolver), started, printer);
     write_outputs(&inventory, &outputs, printer)?;
     Ok(ExitStatus::Success)
+}
+
+/// Reads SBOMs embedded in the target (`*.cdx.json`, `*.spdx.json`, ...) with our own decoder.
+struct SbomDecoder;
+
+impl SbomReader for SbomDecoder {
+    fn read(&self, bytes: &[u8], path: &str) -> Result<Inventory, String> {
+        chainproof_sbom::decode(bytes, path)
+            .map(|d| d.inventory)
+            .map_err(|e| e.to_string())
+    }
 }
 
 fn resolver_file_count(r: &DirectoryResolver) -> usize {
