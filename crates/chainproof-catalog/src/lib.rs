@@ -22,6 +22,7 @@ mod util;
 pub mod cargo;
 pub mod golang;
 pub mod npm;
+pub mod pnpm;
 pub mod python;
 
 pub use error::CatalogError;
