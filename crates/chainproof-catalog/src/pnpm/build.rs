@@ -187,6 +187,9 @@ impl Builder<'_> {
             let hash = inst.key[i + 12..].split(')').next().unwrap_or_default();
             pkg = pkg.with_property("chainproof:pnpm:patch-hash", hash);
         }
+        if !meta.bundled.is_empty() {
+            pkg = pkg.with_property("chainproof:npm:bundled-dependencies", meta.bundled.join(","));
+        }
         let optional = meta.optional || inst.optional;
         let flag = match meta.dev {
             Some(true) => Some(Scope::Dev),

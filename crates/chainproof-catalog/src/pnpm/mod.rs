@@ -23,7 +23,9 @@
 //! * Properties: `chainproof:npm:alias` (the name a package is installed under when that
 //!   differs: `lodash1: npm:lodash@1`), `chainproof:npm:unresolved` (references with no
 //!   entry), `chainproof:pnpm:importer` (a project's importer path),
-//!   `chainproof:pnpm:patch-hash` (patched dependencies).
+//!   `chainproof:pnpm:patch-hash` (patched dependencies),
+//!   `chainproof:npm:bundled-dependencies` (the names in `bundledDependencies`; pnpm
+//!   records no versions for bundled packages, so they are not packages here).
 //! * Robustness: input over 64 MiB, YAML nested deeper than 128, or expanding (through
 //!   aliases) to more nodes than it has bytes is refused with an error; so are documents
 //!   that are not a mapping with a `lockfileVersion`.

@@ -40,6 +40,8 @@ pub struct Meta {
     pub directory: Option<String>,
     pub dev: Option<bool>,
     pub optional: bool,
+    /// `bundledDependencies`: names only (the lockfile records no versions for them).
+    pub bundled: Vec<String>,
     pub line: Option<u32>,
 }
 
@@ -126,6 +128,14 @@ pub fn meta_of(node: &Yaml, line: Option<u32>) -> Meta {
             _ => None,
         }),
         optional: node.get("optional").is_some_and(Yaml::is_true),
+        bundled: match node
+            .get("bundledDependencies")
+            .or_else(|| node.get("bundleDependencies"))
+        {
+            Some(Yaml::Seq(v)) => v.iter().filter_map(Yaml::as_str).map(str::to_string).collect(),
+            Some(m @ Yaml::Map(_)) => m.entries().iter().map(|(k, _)| k.clone()).collect(),
+            _ => Vec::new(),
+        },
         line,
     }
 }
