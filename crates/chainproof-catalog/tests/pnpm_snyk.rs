@@ -90,7 +90,11 @@ fn load(case: &Path) -> Inventory {
     walk(case, &mut files);
     let mut r = MemoryResolver::new();
     for f in files {
-        let rel = f.strip_prefix(case).expect("inside").to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(case)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
         r = r.with_file(&format!("case/{rel}"), std::fs::read(&f).expect("read"));
     }
     PnpmLockCataloger
@@ -116,7 +120,12 @@ fn read_snyk(file: &Path) -> Snyk {
     let nodes = graph["nodes"].as_array().expect("nodes");
     let pkg_of: BTreeMap<&str, &str> = nodes
         .iter()
-        .map(|n| (n["nodeId"].as_str().expect("id"), n["pkgId"].as_str().expect("pkg")))
+        .map(|n| {
+            (
+                n["nodeId"].as_str().expect("id"),
+                n["pkgId"].as_str().expect("pkg"),
+            )
+        })
         .collect();
     let root = pkg_of[root_node].to_string();
     let mut edges = BTreeSet::new();
@@ -149,8 +158,7 @@ fn ours_for(inv: &Inventory, ours: &BTreeMap<String, PackageId>, id: &str) -> Op
             && if version == "undefined" {
                 p.kind == PackageKind::Project
             } else {
-                version.starts_with("file:")
-                    && p.source.as_deref() == Some(version)
+                version.starts_with("file:") && p.source.as_deref() == Some(version)
             }
     });
     match (found.next(), found.next()) {
@@ -196,7 +204,12 @@ fn bundled_subtree(snyk: &Snyk, case: &Path) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     while let Some(n) = stack.pop() {
         if seen.insert(n.clone()) {
-            stack.extend(snyk.edges.iter().filter(|(a, _)| *a == n).map(|(_, b)| b.clone()));
+            stack.extend(
+                snyk.edges
+                    .iter()
+                    .filter(|(a, _)| *a == n)
+                    .map(|(_, b)| b.clone()),
+            );
         }
     }
     seen
@@ -209,7 +222,11 @@ fn every_snyk_package_and_edge_is_ours() {
     let mut report = Vec::new();
     let (mut n_pkgs, mut n_edges, mut n_bundled, mut n_reverse) = (0, 0, 0, 0);
     for (expected, case) in &cases {
-        let label = expected.strip_prefix(snyk_dir()).expect("inside").display().to_string();
+        let label = expected
+            .strip_prefix(snyk_dir())
+            .expect("inside")
+            .display()
+            .to_string();
         let snyk = read_snyk(expected);
         let inv = load(case);
         let ours: BTreeMap<String, PackageId> =
@@ -278,5 +295,10 @@ fn every_snyk_package_and_edge_is_ours() {
          {n_reverse} of ours checked the other way",
         cases.len()
     );
-    assert!(report.is_empty(), "{} differences:\n{}", report.len(), report.join("\n"));
+    assert!(
+        report.is_empty(),
+        "{} differences:\n{}",
+        report.len(),
+        report.join("\n")
+    );
 }

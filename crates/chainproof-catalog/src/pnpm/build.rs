@@ -10,20 +10,25 @@ use super::keys::{self, Target};
 use super::model::{DepKind, Instance, Lock, Meta};
 use crate::npm::{npm_purl, parse_integrity};
 
-/// An edge with the way it was declared, for scopes.
-type Edge = (PackageId, PackageId, DepKind);
+/// An edge between graph nodes (instances, projects, linked folders) with the way it was
+/// declared, for scopes. Several nodes may share one package (peer instances).
+type Edge = (usize, usize, DepKind);
 
 struct Builder<'a> {
     resolver: &'a dyn FileResolver,
     file: &'a str,
     lock: &'a Lock,
     inv: Inventory,
-    /// Instance key → package.
-    by_key: HashMap<String, PackageId>,
-    /// Importer path (`""` for the root) → project.
-    projects: HashMap<String, PackageId>,
-    /// Folder → library made for a `link:` that is no importer.
-    links: HashMap<String, PackageId>,
+    /// Node → its package.
+    nodes: Vec<PackageId>,
+    /// Nodes that are projects (the roots of reachability).
+    project_nodes: Vec<usize>,
+    /// Instance key → node.
+    by_key: HashMap<String, usize>,
+    /// Importer path (`""` for the root) → node.
+    projects: HashMap<String, usize>,
+    /// Folder → node of the library made for a `link:` that is no importer.
+    links: HashMap<String, usize>,
     edges: Vec<Edge>,
     /// Scope the entries' own flags give (merged over instances).
     flags: HashMap<PackageId, Scope>,
@@ -41,6 +46,8 @@ pub fn build(
         file,
         lock,
         inv: Inventory::default(),
+        nodes: Vec::new(),
+        project_nodes: Vec::new(),
         by_key: HashMap::new(),
         projects: HashMap::new(),
         links: HashMap::new(),
@@ -52,14 +59,17 @@ pub fn build(
         let dir = importer_dir(&imp.path);
         let l = line("importers", &imp.path).or((dir.is_empty()).then_some(1));
         let id = b.project(&imp.path, &dir, l);
-        b.projects.insert(dir, id);
         b.inv.add_root(id);
+        let node = b.node(id);
+        b.project_nodes.push(node);
+        b.projects.insert(dir, node);
     }
     for inst in &lock.instances {
         let meta = lock.metas.get(&inst.meta).cloned().unwrap_or_default();
         let (pkg, flag) = b.package_of(inst, &meta);
         let id = b.inv.add_package(pkg);
-        b.by_key.insert(inst.key.clone(), id);
+        let node = b.node(id);
+        b.by_key.insert(inst.key.clone(), node);
         if let Some(f) = flag {
             b.flags
                 .entry(id)
@@ -87,21 +97,29 @@ pub fn build(
     b.finish()
 }
 
+/// `package.json` of a folder relative to the lockfile's folder.
+fn manifest_of(dir: &str) -> String {
+    if dir.is_empty() {
+        "package.json".to_string()
+    } else {
+        format!("{dir}/package.json")
+    }
+}
+
 /// `.` → `""`; `packages/a/` → `packages/a`.
 fn importer_dir(path: &str) -> String {
     join_relative("", path).unwrap_or_else(|| path.trim_end_matches('/').to_string())
 }
 
 impl Builder<'_> {
+    fn node(&mut self, id: PackageId) -> usize {
+        self.nodes.push(id);
+        self.nodes.len() - 1
+    }
+
     /// `package.json` of a folder relative to the lockfile's folder, if the resolver has it.
     fn package_json(&self, dir: &str) -> Option<Value> {
-        let base = parent_dir(self.file);
-        let rel = if dir.is_empty() {
-            "package.json".to_string()
-        } else {
-            format!("{dir}/package.json")
-        };
-        let p = join_relative(base, &rel)?;
+        let p = join_relative(parent_dir(self.file), &manifest_of(dir))?;
         if !self.resolver.exists(&p) {
             return None;
         }
@@ -125,10 +143,17 @@ impl Builder<'_> {
             if folder.is_empty() { "root" } else { folder }.to_string()
         });
         let version = field("version");
+        // The project's own file comes first: an unversioned project has no purl and is
+        // keyed by its first location, so same-named folders stay apart.
+        let rel = manifest_of(dir);
+        let manifest = join_relative(parent_dir(self.file), &rel).unwrap_or(rel);
         let mut pkg = Package::new(Ecosystem::Npm, name.clone(), version.as_deref())
             .with_kind(PackageKind::Project)
-            .with_property("chainproof:pnpm:importer", importer);
-        if let Some(p) = npm_purl(&name, version.as_deref()) {
+            .with_property("chainproof:pnpm:importer", importer)
+            .with_location(Location::new(manifest));
+        if version.is_some()
+            && let Some(p) = npm_purl(&name, version.as_deref())
+        {
             pkg = pkg.with_purl(p);
         }
         let mut loc = Location::new(self.file);
@@ -147,7 +172,10 @@ impl Builder<'_> {
             .or_else(|| parts.as_ref().map(|p| p.name.clone()))
             .unwrap_or_else(|| fallback_name(&inst.raw));
         let registry = reference.as_deref().is_some_and(keys::is_version);
-        let mut version = meta.version.clone().or_else(|| reference.clone().filter(|_| registry));
+        let mut version = meta
+            .version
+            .clone()
+            .or_else(|| reference.clone().filter(|_| registry));
         let mut source = None;
         if let (Some(repo), Some(commit)) = (&meta.repo, &meta.commit) {
             source = Some(format!("git+{repo}#{commit}"));
@@ -163,6 +191,15 @@ impl Builder<'_> {
             source = Some(t.clone());
         } else if !registry {
             source = reference.clone().or_else(|| Some(inst.key.clone()));
+        }
+        if version.is_none() {
+            // A local folder or file no package.json tells about: its `file:` reference
+            // stands for the version (as Snyk writes it), so two folders stay two packages.
+            let file_ref = reference
+                .clone()
+                .filter(|r| r.starts_with("file:"))
+                .or_else(|| inst.key.starts_with("file:").then(|| inst.key.clone()));
+            version = file_ref;
         }
         if version.is_none()
             && let Some(t) = &meta.tarball
@@ -180,7 +217,12 @@ impl Builder<'_> {
         if let Some(s) = source {
             pkg = pkg.with_source(s);
         }
-        for h in meta.integrity.as_deref().map(parse_integrity).unwrap_or_default() {
+        for h in meta
+            .integrity
+            .as_deref()
+            .map(parse_integrity)
+            .unwrap_or_default()
+        {
             pkg = pkg.with_hash(h);
         }
         if let Some(i) = inst.key.find("(patch_hash=") {
@@ -188,7 +230,10 @@ impl Builder<'_> {
             pkg = pkg.with_property("chainproof:pnpm:patch-hash", hash);
         }
         if !meta.bundled.is_empty() {
-            pkg = pkg.with_property("chainproof:npm:bundled-dependencies", meta.bundled.join(","));
+            pkg = pkg.with_property(
+                "chainproof:npm:bundled-dependencies",
+                meta.bundled.join(","),
+            );
         }
         let optional = meta.optional || inst.optional;
         let flag = match meta.dev {
@@ -202,23 +247,24 @@ impl Builder<'_> {
     }
 
     /// Adds the edge for dependency `alias: reference` of `from` (whose folder is `dir`).
-    fn edge(&mut self, from: PackageId, dir: &str, alias: &str, reference: &str, kind: DepKind) {
+    fn edge(&mut self, from: usize, dir: &str, alias: &str, reference: &str, kind: DepKind) {
         let to = match keys::target(alias, reference, self.lock.major) {
             Target::Link(rel) => Some(self.link(dir, alias, &rel)),
             Target::Keys(candidates) => candidates.iter().find_map(|k| self.by_key.get(k).copied()),
         };
         let Some(to) = to else {
             self.unresolved
-                .entry(from)
+                .entry(self.nodes[from])
                 .or_default()
                 .insert(alias.to_string());
             return;
         };
+        self.edges.push((from, to, kind));
+        let (from, to) = (self.nodes[from], self.nodes[to]);
         if from == to {
             return;
         }
         self.inv.add_edge(from, to);
-        self.edges.push((from, to, kind));
         let pkg = self.inv.package_mut(to);
         if pkg.kind == PackageKind::Library && pkg.name != alias {
             pkg.properties
@@ -228,9 +274,13 @@ impl Builder<'_> {
     }
 
     /// The package of a `link:` folder: the importer there, else a library made once.
-    fn link(&mut self, dir: &str, alias: &str, rel: &str) -> PackageId {
+    fn link(&mut self, dir: &str, alias: &str, rel: &str) -> usize {
         let target = join_relative(dir, rel).unwrap_or_else(|| rel.to_string());
-        if let Some(&id) = self.projects.get(&target).or_else(|| self.links.get(&target)) {
+        if let Some(&id) = self
+            .projects
+            .get(&target)
+            .or_else(|| self.links.get(&target))
+        {
             return id;
         }
         let pj = self.package_json(&target);
@@ -249,12 +299,20 @@ impl Builder<'_> {
             pkg = pkg.with_purl(p);
         }
         let id = self.inv.add_package(pkg);
-        self.links.insert(target, id);
-        id
+        let node = self.node(id);
+        self.links.insert(target, node);
+        node
     }
 
     fn finish(mut self) -> Inventory {
-        let reach = reachability(&self.inv, &self.edges);
+        let by_node = reachability(self.nodes.len(), &self.project_nodes, &self.edges);
+        let mut reach: Vec<Option<Scope>> = vec![None; self.inv.len()];
+        for (node, s) in by_node.into_iter().enumerate() {
+            if let Some(s) = s {
+                let r = &mut reach[self.nodes[node].index()];
+                *r = Some(r.map_or(s, |cur| cur.merge(s)));
+            }
+        }
         let ids: Vec<PackageId> = self.inv.packages().map(|(id, _)| id).collect();
         for id in ids {
             let pkg = self.inv.package_mut(id);
@@ -284,23 +342,21 @@ impl Builder<'_> {
 /// scope of a path is its least significant edge (`devDependencies` of a project → dev,
 /// `optionalDependencies` → optional). Each package's scope only decreases and has three
 /// values, so the work list handles every package at most three times.
-fn reachability(inv: &Inventory, edges: &[Edge]) -> Vec<Option<Scope>> {
-    let mut out: Vec<Option<Scope>> = vec![None; inv.len()];
-    let mut adj: Vec<Vec<(usize, Scope)>> = vec![Vec::new(); inv.len()];
+fn reachability(n: usize, projects: &[usize], edges: &[Edge]) -> Vec<Option<Scope>> {
+    let mut out: Vec<Option<Scope>> = vec![None; n];
+    let mut adj: Vec<Vec<(usize, Scope)>> = vec![Vec::new(); n];
     for &(from, to, kind) in edges {
         let s = match kind {
             DepKind::Prod => Scope::Runtime,
             DepKind::Optional => Scope::Optional,
             DepKind::Dev => Scope::Dev,
         };
-        adj[from.index()].push((to.index(), s));
+        adj[from].push((to, s));
     }
     let mut queue = VecDeque::new();
-    for (id, p) in inv.packages() {
-        if p.kind == PackageKind::Project {
-            out[id.index()] = Some(Scope::Runtime);
-            queue.push_back(id.index());
-        }
+    for &p in projects {
+        out[p] = Some(Scope::Runtime);
+        queue.push_back(p);
     }
     while let Some(u) = queue.pop_front() {
         let Some(su) = out[u] else { continue };

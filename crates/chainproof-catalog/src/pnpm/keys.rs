@@ -56,7 +56,9 @@ fn is_name(n: &str) -> bool {
         return false;
     }
     match n.strip_prefix('@') {
-        Some(rest) => matches!(rest.split_once('/'), Some((s, b)) if !s.is_empty() && !b.is_empty() && !b.contains('/')),
+        Some(rest) => {
+            matches!(rest.split_once('/'), Some((s, b)) if !s.is_empty() && !b.is_empty() && !b.contains('/'))
+        }
         None => !n.contains('/'),
     }
 }
@@ -157,6 +159,9 @@ pub fn target(alias: &str, reference: &str, major: u32) -> Target {
         push(slash);
         push(r.to_string());
     }
+    // The other styles last: files mixing them (a `name@version` key in a v5 file).
+    push(format!("{alias}@{r}"));
+    push(format!("{alias}/{r}"));
     if let Some(p) = r.strip_prefix("file:") {
         // Hand-written files say `file:./x` for the key `file:x`.
         let mut p = p;
@@ -215,7 +220,10 @@ mod tests {
             t("react-dom", "18.0.0-rc.3", "(react@18.2.0)")
         );
         assert_eq!(
-            parts("ansi-regex@https://codeload.github.com/chalk/ansi-regex/tar.gz/02fa", 9),
+            parts(
+                "ansi-regex@https://codeload.github.com/chalk/ansi-regex/tar.gz/02fa",
+                9
+            ),
             t(
                 "ansi-regex",
                 "https://codeload.github.com/chalk/ansi-regex/tar.gz/02fa",
@@ -236,8 +244,14 @@ mod tests {
         };
         assert_eq!(keys("foo", "1.0.0_bar@1.0.0", 5)[0], "foo/1.0.0_bar@1.0.0");
         assert_eq!(keys("lodash1", "/lodash/1.3.1", 5)[0], "lodash/1.3.1");
-        assert_eq!(keys("foo", "1.0.0(bar@1.0.0)", 6)[0], "foo@1.0.0(bar@1.0.0)");
-        assert_eq!(keys("foo", "1.0.0(bar@1.0.0)", 9)[0], "foo@1.0.0(bar@1.0.0)");
+        assert_eq!(
+            keys("foo", "1.0.0(bar@1.0.0)", 6)[0],
+            "foo@1.0.0(bar@1.0.0)"
+        );
+        assert_eq!(
+            keys("foo", "1.0.0(bar@1.0.0)", 9)[0],
+            "foo@1.0.0(bar@1.0.0)"
+        );
         assert_eq!(keys("lodash1", "lodash@1.3.1", 9)[0], "lodash@1.3.1");
         assert_eq!(keys("x", "https://a/b.tgz", 9)[0], "x@https://a/b.tgz");
         assert_eq!(target("x", "link:../x", 9), Target::Link("../x".into()));

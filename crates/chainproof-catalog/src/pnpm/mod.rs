@@ -11,7 +11,9 @@
 //!   its `package.json` when the resolver has it, else from its folder's name.
 //!   `link:<path>` references point at the project at that path; a linked folder that is no
 //!   importer becomes a library with source `link:<path>`.
-//! * Scope by reachability from the projects: a package reached through runtime edges only is
+//! * Scope by reachability from the projects over the instance graph (so a package used by
+//!   a peer instance that only a dev dependency reaches stays dev, although its merged
+//!   package also has runtime edges): a package reached through runtime edges only is
 //!   runtime; through an optional edge (`optionalDependencies`) optional; through a project's
 //!   `devDependencies` dev. The most significant way wins. v5/v6 `dev: false` / `dev: true` /
 //!   `optional: true` and v9 snapshot `optional: true` count as one more way; a package no
@@ -19,7 +21,9 @@
 //! * Non-registry packages: `name`/`version` fields of the entry win over the key;
 //!   `resolution.tarball` / `{repo, commit}` / `{directory}` give the source
 //!   (`https://...`, `git+<repo>#<commit>`, `file:<dir>`); a git package without a version
-//!   takes the commit as version. `resolution.integrity` gives the hashes.
+//!   takes the commit as version; a local folder whose `package.json` the resolver does not
+//!   have takes its `file:` reference as version (as Snyk does), so two folders of one name
+//!   stay two packages. `resolution.integrity` gives the hashes.
 //! * Properties: `chainproof:npm:alias` (the name a package is installed under when that
 //!   differs: `lodash1: npm:lodash@1`), `chainproof:npm:unresolved` (references with no
 //!   entry), `chainproof:pnpm:importer` (a project's importer path),
@@ -106,11 +110,12 @@ pub fn catalog_text(
         Yaml::Map(_) => {}
         _ => {
             let (line, col) = first_line();
-            return Err(
-                CatalogError::new(path, "not a pnpm lockfile: the document is not a mapping")
-                    .at_line(line)
-                    .at_column(col),
-            );
+            return Err(CatalogError::new(
+                path,
+                "not a pnpm lockfile: the document is not a mapping",
+            )
+            .at_line(line)
+            .at_column(col));
         }
     }
     let version = doc
@@ -140,17 +145,19 @@ pub fn catalog_text(
             && !matches!(v, Yaml::Map(_) | Yaml::Null)
         {
             let line = section_line(text, section).unwrap_or(1);
-            return Err(CatalogError::new(
-                path,
-                format!("`{section}` is not a mapping"),
-            )
-            .at_line(line)
-            .at_pointer(format!("/{section}")));
+            return Err(
+                CatalogError::new(path, format!("`{section}` is not a mapping"))
+                    .at_line(line)
+                    .at_pointer(format!("/{section}")),
+            );
         }
     }
     let key_lines = lines::key_lines(text);
-    let line_of =
-        |section: &str, key: &str| key_lines.get(&(section.to_string(), key.to_string())).copied();
+    let line_of = |section: &str, key: &str| {
+        key_lines
+            .get(&(section.to_string(), key.to_string()))
+            .copied()
+    };
     let lock = model::read(&doc, major, &line_of);
     Ok(build::build(resolver, path, &lock, &line_of))
 }

@@ -70,11 +70,7 @@ pub struct Lock {
 
 /// `5.4` → 5, `'9.0'` → 9, `6.0-rc` → 6.
 pub fn major_of(v: &str) -> Option<u32> {
-    let digits: String = v
-        .trim()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let digits: String = v.trim().chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
 
@@ -122,17 +118,24 @@ pub fn meta_of(node: &Yaml, line: Option<u32>) -> Meta {
         repo: s(res, "repo"),
         commit: s(res, "commit"),
         directory: s(res, "directory"),
-        dev: node.get("dev").and_then(Yaml::as_str).and_then(|d| match d {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        }),
+        dev: node
+            .get("dev")
+            .and_then(Yaml::as_str)
+            .and_then(|d| match d {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }),
         optional: node.get("optional").is_some_and(Yaml::is_true),
         bundled: match node
             .get("bundledDependencies")
             .or_else(|| node.get("bundleDependencies"))
         {
-            Some(Yaml::Seq(v)) => v.iter().filter_map(Yaml::as_str).map(str::to_string).collect(),
+            Some(Yaml::Seq(v)) => v
+                .iter()
+                .filter_map(Yaml::as_str)
+                .map(str::to_string)
+                .collect(),
             Some(m @ Yaml::Map(_)) => m.entries().iter().map(|(k, _)| k.clone()).collect(),
             _ => Vec::new(),
         },
