@@ -35,6 +35,7 @@ pub mod julia;
 pub mod node_modules;
 pub mod npm;
 pub mod php;
+pub mod pnpm;
 pub mod python;
 pub mod r;
 pub mod ruby;

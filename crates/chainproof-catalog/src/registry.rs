@@ -25,6 +25,7 @@ fn builtin() -> Vec<Box<dyn Cataloger>> {
     vec![
         Box::new(crate::cargo::CargoLockCataloger),
         Box::new(crate::npm::PackageLockCataloger),
+        Box::new(crate::pnpm::PnpmLockCataloger),
         Box::new(crate::python::RequirementsCataloger),
         Box::new(crate::python::PoetryLockCataloger),
         Box::new(crate::python::UvLockCataloger),
