@@ -14,6 +14,9 @@ pub struct CatalogOptions {
     pub ignore_file_names: bool,
 }
 
+/// How many files are parsed in parallel before their results are merged.
+const MERGE_CHUNK: usize = 128;
+
 /// Runs every cataloger over every file it claims, in parallel, and merges the results in
 /// path order (so output is deterministic). Files that fail to parse are recorded as
 /// [`Unparsed`] and the rest of the target is still cataloged.
@@ -34,34 +37,35 @@ pub fn catalog(
         .collect();
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(usize, Inventory)> = jobs
-        .par_iter()
-        .enumerate()
-        .map(|(i, (path, cataloger))| {
-            let inv = match cataloger.catalog(resolver, path) {
-                Ok(inv) => inv,
-                Err(err) => {
-                    let mut inv = Inventory::default();
-                    let mut location = Location::new(*path);
-                    location.line = err.line;
-                    inv.add_unparsed(Unparsed {
-                        location,
-                        cataloger: cataloger.name().to_string(),
-                        error: err.to_string(),
-                    });
-                    inv
-                }
-            };
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if let Some(cb) = options.progress {
-                cb(n, total);
+    let run = |(path, cataloger): &(&str, &dyn Cataloger)| {
+        let inv = match cataloger.catalog(resolver, path) {
+            Ok(inv) => inv,
+            Err(err) => {
+                let mut inv = Inventory::default();
+                let mut location = Location::new(*path);
+                location.line = err.line;
+                inv.add_unparsed(Unparsed {
+                    location,
+                    cataloger: cataloger.name().to_string(),
+                    error: err.to_string(),
+                });
+                inv
             }
-            (i, inv)
-        })
-        .collect();
+        };
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(cb) = options.progress {
+            cb(n, total);
+        }
+        inv
+    };
+    // Parse in parallel a chunk at a time and merge each chunk in path order: output stays
+    // deterministic, and memory holds one chunk of per-file results, not all of them.
     let mut out = Inventory::new(SourceInfo::default());
-    for (_, inv) in results {
-        out.merge(inv);
+    for chunk in jobs.chunks(MERGE_CHUNK) {
+        let results: Vec<Inventory> = chunk.par_iter().map(run).collect();
+        for inv in results {
+            out.merge(inv);
+        }
     }
     out
 }
