@@ -52,17 +52,23 @@ def load(path):
 
     walk(doc.get("components"))
     keys = {k for k in (key(c.get("purl")) for c in comps) if k}
+    # Components without a purl (local workspace projects) are matched by name@version.
+    names = {f"{c.get('name')}@{c.get('version') or ''}" for c in comps if not c.get("purl")}
     edges = sum(len(d.get("dependsOn") or []) for d in doc.get("dependencies") or [])
-    return keys, len(comps), edges
+    return keys, len(comps), edges, names
 
 
 def main():
-    ours, n, e = load(sys.argv[1])
+    ours, n, e, our_names = load(sys.argv[1])
     print(f"chainproof: {n} components, {len(ours)} distinct purl keys, {e} edges")
     for other in sys.argv[2:]:
-        theirs, n2, e2 = load(other)
+        theirs, n2, e2, _ = load(other)
         print(f"\n{other}: {n2} components, {len(theirs)} distinct purl keys, {e2} edges")
         missing = sorted(theirs - ours)
+        by_name = [k for k in missing if k.split(":", 1)[1] in our_names]
+        missing = [k for k in missing if k not in by_name]
+        if by_name:
+            print(f"  found by them with a purl, by us as a project without one: {len(by_name)}")
         extra = sorted(ours - theirs)
         print(f"  found by them, not by us: {len(missing)}")
         for k in missing:
