@@ -43,6 +43,9 @@ pub struct SourceInfo {
 pub struct Inventory {
     pub source: SourceInfo,
     packages: Vec<Package>,
+    /// `keys[i]` is `packages[i].key()`, computed once when the package was added (in the
+    /// cataloger's thread) so merging never formats purls again.
+    keys: Vec<String>,
     index: HashMap<String, PackageId>,
     edges: BTreeSet<(PackageId, PackageId)>,
     roots: BTreeSet<PackageId>,
@@ -60,13 +63,18 @@ impl Inventory {
     /// Adds a package, or merges it into the one with the same key.
     pub fn add_package(&mut self, package: Package) -> PackageId {
         let key = package.key();
+        self.add_keyed(key, package)
+    }
+
+    fn add_keyed(&mut self, key: String, package: Package) -> PackageId {
         if let Some(&id) = self.index.get(&key) {
             self.packages[id.index()].absorb(package);
             return id;
         }
         let id = PackageId(u32::try_from(self.packages.len()).expect("fewer than 2^32 packages"));
         self.packages.push(package);
-        self.index.insert(key, id);
+        self.index.insert(key.clone(), id);
+        self.keys.push(key);
         id
     }
 
@@ -90,6 +98,8 @@ impl Inventory {
         &self.packages[id.index()]
     }
 
+    /// A package to amend (scope, properties, locations, ...). Its identity — purl, ecosystem,
+    /// name, version — must not change: packages are unified by the key they were added with.
     pub fn package_mut(&mut self, id: PackageId) -> &mut Package {
         &mut self.packages[id.index()]
     }
@@ -139,12 +149,17 @@ impl Inventory {
     pub fn merge(&mut self, other: Inventory) {
         let Inventory {
             packages,
+            keys,
             edges,
             roots,
             unparsed,
             ..
         } = other;
-        let map: Vec<PackageId> = packages.into_iter().map(|p| self.add_package(p)).collect();
+        let map: Vec<PackageId> = packages
+            .into_iter()
+            .zip(keys)
+            .map(|(p, k)| self.add_keyed(k, p))
+            .collect();
         for (a, b) in edges {
             self.add_edge(map[a.index()], map[b.index()]);
         }

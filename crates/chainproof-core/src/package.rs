@@ -161,7 +161,12 @@ impl Hash {
         if bytes.len() != algorithm.digest_len() {
             return None;
         }
-        let value = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut value = String::with_capacity(bytes.len() * 2);
+        for &b in bytes {
+            value.push(char::from(HEX[usize::from(b >> 4)]));
+            value.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
         Some(Hash { algorithm, value })
     }
 }

@@ -251,6 +251,7 @@ pub(crate) fn add_require_edges(
 pub(crate) fn name_lines<'a>(text: &str, names: impl Iterator<Item = &'a str>) -> Vec<Option<u32>> {
     let mut cursor = 0;
     let mut out = Vec::new();
+    let lines = crate::util::LineIndex::new(text);
     for name in names {
         let plain = serde_json::to_string(name).unwrap_or_default();
         let escaped = plain.replace('/', "\\/");
@@ -270,7 +271,7 @@ pub(crate) fn name_lines<'a>(text: &str, names: impl Iterator<Item = &'a str>) -
         match found {
             Some(at) => {
                 cursor = at + 6;
-                out.push(Some(crate::util::line_of(text, at)));
+                out.push(Some(lines.line(at)));
             }
             None => out.push(None),
         }

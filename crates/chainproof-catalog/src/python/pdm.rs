@@ -31,7 +31,6 @@ use super::pyproject::{Project, requirement_name};
 use super::{
     P_EDITABLE, P_GROUPS, P_MARKER, P_SOURCE_TYPE, add_hash, normalize_name, pypi_package,
 };
-use crate::util::line_of;
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads `pdm.lock` (and the `pyproject.toml` beside it for the root and group kinds).
@@ -128,9 +127,10 @@ impl Cataloger for PdmLockCataloger {
 
         let mut ids = Vec::with_capacity(lock.package.len());
         let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let lines = crate::util::LineIndex::new(&text);
         for (i, p) in lock.package.iter().enumerate() {
             let name = p.name.get_ref();
-            let line = line_of(&text, p.name.span().start);
+            let line = lines.line(p.name.span().start);
             let mut pkg = pypi_package(name, p.version.as_deref())
                 .with_location(Location::new(path).with_line(line));
             pkg.scope = p

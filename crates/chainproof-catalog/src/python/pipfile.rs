@@ -23,7 +23,6 @@ use super::project::folder_root;
 use super::{
     P_EDITABLE, P_EXTRAS, P_INDEX, P_MARKER, P_REQUIREMENT, P_SOURCE_TYPE, add_hash, pypi_package,
 };
-use crate::util::line_of;
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads `Pipfile.lock`.
@@ -112,6 +111,7 @@ impl Cataloger for PipfileLockCataloger {
         let mut inv = Inventory::default();
         let root = inv.add_package(folder_root(path));
         inv.add_root(root);
+        let lines = crate::util::LineIndex::new(&text);
         for (section, entries, scope) in [
             ("default", &lock.default, Scope::Runtime),
             ("develop", &lock.develop, Scope::Dev),
@@ -122,7 +122,7 @@ impl Cataloger for PipfileLockCataloger {
                 let mut pkg = pypi_package(name, version).with_scope(scope);
                 let mut location = Location::new(path);
                 if let Some(at) = find_key(&text, section_at, name) {
-                    location = location.with_line(line_of(&text, at));
+                    location = location.with_line(lines.line(at));
                 }
                 pkg.locations.push(location);
                 if let (None, Some(spec)) = (version, &e.version) {

@@ -177,8 +177,9 @@ impl Cataloger for PylockCataloger {
         }
         let mut inv = Inventory::default();
         let mut ids = Vec::with_capacity(pkgs.len());
+        let lines = crate::util::LineIndex::new(&text);
         for p in pkgs {
-            let line = line_of(&text, p.name.span().start);
+            let line = lines.line(p.name.span().start);
             let mut pkg = pypi_package(p.name.get_ref(), p.version.as_deref())
                 .with_location(Location::new(path).with_line(line));
             for a in p.sdist.iter().chain(&p.wheels).chain(&p.archive) {
