@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod jsonpos;
 pub mod registry;
 mod runner;
 mod util;

@@ -13,8 +13,8 @@ use chainproof_source::{FileResolver, file_name, parent_dir};
 use serde::Deserialize;
 
 use super::deps::{RawLibrary, RawTarget, build, split_key};
-use super::jsonpos::object_lines;
 use super::project_root;
+use crate::jsonpos::object_lines;
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads `project.assets.json` files.

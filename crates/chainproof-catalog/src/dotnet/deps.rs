@@ -13,9 +13,9 @@ use chainproof_core::{Ecosystem, Inventory, Location, Package, PackageId, Packag
 use chainproof_source::{FileResolver, file_name};
 use serde::Deserialize;
 
-use super::jsonpos::{object_lines, pointer};
 use super::lockjson::add_unresolved;
 use super::{PROP_TYPE, add_framework, nuget_package, sha512_base64};
+use crate::jsonpos::{object_lines, pointer};
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads `*.deps.json` files.

@@ -12,11 +12,11 @@ use chainproof_core::{Ecosystem, Inventory, Location, Package, PackageId, Packag
 use chainproof_source::{FileResolver, file_name, parent_dir};
 use serde::Deserialize;
 
-use super::jsonpos::{object_lines, pointer};
 use super::{
     PROP_REQUESTED, PROP_TYPE, PROP_UNRESOLVED, add_framework, nuget_package, project_root,
     sha512_base64,
 };
+use crate::jsonpos::{object_lines, pointer};
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 /// Reads NuGet `packages.lock.json` files.

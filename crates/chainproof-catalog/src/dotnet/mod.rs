@@ -21,7 +21,6 @@
 
 mod assets;
 mod deps;
-pub(crate) mod jsonpos;
 mod lockjson;
 mod msbuild;
 mod xml;

@@ -30,7 +30,6 @@
 //!   `file:` and tarball URLs give no version (a tarball named `name-1.2.3.tgz` gives
 //!   `1.2.3`) and the spec as source.
 
-mod locate;
 mod model;
 mod sri;
 
@@ -125,7 +124,7 @@ impl Cataloger for PackageLockCataloger {
                 }
             }
         }
-        let lines = locate::entry_lines(&text);
+        let lines = crate::jsonpos::object_lines(&text);
         Ok(build(path, nodes, root_index, root_deps_inferred, &lines))
     }
 }

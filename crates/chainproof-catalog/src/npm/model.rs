@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
-use super::locate::pointer;
 use crate::CatalogError;
+use crate::jsonpos::pointer;
 
 /// How a dependency is declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

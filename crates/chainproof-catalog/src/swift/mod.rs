@@ -18,7 +18,7 @@ use chainproof_purl::Purl;
 use chainproof_source::{FileResolver, file_name};
 use serde::Deserialize;
 
-use crate::dotnet::jsonpos::object_lines;
+use crate::jsonpos::object_lines;
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 pub use podfile::{PROP_COCOAPODS_UNRESOLVED, PodfileLockCataloger, parse_podfile_lock};

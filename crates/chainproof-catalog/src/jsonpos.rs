@@ -1,8 +1,8 @@
-//! Line numbers of lockfile entries.
+//! Lines of JSON objects, by JSON pointer.
 //!
-//! `serde_json` does not keep positions, so a small scanner walks the (already validated)
-//! JSON text once and records the line of every object-valued member of `/packages` and of
-//! every `dependencies` object (the v1 tree), keyed by JSON pointer.
+//! `serde_json` does not keep positions, so a small scanner walks the text once and records,
+//! for every object or array, the line where it is introduced: the line of its member key,
+//! or of its opening bracket for array elements and the document itself.
 
 use std::collections::HashMap;
 
@@ -29,9 +29,9 @@ struct Frame {
     index: usize,
 }
 
-/// Lines (1-based) of entry objects, by JSON pointer. Works on any text without panicking;
-/// on invalid JSON the result is simply incomplete.
-pub fn entry_lines(text: &str) -> HashMap<String, u32> {
+/// Lines (1-based) of every object and array, by JSON pointer. Never panics; on invalid
+/// JSON the map is simply incomplete.
+pub fn object_lines(text: &str) -> HashMap<String, u32> {
     let bytes = text.as_bytes();
     let mut out = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -75,6 +75,7 @@ pub fn entry_lines(text: &str) -> HashMap<String, u32> {
                 if let Some(top) = stack.last_mut() {
                     if top.object {
                         top.expecting_key = true;
+                        top.key = None;
                     } else {
                         top.index += 1;
                     }
@@ -82,22 +83,15 @@ pub fn entry_lines(text: &str) -> HashMap<String, u32> {
             }
             b'{' | b'[' => {
                 let object = bytes[i] == b'{';
-                let ptr = match stack.last_mut() {
-                    None => String::new(),
+                let (ptr, at) = match stack.last_mut() {
+                    None => (String::new(), line),
                     Some(parent) if parent.object => match parent.key.take() {
-                        Some((key, key_line)) => {
-                            let p = pointer(&parent.pointer, &key);
-                            let in_entries = parent.pointer == "/packages"
-                                || parent.pointer.ends_with("/dependencies");
-                            if object && in_entries {
-                                out.insert(p.clone(), key_line);
-                            }
-                            p
-                        }
-                        None => pointer(&parent.pointer, ""),
+                        Some((key, key_line)) => (pointer(&parent.pointer, &key), key_line),
+                        None => (pointer(&parent.pointer, ""), line),
                     },
-                    Some(parent) => pointer(&parent.pointer, &parent.index.to_string()),
+                    Some(parent) => (pointer(&parent.pointer, &parent.index.to_string()), line),
                 };
+                out.entry(ptr.clone()).or_insert(at);
                 stack.push(Frame {
                     pointer: ptr,
                     object,
@@ -121,20 +115,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_entries() {
-        let text = "{\n \"packages\": {\n  \"\": {},\n  \"node_modules/a\": {\n   \"dependencies\": {\"b\": \"1\"}\n  },\n  \"node_modules/a/node_modules/b\": {}\n },\n \"dependencies\": {\n  \"a\": {\n   \"dependencies\": {\n    \"b\": {}\n   }\n  }\n }\n}";
-        let m = entry_lines(text);
-        assert_eq!(m.get("/packages/"), Some(&3));
-        assert_eq!(m.get("/packages/node_modules~1a"), Some(&4));
-        assert_eq!(
-            m.get("/packages/node_modules~1a~1node_modules~1b"),
-            Some(&7)
-        );
-        assert_eq!(m.get("/dependencies/a"), Some(&10));
-        assert_eq!(m.get("/dependencies/a/dependencies/b"), Some(&12));
-        assert_eq!(m.len(), 5);
-        // garbage does not panic
-        let _ = entry_lines("{\"a\": [\"\\");
-        let _ = entry_lines("}}]]{{\"x");
+    fn finds_objects() {
+        let text = "{\n \"a\": {\n  \"b/c\": {}\n },\n \"l\": [\n  {},\n  {\"x\": 1}\n ]\n}";
+        let m = object_lines(text);
+        assert_eq!(m.get(""), Some(&1));
+        assert_eq!(m.get("/a"), Some(&2));
+        assert_eq!(m.get("/a/b~1c"), Some(&3));
+        assert_eq!(m.get("/l"), Some(&5));
+        assert_eq!(m.get("/l/0"), Some(&6));
+        assert_eq!(m.get("/l/1"), Some(&7));
+        let _ = object_lines("{\"a\": [\"\\");
+        let _ = object_lines("}}]]{{\"x");
     }
 }
