@@ -67,13 +67,15 @@ for tree in "${TREES[@]}"; do
   name=$(basename "$tree")
   declare -A T M
   for tool in "${tools[@]}"; do
-    : > "$OUT/t"; : > "$OUT/m"
+    : > "$OUT/t"; : > "$OUT/m"; rm -f "$OUT/$tool.json"
     for _ in $(seq "$RUNS"); do
       read -r t m < <(run_once "$tool" "$tree" "$OUT/$tool.json")
       echo "$t" >> "$OUT/t"; echo "$m" >> "$OUT/m"
     done
     T[$tool]=$(median < "$OUT/t"); M[$tool]=$(median < "$OUT/m")
+    # A tool that wrote no SBOM failed: its time is not a result.
     read -r comps edges < <(counts "$OUT/$tool.json")
+    [ -s "$OUT/$tool.json" ] || { comps="FAILED"; edges="-"; }
     rt=$(awk -v a="${T[$tool]}" -v b="${T[chainproof]}" 'BEGIN{ if (b>0) printf "%.1fx", a/b; else print "-" }')
     rm=$(awk -v a="${M[$tool]}" -v b="${M[chainproof]}" 'BEGIN{ if (b>0) printf "%.1fx", a/b; else print "-" }')
     printf '%-14s %-11s %9s %9.1f %11s %7s %7s %8s %8s\n' "$name" "$tool" "${T[$tool]}" \
