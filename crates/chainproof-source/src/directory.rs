@@ -181,6 +181,29 @@ impl FileResolver for DirectoryResolver {
         &self.files
     }
 
+    fn read_prefix(&self, path: &str, len: usize) -> Result<Vec<u8>, SourceError> {
+        use std::io::Read;
+        if self
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .is_err()
+        {
+            return Err(SourceError::NotFound {
+                path: path.to_string(),
+            });
+        }
+        let io_err = |source| SourceError::Io {
+            path: path.to_string(),
+            source,
+        };
+        let file = std::fs::File::open(self.root.join(path)).map_err(io_err)?;
+        let mut buf = Vec::with_capacity(len);
+        file.take(len as u64)
+            .read_to_end(&mut buf)
+            .map_err(io_err)?;
+        Ok(buf)
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
         let entry = self
             .files
@@ -257,6 +280,15 @@ mod tests {
             res.read("nope"),
             Err(SourceError::NotFound { .. })
         ));
+        assert_eq!(
+            res.read_prefix("a/node_modules/x/package.json", 1).unwrap(),
+            b"{"
+        );
+        assert_eq!(
+            res.read_prefix("a/node_modules/x/package.json", 99)
+                .unwrap(),
+            b"{}"
+        );
     }
 
     #[cfg(unix)]

@@ -55,6 +55,14 @@ pub trait FileResolver: Send + Sync {
     /// The whole content of a file (relative path, as in [`FileEntry::path`]).
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError>;
 
+    /// At most the first `len` bytes of a file: a cheap look at its magic number before
+    /// deciding to read it all.
+    fn read_prefix(&self, path: &str, len: usize) -> Result<Vec<u8>, SourceError> {
+        let mut bytes = self.read(path)?;
+        bytes.truncate(len);
+        Ok(bytes)
+    }
+
     /// Whether a regular file exists at this path.
     fn exists(&self, path: &str) -> bool {
         self.files()

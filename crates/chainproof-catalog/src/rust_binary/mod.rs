@@ -54,6 +54,10 @@ impl Cataloger for CargoAuditableCataloger {
     }
 
     fn catalog(&self, resolver: &dyn FileResolver, path: &str) -> Result<Inventory, CatalogError> {
+        // Most extension-less files are not binaries: look at the magic number first.
+        if !has_binary_magic(&resolver.read_prefix(path, 4)?) {
+            return Ok(Inventory::default());
+        }
         let data = resolver.read(path)?;
         parse_auditable_binary(path, &data)
     }
