@@ -269,6 +269,15 @@ mod tests {
                 "a/node_modules/x/package.json"
             ]
         );
+        assert_eq!(
+            res.read_prefix("a/node_modules/x/package.json", 1).unwrap(),
+            b"{"
+        );
+        assert_eq!(
+            res.read_prefix("a/node_modules/x/package.json", 99)
+                .unwrap(),
+            b"{}"
+        );
         let opts = WalkOptions {
             exclude: vec!["node_modules".into()],
             ..WalkOptions::default()
@@ -280,15 +289,6 @@ mod tests {
             res.read("nope"),
             Err(SourceError::NotFound { .. })
         ));
-        assert_eq!(
-            res.read_prefix("a/node_modules/x/package.json", 1).unwrap(),
-            b"{"
-        );
-        assert_eq!(
-            res.read_prefix("a/node_modules/x/package.json", 99)
-                .unwrap(),
-            b"{}"
-        );
     }
 
     #[cfg(unix)]
