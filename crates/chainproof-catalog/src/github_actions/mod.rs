@@ -35,7 +35,6 @@ use yaml_serde::Value;
 
 use crate::dockerfile::ImageRef;
 use crate::haskell::yaml_error;
-use crate::util::line_of;
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 pub const PROP_PINNED: &str = "chainproof:actions:pinned";
@@ -114,6 +113,7 @@ pub fn is_pinned(reference: &str) -> bool {
 /// occurrence in the text.
 struct Lines<'a> {
     text: &'a str,
+    index: crate::util::LineIndex,
     next: HashMap<String, usize>,
 }
 
@@ -122,7 +122,7 @@ impl Lines<'_> {
         let from = self.next.get(value).copied().unwrap_or(0);
         let i = self.text.get(from..)?.find(value)? + from;
         self.next.insert(value.to_string(), i + value.len().max(1));
-        Some(line_of(self.text, i))
+        Some(self.index.line(i))
     }
 }
 
@@ -229,6 +229,7 @@ pub fn parse_github_actions(path: &str, text: &str) -> Result<Inventory, Catalog
         root,
         lines: Lines {
             text,
+            index: crate::util::LineIndex::new(text),
             next: HashMap::new(),
         },
         local: Vec::new(),
