@@ -10,17 +10,14 @@ use chainproof_catalog::php::{ComposerLockCataloger, InstalledJsonCataloger};
 use chainproof_core::{HashAlgorithm, Inventory, License, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
 
+mod common;
+
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/php/scalibr")
-        .join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    common::fixture(&format!("php/scalibr/{name}"))
 }
 
 fn run(r: &MemoryResolver, path: &str) -> Inventory {
-    ComposerLockCataloger
-        .catalog(r, path)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
+    common::run(&ComposerLockCataloger, r, path)
 }
 
 fn lock(name: &str) -> Inventory {

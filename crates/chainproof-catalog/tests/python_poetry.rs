@@ -8,17 +8,14 @@ use chainproof_catalog::python::PoetryLockCataloger;
 use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
 
+mod common;
+
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/python/scalibr/poetrylock")
-        .join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    common::fixture(&format!("python/scalibr/poetrylock/{name}"))
 }
 
 fn run(r: &MemoryResolver, path: &str) -> Inventory {
-    PoetryLockCataloger
-        .catalog(r, path)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
+    common::run(&PoetryLockCataloger, r, path)
 }
 
 fn lock(name: &str) -> Inventory {

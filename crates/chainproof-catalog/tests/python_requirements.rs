@@ -1,40 +1,19 @@
 //! Golden tests of the pip requirements cataloger on every osv-scanner and scalibr fixture,
 //! checking names, versions, line counts of problems, and the absence of edges and roots.
 
-use std::path::{Path, PathBuf};
-
-use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::RequirementsCataloger;
 use chainproof_core::{Inventory, Package};
 use chainproof_source::MemoryResolver;
 
-fn fixture_dir(dir: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/python")
-        .join(dir)
-}
+/// Every file of `tests/fixtures/python/<dir>`, under `prefix/` in a memory resolver.
+mod common;
 
-/// Every file of a fixture directory, under `prefix/` in a memory resolver.
 fn load(dir: &str, prefix: &str) -> (MemoryResolver, Vec<String>) {
-    let mut r = MemoryResolver::new();
-    let mut names = Vec::new();
-    for e in std::fs::read_dir(fixture_dir(dir)).expect("fixture dir") {
-        let e = e.expect("entry");
-        let name = e.file_name().to_string_lossy().to_string();
-        r = r.with_file(
-            &format!("{prefix}/{name}"),
-            std::fs::read(e.path()).expect("read"),
-        );
-        names.push(name);
-    }
-    names.sort();
-    (r, names)
+    common::load_dir(&format!("python/{dir}"), prefix)
 }
 
 fn run(r: &MemoryResolver, path: &str) -> Inventory {
-    RequirementsCataloger
-        .catalog(r, path)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
+    common::run(&RequirementsCataloger, r, path)
 }
 
 fn summary(inv: &Inventory) -> Vec<(String, Option<String>)> {

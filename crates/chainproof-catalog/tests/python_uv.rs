@@ -9,11 +9,10 @@ use chainproof_catalog::python::UvLockCataloger;
 use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
 
+mod common;
+
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/python/scalibr/uvlock")
-        .join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    common::fixture(&format!("python/scalibr/uvlock/{name}"))
 }
 
 fn run_text(text: impl Into<Vec<u8>>) -> Inventory {
