@@ -23,6 +23,7 @@ mod ecosystem;
 mod inventory;
 mod license;
 mod package;
+pub mod vuln;
 
 pub use ecosystem::Ecosystem;
 pub use inventory::{Inventory, PackageId, SourceInfo, Unparsed};

@@ -1,0 +1,185 @@
+//! Vulnerability findings: the result of matching an [`Inventory`](crate::Inventory) against
+//! advisories. Produced by `chainproof-osv` (matcher, CVSS, VEX), rendered by
+//! `chainproof-report` (table, JSON, SARIF, CycloneDX VDR, OpenVEX).
+
+use std::fmt;
+
+use crate::PackageId;
+
+/// One vulnerability affecting one package of an inventory.
+///
+/// Aliases are merged: a GHSA, a CVE and a PYSEC record for the same flaw give one finding
+/// whose `id` is the preferred id and whose `aliases` hold the others.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// The preferred id (the advisory's own id, e.g. `GHSA-…`, `PYSEC-…`, `RUSTSEC-…`).
+    pub id: String,
+    /// Every other id this vulnerability is known by (CVE, GHSA, …), sorted, without `id`.
+    pub aliases: Vec<String>,
+    /// One-line summary of the advisory, when it has one.
+    pub summary: Option<String>,
+    /// The affected package in the inventory that was scanned.
+    pub package: PackageId,
+    /// The affected ranges that matched, human-readable (`>=1.0.0, <1.2.3`), or
+    /// `version listed` when the match came from an explicit `versions` list.
+    pub affected: Vec<String>,
+    /// Versions that fix it, in the package's ecosystem, ascending; empty when none is known.
+    pub fixed_versions: Vec<String>,
+    /// The severity and where it came from.
+    pub severity: Severity,
+    /// Reference URLs (advisory, fix commit, report).
+    pub references: Vec<String>,
+    /// The ids of the records (from the database) that produced this finding, for provenance.
+    pub sources: Vec<String>,
+    /// VEX or ignore-file statement that applies to this finding, if any.
+    pub vex: Option<VexAnnotation>,
+}
+
+impl Finding {
+    /// `id` followed by `aliases`.
+    pub fn all_ids(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// Whether a VEX statement or ignore entry says this finding does not need action
+    /// (`not_affected` or `fixed`).
+    pub fn is_suppressed(&self) -> bool {
+        self.vex
+            .as_ref()
+            .is_some_and(|v| matches!(v.status, VexStatus::NotAffected | VexStatus::Fixed))
+    }
+}
+
+/// Qualitative severity rating (CVSS v3/v4 bands).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rating {
+    /// No severity information at all.
+    Unknown,
+    /// CVSS 0.0.
+    None,
+    /// CVSS 0.1–3.9.
+    Low,
+    /// CVSS 4.0–6.9.
+    Medium,
+    /// CVSS 7.0–8.9.
+    High,
+    /// CVSS 9.0–10.0.
+    Critical,
+}
+
+impl Rating {
+    /// The band of a CVSS v3/v4 base score.
+    pub fn from_score(score: f64) -> Rating {
+        match score {
+            s if s >= 9.0 => Rating::Critical,
+            s if s >= 7.0 => Rating::High,
+            s if s >= 4.0 => Rating::Medium,
+            s if s > 0.0 => Rating::Low,
+            _ => Rating::None,
+        }
+    }
+
+    /// Lowercase name: `unknown`, `none`, `low`, `medium`, `high`, `critical`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rating::Unknown => "unknown",
+            Rating::None => "none",
+            Rating::Low => "low",
+            Rating::Medium => "medium",
+            Rating::High => "high",
+            Rating::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Rating {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where a severity came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SeveritySource {
+    /// Computed from a CVSS v4.0 vector.
+    CvssV4,
+    /// Computed from a CVSS v3.0/v3.1 vector.
+    CvssV3,
+    /// Computed from a CVSS v2 vector.
+    CvssV2,
+    /// Taken from the advisory's `database_specific` / `ecosystem_specific` severity text.
+    DatabaseSpecific,
+    /// No severity information.
+    None,
+}
+
+impl SeveritySource {
+    /// Stable name: `cvss-v4`, `cvss-v3`, `cvss-v2`, `database-specific`, `none`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SeveritySource::CvssV4 => "cvss-v4",
+            SeveritySource::CvssV3 => "cvss-v3",
+            SeveritySource::CvssV2 => "cvss-v2",
+            SeveritySource::DatabaseSpecific => "database-specific",
+            SeveritySource::None => "none",
+        }
+    }
+}
+
+/// A severity: rating, optional base score and vector, and its source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Severity {
+    /// The qualitative rating.
+    pub rating: Rating,
+    /// The base score (0.0–10.0) when computed from a vector.
+    pub score: Option<f64>,
+    /// The vector string it was computed from.
+    pub vector: Option<String>,
+    /// Where it came from.
+    pub source: SeveritySource,
+}
+
+impl Severity {
+    /// No severity information.
+    pub fn unknown() -> Self {
+        Severity { rating: Rating::Unknown, score: None, vector: None, source: SeveritySource::None }
+    }
+}
+
+/// VEX status (the OpenVEX / CycloneDX analysis states mapped onto the OpenVEX four).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VexStatus {
+    /// The product is not affected.
+    NotAffected,
+    /// The product is affected.
+    Affected,
+    /// The vulnerability is fixed in the product.
+    Fixed,
+    /// Still being investigated.
+    UnderInvestigation,
+}
+
+impl VexStatus {
+    /// The OpenVEX name: `not_affected`, `affected`, `fixed`, `under_investigation`.
+    pub fn name(self) -> &'static str {
+        match self {
+            VexStatus::NotAffected => "not_affected",
+            VexStatus::Affected => "affected",
+            VexStatus::Fixed => "fixed",
+            VexStatus::UnderInvestigation => "under_investigation",
+        }
+    }
+}
+
+/// The VEX statement (or ignore-file entry) applied to a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VexAnnotation {
+    /// The status the statement gives.
+    pub status: VexStatus,
+    /// The justification (`component_not_present`, `vulnerable_code_not_in_execute_path`, …).
+    pub justification: Option<String>,
+    /// Free-text impact or action statement.
+    pub statement: Option<String>,
+    /// Where the statement came from: the VEX document path, or `.chainproof.toml`.
+    pub origin: String,
+}
