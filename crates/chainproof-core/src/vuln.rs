@@ -183,3 +183,43 @@ pub struct VexAnnotation {
     /// Where the statement came from: the VEX document path, or `.chainproof.toml`.
     pub origin: String,
 }
+
+/// What a scan covered: every package is either audited or listed in `not_audited` with why.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScanSummary {
+    /// Packages in the inventory.
+    pub packages: usize,
+    /// Packages matched against the database with a known version order.
+    pub audited: usize,
+    /// Packages that could not be audited, with the reason.
+    pub not_audited: Vec<NotAudited>,
+    /// The database the scan used.
+    pub database: DatabaseInfo,
+}
+
+/// A package the scan could not audit, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NotAudited {
+    /// The package.
+    pub package: PackageId,
+    /// Why: `no version`, `unsupported ecosystem: X`, `no database coverage for X`,
+    /// `unparseable version: …`.
+    pub reason: String,
+}
+
+/// Facts about the vulnerability database a scan used.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatabaseInfo {
+    /// Where it was read from.
+    pub path: String,
+    /// When it was built (seconds since the Unix epoch).
+    pub built_unix: u64,
+    /// Its age when the scan ran, in seconds.
+    pub age_secs: u64,
+    /// Number of advisory records.
+    pub records: usize,
+    /// The sources it was built from (paths or URLs) with their ecosystems.
+    pub sources: Vec<String>,
+    /// The OSV ecosystems it covers (`PyPI`, `Go`, `crates.io`, `Debian:12`, …).
+    pub ecosystems: Vec<String>,
+}
