@@ -40,6 +40,9 @@ pub enum ErrorReason {
     /// A short form (`v1`, `v1.2`) followed by a prerelease or build suffix.
     #[error("a short version (missing minor or patch) cannot carry a suffix")]
     ShortWithSuffix,
+    /// A number is larger than the scheme allows (a dpkg epoch above `i32::MAX`).
+    #[error("number too large")]
+    NumberTooLarge,
 }
 
 impl VersionError {

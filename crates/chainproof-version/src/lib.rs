@@ -6,9 +6,13 @@
 //! | [`Scheme::Semver`] | [`SemverVersion`] | crates.io, npm | semver.org §11; node `semver` |
 //! | [`Scheme::Go`] | [`GoVersion`] | Go modules | `golang.org/x/mod/semver` |
 //! | [`Scheme::Pep440`] | [`Pep440Version`] | PyPI | Python `packaging.version` |
+//! | [`Scheme::Dpkg`] | [`DpkgVersion`] | Debian, Ubuntu | `dpkg --compare-versions` |
+//! | [`Scheme::Rpm`] | [`RpmVersion`] | Red Hat, AlmaLinux, Rocky Linux, openSUSE, SUSE, Mageia, Photon OS, Azure Linux, openEuler | rpm's `rpmverCmp` (`rpm.vercmp`) |
+//! | [`Scheme::Apk`] | [`ApkVersion`] | Alpine, Wolfi, Chainguard, Alpaquita, BellSoft Hardened Containers, MinimOS | apk-tools `apk_version_compare` |
 //!
 //! Every version type implements [`Ord`], [`FromStr`](std::str::FromStr) and
-//! [`Display`](std::fmt::Display) (the normalized form); equality and hashing
+//! [`Display`](std::fmt::Display) (the normalized form; the distro schemes,
+//! which have none, print the version as written); equality and hashing
 //! agree with the order (`1.0 == 1.0.0` in PEP 440, build metadata ignored in
 //! SemVer). Numbers of any size compare correctly. Parsing never panics.
 //!
@@ -19,6 +23,9 @@
 //! assert_eq!(compare(Scheme::Pep440, "1.0.dev0", "1.0a1")?, Ordering::Less);
 //! assert_eq!(compare(Scheme::Semver, "1.0.0-alpha.1", "1.0.0-alpha.beta")?, Ordering::Less);
 //! assert_eq!(compare(Scheme::Go, "v0.0.0-20191109021931-daa7c04131f5", "v0.0.1")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::Dpkg, "1:1.0~rc1-1", "1:1.0-1")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::Rpm, "1.0^git1-2.el9", "1.0.1-1.el9")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::Apk, "1.2_rc1-r0", "1.2-r0")?, Ordering::Less);
 //!
 //! let v: Pep440Version = "1.0-Preview_2".parse()?;
 //! assert_eq!(v.to_string(), "1.0rc2");
@@ -27,10 +34,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod apk;
+mod dpkg;
 mod error;
 mod go;
 mod num;
 mod pep440;
+mod rpm;
 mod semver;
 
 use std::cmp::Ordering;
@@ -38,10 +48,13 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
+pub use apk::ApkVersion;
+pub use dpkg::DpkgVersion;
 pub use error::{ErrorReason, VersionError};
 pub use go::{GoVersion, PseudoVersion};
 pub use num::Number;
 pub use pep440::{LocalSegment, Pep440Version, PreKind};
+pub use rpm::RpmVersion;
 pub use semver::{Identifier, SemverVersion};
 
 /// A version scheme: how one ecosystem writes and orders versions.
@@ -54,11 +67,24 @@ pub enum Scheme {
     Go,
     /// PEP 440 ([`Pep440Version`]).
     Pep440,
+    /// Debian package versions ([`DpkgVersion`]).
+    Dpkg,
+    /// RPM EVRs ([`RpmVersion`]).
+    Rpm,
+    /// Alpine package versions ([`ApkVersion`]).
+    Apk,
 }
 
 impl Scheme {
     /// Every scheme, in declaration order.
-    pub const ALL: &'static [Scheme] = &[Scheme::Semver, Scheme::Go, Scheme::Pep440];
+    pub const ALL: &'static [Scheme] = &[
+        Scheme::Semver,
+        Scheme::Go,
+        Scheme::Pep440,
+        Scheme::Dpkg,
+        Scheme::Rpm,
+        Scheme::Apk,
+    ];
 
     /// The stable lowercase name (`semver`, `go`, `pep440`).
     pub fn name(self) -> &'static str {
@@ -66,6 +92,9 @@ impl Scheme {
             Scheme::Semver => "semver",
             Scheme::Go => "go",
             Scheme::Pep440 => "pep440",
+            Scheme::Dpkg => "dpkg",
+            Scheme::Rpm => "rpm",
+            Scheme::Apk => "apk",
         }
     }
 
@@ -77,6 +106,15 @@ impl Scheme {
             "crates.io" | "npm" => Some(Scheme::Semver),
             "Go" => Some(Scheme::Go),
             "PyPI" => Some(Scheme::Pep440),
+            "Debian" | "Ubuntu" => Some(Scheme::Dpkg),
+            "Red Hat" | "AlmaLinux" | "Rocky Linux" | "openSUSE" | "SUSE" | "Mageia"
+            | "Photon OS" | "Azure Linux" | "openEuler" => Some(Scheme::Rpm),
+            "Alpine"
+            | "Wolfi"
+            | "Chainguard"
+            | "Alpaquita"
+            | "BellSoft Hardened Containers"
+            | "MinimOS" => Some(Scheme::Apk),
             _ => None,
         }
     }
@@ -87,6 +125,9 @@ impl Scheme {
             Scheme::Semver => Version::Semver(SemverVersion::parse_lenient(s)?),
             Scheme::Go => Version::Go(GoVersion::parse(s)?),
             Scheme::Pep440 => Version::Pep440(Pep440Version::parse(s)?),
+            Scheme::Dpkg => Version::Dpkg(DpkgVersion::parse(s)?),
+            Scheme::Rpm => Version::Rpm(RpmVersion::parse(s)?),
+            Scheme::Apk => Version::Apk(ApkVersion::parse(s)?),
         })
     }
 }
@@ -99,7 +140,7 @@ impl fmt::Display for Scheme {
 
 /// The error for an unknown scheme name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown version scheme {0:?} (known: semver, go, pep440)")]
+#[error("unknown version scheme {0:?} (known: semver, go, pep440, dpkg, rpm, apk)")]
 pub struct UnknownScheme(pub String);
 
 impl FromStr for Scheme {
@@ -126,6 +167,12 @@ pub enum Version {
     Go(GoVersion),
     /// A PEP 440 version.
     Pep440(Pep440Version),
+    /// A Debian package version.
+    Dpkg(DpkgVersion),
+    /// An RPM EVR.
+    Rpm(RpmVersion),
+    /// An Alpine package version.
+    Apk(ApkVersion),
 }
 
 impl Version {
@@ -135,6 +182,9 @@ impl Version {
             Version::Semver(_) => Scheme::Semver,
             Version::Go(_) => Scheme::Go,
             Version::Pep440(_) => Scheme::Pep440,
+            Version::Dpkg(_) => Scheme::Dpkg,
+            Version::Rpm(_) => Scheme::Rpm,
+            Version::Apk(_) => Scheme::Apk,
         }
     }
 }
@@ -145,6 +195,9 @@ impl PartialOrd for Version {
             (Version::Semver(a), Version::Semver(b)) => Some(a.cmp(b)),
             (Version::Go(a), Version::Go(b)) => Some(a.cmp(b)),
             (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
+            (Version::Dpkg(a), Version::Dpkg(b)) => Some(a.cmp(b)),
+            (Version::Rpm(a), Version::Rpm(b)) => Some(a.cmp(b)),
+            (Version::Apk(a), Version::Apk(b)) => Some(a.cmp(b)),
             _ => None,
         }
     }
@@ -163,6 +216,9 @@ impl Hash for Version {
             Version::Semver(v) => v.hash(state),
             Version::Go(v) => v.hash(state),
             Version::Pep440(v) => v.hash(state),
+            Version::Dpkg(v) => v.hash(state),
+            Version::Rpm(v) => v.hash(state),
+            Version::Apk(v) => v.hash(state),
         }
     }
 }
@@ -173,6 +229,9 @@ impl fmt::Display for Version {
             Version::Semver(v) => v.fmt(f),
             Version::Go(v) => v.fmt(f),
             Version::Pep440(v) => v.fmt(f),
+            Version::Dpkg(v) => v.fmt(f),
+            Version::Rpm(v) => v.fmt(f),
+            Version::Apk(v) => v.fmt(f),
         }
     }
 }
@@ -185,5 +244,8 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionErro
         Scheme::Semver => SemverVersion::parse_lenient(a)?.cmp(&SemverVersion::parse_lenient(b)?),
         Scheme::Go => GoVersion::parse(a)?.cmp(&GoVersion::parse(b)?),
         Scheme::Pep440 => Pep440Version::parse(a)?.cmp(&Pep440Version::parse(b)?),
+        Scheme::Dpkg => DpkgVersion::parse(a)?.cmp(&DpkgVersion::parse(b)?),
+        Scheme::Rpm => RpmVersion::parse(a)?.cmp(&RpmVersion::parse(b)?),
+        Scheme::Apk => ApkVersion::parse(a)?.cmp(&ApkVersion::parse(b)?),
     })
 }
