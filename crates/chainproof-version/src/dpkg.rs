@@ -2,8 +2,9 @@
 //! ordered exactly like dpkg (`dpkg --compare-versions`, dpkg 1.21).
 //!
 //! Parsing follows dpkg's `parseversion`:
-//! - leading blanks (space, tab) and trailing whitespace are ignored; any
-//!   other whitespace is an error ("embedded spaces"); so is a NUL byte;
+//! - leading and trailing blanks (space, tab) are ignored; a blank inside is
+//!   an error ("embedded spaces"); other whitespace (`\n`, `\r`) is an
+//!   ordinary character; a NUL byte is an error;
 //! - when the string holds a `:`, the part before the first one is the epoch:
 //!   a decimal number as C `strtol` reads it (an optional sign), not negative
 //!   and at most `i32::MAX`; something must follow the colon;
@@ -33,7 +34,7 @@ use crate::error::{ErrorReason, VersionError};
 use crate::num::{Number, digit_run};
 
 /// A Debian (dpkg) version. `Display` gives the input without the
-/// surrounding whitespace dpkg ignores; equality and hashing follow the
+/// surrounding blanks dpkg ignores; equality and hashing follow the
 /// order (`1:1.0-1 == 01:1.00-1`).
 #[derive(Clone, Debug)]
 pub struct DpkgVersion {
@@ -45,9 +46,9 @@ pub struct DpkgVersion {
     revision: (usize, usize),
 }
 
-/// C's `isspace` in the "C" locale.
-fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+/// C's `isblank`.
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
 }
 
 impl DpkgVersion {
@@ -65,9 +66,9 @@ impl DpkgVersion {
         }
         let end = bytes[start..]
             .iter()
-            .position(|&b| is_c_space(b))
+            .position(|&b| is_blank(b))
             .map_or(bytes.len(), |p| start + p);
-        if let Some(p) = bytes[end..].iter().position(|&b| !is_c_space(b)) {
+        if let Some(p) = bytes[end..].iter().position(|&b| !is_blank(b)) {
             return Err(VersionError::at(Scheme::Dpkg, input, end + p - 1));
         }
         if let Some(p) = bytes[start..end].iter().position(|&b| b == 0) {
@@ -129,10 +130,15 @@ fn parse_epoch(input: &str, offset: usize, s: &[u8]) -> Result<u32, VersionError
     let err = |at: usize, reason: ErrorReason| {
         VersionError::new(Scheme::Dpkg, input, offset + at, reason)
     };
-    let (negative, digits_at) = match s.first() {
-        Some(b'-') => (true, 1),
-        Some(b'+') => (false, 1),
-        _ => (false, 0),
+    // strtol skips leading whitespace (blanks are already gone).
+    let space = s
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | 0x0b | 0x0c | b'\r'))
+        .count();
+    let (negative, digits_at) = match s.get(space) {
+        Some(b'-') => (true, space + 1),
+        Some(b'+') => (false, space + 1),
+        _ => (false, space),
     };
     let len = digit_run(&s[digits_at..]);
     if len == 0 {
@@ -303,7 +309,7 @@ mod tests {
             "",
             "  ",
             "1 2",
-            "\n1",
+            "1 \n",
             ":1",
             "a:1",
             "1a:2",
