@@ -236,3 +236,76 @@ fn go_validity_canonical_and_pseudo_match_x_mod() {
     );
     assert!(valid > 2_000 && pseudo > 100 && incompatible > 10);
 }
+
+/// Checks a `input<TAB>accepted` fixture against `parse`; returns (accepted, rejected).
+fn check_validity(name: &str, parse: impl Fn(&str) -> bool) -> (usize, usize) {
+    let rows = rows(name);
+    let mut failures = Vec::new();
+    let (mut accepted, mut rejected) = (0, 0);
+    for (line, f) in &rows {
+        let input = text(&f[0]);
+        let want = f[1].as_bool().expect("a JSON boolean");
+        if want {
+            accepted += 1
+        } else {
+            rejected += 1
+        }
+        let got = parse(input);
+        if got != want {
+            failures.push(format!(
+                "line {line}: {input:?}: reference accepts: {want}, we accept: {got}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} disagree:\n{}",
+        failures.len(),
+        rows.len(),
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    eprintln!(
+        "{name}: {} agree ({accepted} accepted, {rejected} rejected)",
+        rows.len()
+    );
+    (accepted, rejected)
+}
+
+#[test]
+fn dpkg_order_matches_dpkg_compare_versions() {
+    let n = check_pairs("dpkg_pairs.tsv", Scheme::Dpkg);
+    assert!(n >= 10_000, "only {n} pairs");
+}
+
+#[test]
+fn dpkg_validity_matches_dpkg() {
+    let (accepted, rejected) = check_validity("dpkg_valid.tsv", |s| {
+        chainproof_version::DpkgVersion::parse(s).is_ok()
+    });
+    assert!(accepted > 5_000 && rejected > 100);
+}
+
+#[test]
+fn apk_order_matches_apk_tools() {
+    let n = check_pairs("apk_pairs.tsv", Scheme::Apk);
+    assert!(n >= 10_000, "only {n} pairs");
+}
+
+#[test]
+fn apk_validity_matches_apk_tools() {
+    let (accepted, rejected) = check_validity("apk_valid.tsv", |s| {
+        chainproof_version::ApkVersion::parse(s).is_ok()
+    });
+    assert!(accepted > 3_000 && rejected > 500);
+}
+
+#[test]
+fn rpm_order_matches_rpm_vercmp() {
+    let n = check_pairs("rpm_pairs.tsv", Scheme::Rpm);
+    assert!(n >= 10_000, "only {n} pairs");
+}

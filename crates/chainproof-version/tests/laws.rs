@@ -8,7 +8,9 @@ use std::fmt::Display;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
-use chainproof_version::{GoVersion, Pep440Version, SemverVersion};
+use chainproof_version::{
+    ApkVersion, DpkgVersion, GoVersion, Pep440Version, RpmVersion, SemverVersion,
+};
 use proptest::prelude::*;
 
 fn num() -> impl Strategy<Value = String> {
@@ -136,6 +138,89 @@ fn pep440() -> impl Strategy<Value = String> {
         })
 }
 
+/// Debian versions: optional epoch, upstream, optional revision, with the
+/// characters dpkg weighs specially (`~`, `+`, `.`, letters, leading zeros).
+fn dpkg() -> impl Strategy<Value = String> {
+    (
+        prop::option::of(prop_oneof![Just("0"), Just("1"), Just("01"), Just("2")]),
+        "[0-9]([0-9]{0,2}|[.+~a-zA-Z]){0,5}",
+        prop::option::of("[0-9a-z.+~]{1,5}"),
+    )
+        .prop_map(|(epoch, upstream, revision)| {
+            let mut s = epoch.map(|e| format!("{e}:")).unwrap_or_default();
+            s += &upstream;
+            if let Some(r) = revision {
+                s = format!("{s}-{r}");
+            }
+            s
+        })
+}
+
+/// RPM EVRs: any mix of segments and separators, `~`, `^`, epochs, releases.
+fn rpm() -> impl Strategy<Value = String> {
+    (
+        prop::option::of(prop_oneof![Just(""), Just("0"), Just("1"), Just("007")]),
+        "([0-9]{1,3}|[a-zA-Z]{1,2}|[.~^_+]){1,6}",
+        prop::option::of("([0-9]{1,2}|[a-z]{1,2}|[.~^_]){0,4}"),
+    )
+        .prop_map(|(epoch, version, release)| {
+            let mut s = epoch.map(|e| format!("{e}:")).unwrap_or_default();
+            s += &version;
+            if let Some(r) = release {
+                s = format!("{s}-{r}");
+            }
+            s
+        })
+}
+
+/// Alpine versions from apk's grammar.
+fn apk() -> impl Strategy<Value = String> {
+    let digits = prop_oneof![
+        num(),
+        Just("0".to_owned()),
+        Just("00".to_owned()),
+        Just("012".to_owned())
+    ];
+    let suffix = (
+        prop_oneof![
+            Just("alpha"),
+            Just("beta"),
+            Just("pre"),
+            Just("rc"),
+            Just("cvs"),
+            Just("svn"),
+            Just("git"),
+            Just("hg"),
+            Just("p")
+        ],
+        prop::option::of(num()),
+    )
+        .prop_map(|(s, n)| format!("_{s}{}", n.unwrap_or_default()));
+    (
+        num(),
+        prop::collection::vec(digits, 0..4),
+        prop::option::of("[a-z]"),
+        prop::collection::vec(suffix, 0..3),
+        prop::option::of("[0-9a-f]{1,6}"),
+        prop::option::of(num()),
+    )
+        .prop_map(|(first, rest, letter, suffixes, hash, rev)| {
+            let mut s = first;
+            for d in rest {
+                s = format!("{s}.{d}");
+            }
+            s += &letter.unwrap_or_default();
+            s += &suffixes.concat();
+            if let Some(h) = hash {
+                s = format!("{s}~{h}");
+            }
+            if let Some(r) = rev {
+                s = format!("{s}-r{r}");
+            }
+            s
+        })
+}
+
 fn hash_of<T: Hash>(v: &T) -> u64 {
     let mut h = DefaultHasher::new();
     v.hash(&mut h);
@@ -210,6 +295,90 @@ proptest! {
         format!("1.0{tail}")
     }), 3)) {
         laws::<Pep440Version>(&parts[0], &parts[1], &parts[2])?;
+    }
+}
+
+fn check_equal<V>(a: &str, b: &str) -> Result<(), TestCaseError>
+where
+    V: FromStr + Ord + Hash + std::fmt::Debug,
+    V::Err: std::fmt::Debug,
+{
+    let parse = |s: &str| {
+        s.parse::<V>()
+            .map_err(|e| TestCaseError::fail(format!("{s:?}: {e:?}")))
+    };
+    let (x, y) = (parse(a)?, parse(b)?);
+    prop_assert_eq!(&x, &y, "{:?} vs {:?}", a, b);
+    prop_assert_eq!(hash_of(&x), hash_of(&y), "{:?} vs {:?}", a, b);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn dpkg_laws(a in dpkg(), b in dpkg(), c in dpkg()) {
+        laws::<DpkgVersion>(&a, &b, &c)?;
+    }
+
+    #[test]
+    fn dpkg_transitivity_on_close_versions(tails in prop::collection::vec("[0-9.~+a]{0,4}(-[0-9.~+a]{1,3})?", 3)) {
+        let [a, b, c] = [0, 1, 2].map(|i| format!("1.0{}", tails[i]));
+        laws::<DpkgVersion>(&a, &b, &c)?;
+    }
+
+    /// Spellings each reference treats as equal must be `==` and hash alike.
+    #[test]
+    fn distro_respellings_are_equal(d in dpkg(), r in rpm(), a in apk(), zeros in "0{1,3}") {
+        // dpkg: numbers with leading zeros, an explicit zero epoch, a `-0` revision.
+        let pad = |s: &str| {
+            let mut out = String::new();
+            let mut prev_digit = false;
+            for ch in s.chars() {
+                if ch.is_ascii_digit() && !prev_digit {
+                    out.push_str(&zeros);
+                }
+                prev_digit = ch.is_ascii_digit();
+                out.push(ch);
+            }
+            out
+        };
+        let respelled = if d.contains(':') { pad(&d) } else { format!("0:{}", pad(&d)) };
+        check_equal::<DpkgVersion>(&d, &respelled)?;
+        if !d.contains('-') && !d.contains(':') {
+            check_equal::<DpkgVersion>(&d, &format!("{d}-{zeros}"))?;
+        }
+        // rpm: leading zeros and a different separator between segments.
+        let rpm_respelled = pad(&r).replace('.', "_");
+        check_equal::<RpmVersion>(&r, &rpm_respelled)?;
+        // apk: leading zeros on the first number only.
+        check_equal::<ApkVersion>(&a, &format!("{zeros}{a}"))?;
+    }
+
+    #[test]
+    fn rpm_laws(a in rpm(), b in rpm(), c in rpm()) {
+        laws::<RpmVersion>(&a, &b, &c)?;
+    }
+
+    #[test]
+    fn rpm_transitivity_on_close_versions(tails in prop::collection::vec("([0-9]|[a-b]|[.~^]){0,5}(-[0-9~^a]{0,3})?", 3)) {
+        let [a, b, c] = [0, 1, 2].map(|i| format!("1.0{}", tails[i]));
+        laws::<RpmVersion>(&a, &b, &c)?;
+    }
+
+    #[test]
+    fn apk_laws(a in apk(), b in apk(), c in apk()) {
+        laws::<ApkVersion>(&a, &b, &c)?;
+    }
+
+    #[test]
+    fn apk_transitivity_on_close_versions(v in prop::collection::vec(apk(), 3)) {
+        // Same first number so the tails do the work.
+        let [a, b, c] = [0, 1, 2].map(|i| {
+            let tail = v[i].trim_start_matches(|c: char| c.is_ascii_digit());
+            format!("1{tail}")
+        });
+        laws::<ApkVersion>(&a, &b, &c)?;
     }
 }
 
