@@ -288,12 +288,15 @@ mod tests {
 
     #[test]
     fn parts() {
-        let x = v(" 1:2.30-1ubuntu1\n");
+        let x = v(" 1:2.30-1ubuntu1\t ");
         assert_eq!(
             (x.epoch(), x.upstream(), x.revision()),
             (1, "2.30", Some("1ubuntu1"))
         );
         assert_eq!(x.to_string(), "1:2.30-1ubuntu1");
+        // Only blanks are trimmed: a newline is part of the revision.
+        assert_eq!(v("1.0-1\n").revision(), Some("1\n"));
+        assert!(v("1.0-1\n") > v("1.0-1"));
         let y = v("1:2-3:4-5");
         assert_eq!(
             (y.epoch(), y.upstream(), y.revision()),

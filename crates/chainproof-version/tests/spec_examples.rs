@@ -325,7 +325,8 @@ fn scheme_dispatch() {
     assert_eq!(Scheme::for_osv_ecosystem("crates.io"), Some(Scheme::Semver));
     assert_eq!(Scheme::for_osv_ecosystem("npm"), Some(Scheme::Semver));
     assert_eq!(Scheme::for_osv_ecosystem("Go"), Some(Scheme::Go));
-    assert_eq!(Scheme::for_osv_ecosystem("Debian:11"), None);
+    assert_eq!(Scheme::for_osv_ecosystem("Debian:11"), Some(Scheme::Dpkg));
+    assert_eq!(Scheme::for_osv_ecosystem("Linux"), None);
     assert_eq!("pep440".parse::<Scheme>().ok(), Some(Scheme::Pep440));
     assert!("maven".parse::<Scheme>().is_err());
     let a = Scheme::Go.parse("1.2").expect("valid");
@@ -338,4 +339,50 @@ fn scheme_dispatch() {
         Scheme::Semver.parse("1.2").ok(),
         Scheme::Semver.parse("v1.2.0").ok()
     );
+}
+
+#[test]
+fn distro_scheme_dispatch() {
+    for (ecosystem, scheme) in [
+        ("Debian", Scheme::Dpkg),
+        ("Ubuntu:22.04:LTS", Scheme::Dpkg),
+        ("Red Hat:enterprise_linux:9::appstream", Scheme::Rpm),
+        ("AlmaLinux:9", Scheme::Rpm),
+        ("Rocky Linux:8", Scheme::Rpm),
+        ("openSUSE:Tumbleweed", Scheme::Rpm),
+        ("SUSE:SLES 15 SP5", Scheme::Rpm),
+        ("Mageia:9", Scheme::Rpm),
+        ("Photon OS:5.0", Scheme::Rpm),
+        ("Azure Linux:3", Scheme::Rpm),
+        ("openEuler:24.03-LTS", Scheme::Rpm),
+        ("Alpine:v3.20", Scheme::Apk),
+        ("Wolfi", Scheme::Apk),
+        ("Chainguard", Scheme::Apk),
+        ("Alpaquita:stream", Scheme::Apk),
+        ("BellSoft Hardened Containers:23", Scheme::Apk),
+        ("MinimOS", Scheme::Apk),
+    ] {
+        assert_eq!(
+            Scheme::for_osv_ecosystem(ecosystem),
+            Some(scheme),
+            "{ecosystem}"
+        );
+    }
+    for name in ["dpkg", "rpm", "apk"] {
+        let scheme: Scheme = name.parse().expect("known scheme");
+        assert_eq!(scheme.name(), name);
+        assert!(Scheme::ALL.contains(&scheme));
+    }
+    // Distro versions print as written; equality follows each reference.
+    let d = Scheme::Dpkg.parse("1:2.30-1").expect("valid");
+    assert_eq!(d.to_string(), "1:2.30-1");
+    assert_eq!(Some(&d), Scheme::Dpkg.parse("01:2.030-1").ok().as_ref());
+    assert!(matches!(d, Version::Dpkg(_)));
+    let r = Scheme::Rpm.parse("1.0^git1-1.fc40").expect("valid");
+    assert_eq!(r.partial_cmp(&d), None);
+    assert!(Scheme::Rpm.parse("1.0-1.fc40").ok().as_ref() < Some(&r));
+    let err = Scheme::Apk.parse("1.0_foo").expect_err("invalid suffix");
+    assert_eq!((err.scheme(), err.offset()), (Scheme::Apk, 4));
+    assert!(Scheme::Dpkg.parse("1.0 1").is_err());
+    assert!(Scheme::Rpm.parse("").is_err());
 }

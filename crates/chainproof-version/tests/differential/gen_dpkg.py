@@ -8,8 +8,8 @@ Writes, under ../data/:
                   allowed), false when dpkg refuses it (exit 2, "bad syntax")
 Usage: python3 gen_dpkg.py /path/to/corpus [apt-lists-dir]
 Version strings: dpkg status databases in the corpus, the Debian archive's
-Packages indexes in the apt lists dir (default /var/lib/apt/lists; a seeded
-sample), and synthetic edge cases.
+Packages indexes (the deb.debian.org lists in the apt lists dir, default
+/var/lib/apt/lists; a seeded sample), and synthetic edge cases.
 """
 import concurrent.futures
 import functools
@@ -53,7 +53,7 @@ for root in ["images/os-pkgdb", "lockfiles/debian-dpkg"]:
 
 # 2. The Debian archive indexes (Packages, lz4-compressed by apt).
 archive = set()
-for path in sorted(glob.glob(os.path.join(lists, "*_Packages*"))):
+for path in sorted(glob.glob(os.path.join(lists, "deb.debian.org_*_Packages*"))):
     text = subprocess.run(["/usr/lib/apt/apt-helper", "cat-file", path], capture_output=True, text=True, errors="replace").stdout
     archive |= versions_in_control(text)
 archive -= corpus_strings
