@@ -21,6 +21,9 @@
 //! apk compares invalid versions too (up to the first bad character); we
 //! reject them, which is what `apk_version_validate` says. apk reads numbers
 //! into a `u64` that silently wraps; ours have no size limit.
+//!
+//! apk-tools 2.x (Alpine up to 3.22) agrees except for components with
+//! leading zeros, which it splits differently, and `~hash`, which it lacks.
 
 use std::cmp::Ordering;
 use std::fmt;
