@@ -29,6 +29,7 @@
 
 mod error;
 mod go;
+mod maven;
 mod num;
 mod pep440;
 mod semver;
@@ -40,6 +41,7 @@ use std::str::FromStr;
 
 pub use error::{ErrorReason, VersionError};
 pub use go::{GoVersion, PseudoVersion};
+pub use maven::MavenVersion;
 pub use num::Number;
 pub use pep440::{LocalSegment, Pep440Version, PreKind};
 pub use semver::{Identifier, SemverVersion};
@@ -54,11 +56,18 @@ pub enum Scheme {
     Go,
     /// PEP 440 ([`Pep440Version`]).
     Pep440,
+    /// Maven `ComparableVersion` ([`MavenVersion`]).
+    Maven,
 }
 
 impl Scheme {
     /// Every scheme, in declaration order.
-    pub const ALL: &'static [Scheme] = &[Scheme::Semver, Scheme::Go, Scheme::Pep440];
+    pub const ALL: &'static [Scheme] = &[
+        Scheme::Semver,
+        Scheme::Go,
+        Scheme::Pep440,
+        Scheme::Maven,
+    ];
 
     /// The stable lowercase name (`semver`, `go`, `pep440`).
     pub fn name(self) -> &'static str {
@@ -66,6 +75,7 @@ impl Scheme {
             Scheme::Semver => "semver",
             Scheme::Go => "go",
             Scheme::Pep440 => "pep440",
+            Scheme::Maven => "maven",
         }
     }
 
@@ -77,6 +87,7 @@ impl Scheme {
             "crates.io" | "npm" => Some(Scheme::Semver),
             "Go" => Some(Scheme::Go),
             "PyPI" => Some(Scheme::Pep440),
+            "Maven" => Some(Scheme::Maven),
             _ => None,
         }
     }
@@ -87,6 +98,7 @@ impl Scheme {
             Scheme::Semver => Version::Semver(SemverVersion::parse_lenient(s)?),
             Scheme::Go => Version::Go(GoVersion::parse(s)?),
             Scheme::Pep440 => Version::Pep440(Pep440Version::parse(s)?),
+            Scheme::Maven => Version::Maven(MavenVersion::parse(s)?),
         })
     }
 }
@@ -99,7 +111,7 @@ impl fmt::Display for Scheme {
 
 /// The error for an unknown scheme name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown version scheme {0:?} (known: semver, go, pep440)")]
+#[error("unknown version scheme {0:?} (known: semver, go, pep440, maven, rubygems, nuget, composer, pub, cran, hackage)")]
 pub struct UnknownScheme(pub String);
 
 impl FromStr for Scheme {
@@ -126,6 +138,8 @@ pub enum Version {
     Go(GoVersion),
     /// A PEP 440 version.
     Pep440(Pep440Version),
+    /// A Maven version.
+    Maven(MavenVersion),
 }
 
 impl Version {
@@ -135,6 +149,7 @@ impl Version {
             Version::Semver(_) => Scheme::Semver,
             Version::Go(_) => Scheme::Go,
             Version::Pep440(_) => Scheme::Pep440,
+            Version::Maven(_) => Scheme::Maven,
         }
     }
 }
@@ -145,6 +160,7 @@ impl PartialOrd for Version {
             (Version::Semver(a), Version::Semver(b)) => Some(a.cmp(b)),
             (Version::Go(a), Version::Go(b)) => Some(a.cmp(b)),
             (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
+            (Version::Maven(a), Version::Maven(b)) => Some(a.cmp(b)),
             _ => None,
         }
     }
@@ -163,6 +179,7 @@ impl Hash for Version {
             Version::Semver(v) => v.hash(state),
             Version::Go(v) => v.hash(state),
             Version::Pep440(v) => v.hash(state),
+            Version::Maven(v) => v.hash(state),
         }
     }
 }
@@ -173,6 +190,7 @@ impl fmt::Display for Version {
             Version::Semver(v) => v.fmt(f),
             Version::Go(v) => v.fmt(f),
             Version::Pep440(v) => v.fmt(f),
+            Version::Maven(v) => v.fmt(f),
         }
     }
 }
@@ -185,5 +203,6 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionErro
         Scheme::Semver => SemverVersion::parse_lenient(a)?.cmp(&SemverVersion::parse_lenient(b)?),
         Scheme::Go => GoVersion::parse(a)?.cmp(&GoVersion::parse(b)?),
         Scheme::Pep440 => Pep440Version::parse(a)?.cmp(&Pep440Version::parse(b)?),
+        Scheme::Maven => MavenVersion::parse(a)?.cmp(&MavenVersion::parse(b)?),
     })
 }

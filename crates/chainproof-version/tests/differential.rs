@@ -236,3 +236,9 @@ fn go_validity_canonical_and_pseudo_match_x_mod() {
     );
     assert!(valid > 2_000 && pseudo > 100 && incompatible > 10);
 }
+
+#[test]
+fn maven_order_matches_comparable_version() {
+    let n = check_pairs("maven_pairs.tsv", Scheme::Maven);
+    assert!(n >= 10_000, "only {n} pairs");
+}
