@@ -30,6 +30,7 @@
 mod error;
 mod go;
 mod maven;
+mod rubygems;
 mod num;
 mod pep440;
 mod semver;
@@ -42,6 +43,7 @@ use std::str::FromStr;
 pub use error::{ErrorReason, VersionError};
 pub use go::{GoVersion, PseudoVersion};
 pub use maven::MavenVersion;
+pub use rubygems::RubyGemsVersion;
 pub use num::Number;
 pub use pep440::{LocalSegment, Pep440Version, PreKind};
 pub use semver::{Identifier, SemverVersion};
@@ -58,6 +60,8 @@ pub enum Scheme {
     Pep440,
     /// Maven `ComparableVersion` ([`MavenVersion`]).
     Maven,
+    /// RubyGems `Gem::Version` ([`RubyGemsVersion`]).
+    RubyGems,
 }
 
 impl Scheme {
@@ -67,6 +71,7 @@ impl Scheme {
         Scheme::Go,
         Scheme::Pep440,
         Scheme::Maven,
+        Scheme::RubyGems,
     ];
 
     /// The stable lowercase name (`semver`, `go`, `pep440`).
@@ -76,6 +81,7 @@ impl Scheme {
             Scheme::Go => "go",
             Scheme::Pep440 => "pep440",
             Scheme::Maven => "maven",
+            Scheme::RubyGems => "rubygems",
         }
     }
 
@@ -88,6 +94,7 @@ impl Scheme {
             "Go" => Some(Scheme::Go),
             "PyPI" => Some(Scheme::Pep440),
             "Maven" => Some(Scheme::Maven),
+            "RubyGems" => Some(Scheme::RubyGems),
             _ => None,
         }
     }
@@ -99,6 +106,7 @@ impl Scheme {
             Scheme::Go => Version::Go(GoVersion::parse(s)?),
             Scheme::Pep440 => Version::Pep440(Pep440Version::parse(s)?),
             Scheme::Maven => Version::Maven(MavenVersion::parse(s)?),
+            Scheme::RubyGems => Version::RubyGems(RubyGemsVersion::parse(s)?),
         })
     }
 }
@@ -140,6 +148,8 @@ pub enum Version {
     Pep440(Pep440Version),
     /// A Maven version.
     Maven(MavenVersion),
+    /// A RubyGems `Gem::Version` version.
+    RubyGems(RubyGemsVersion),
 }
 
 impl Version {
@@ -150,6 +160,7 @@ impl Version {
             Version::Go(_) => Scheme::Go,
             Version::Pep440(_) => Scheme::Pep440,
             Version::Maven(_) => Scheme::Maven,
+            Version::RubyGems(_) => Scheme::RubyGems,
         }
     }
 }
@@ -161,6 +172,7 @@ impl PartialOrd for Version {
             (Version::Go(a), Version::Go(b)) => Some(a.cmp(b)),
             (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
             (Version::Maven(a), Version::Maven(b)) => Some(a.cmp(b)),
+            (Version::RubyGems(a), Version::RubyGems(b)) => Some(a.cmp(b)),
             _ => None,
         }
     }
@@ -180,6 +192,7 @@ impl Hash for Version {
             Version::Go(v) => v.hash(state),
             Version::Pep440(v) => v.hash(state),
             Version::Maven(v) => v.hash(state),
+            Version::RubyGems(v) => v.hash(state),
         }
     }
 }
@@ -191,6 +204,7 @@ impl fmt::Display for Version {
             Version::Go(v) => v.fmt(f),
             Version::Pep440(v) => v.fmt(f),
             Version::Maven(v) => v.fmt(f),
+            Version::RubyGems(v) => v.fmt(f),
         }
     }
 }
@@ -204,5 +218,6 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionErro
         Scheme::Go => GoVersion::parse(a)?.cmp(&GoVersion::parse(b)?),
         Scheme::Pep440 => Pep440Version::parse(a)?.cmp(&Pep440Version::parse(b)?),
         Scheme::Maven => MavenVersion::parse(a)?.cmp(&MavenVersion::parse(b)?),
+        Scheme::RubyGems => RubyGemsVersion::parse(a)?.cmp(&RubyGemsVersion::parse(b)?),
     })
 }
