@@ -33,6 +33,7 @@ mod maven;
 mod rubygems;
 mod num;
 mod pep440;
+mod composer;
 mod semver;
 
 use std::cmp::Ordering;
@@ -46,6 +47,7 @@ pub use maven::MavenVersion;
 pub use rubygems::RubyGemsVersion;
 pub use num::Number;
 pub use pep440::{LocalSegment, Pep440Version, PreKind};
+pub use composer::ComposerVersion;
 pub use semver::{Identifier, SemverVersion};
 
 /// A version scheme: how one ecosystem writes and orders versions.
@@ -62,6 +64,8 @@ pub enum Scheme {
     Maven,
     /// RubyGems `Gem::Version` ([`RubyGemsVersion`]).
     RubyGems,
+    /// Composer (Packagist) ([`ComposerVersion`]).
+    Composer,
 }
 
 impl Scheme {
@@ -72,6 +76,7 @@ impl Scheme {
         Scheme::Pep440,
         Scheme::Maven,
         Scheme::RubyGems,
+        Scheme::Composer,
     ];
 
     /// The stable lowercase name (`semver`, `go`, `pep440`).
@@ -82,6 +87,7 @@ impl Scheme {
             Scheme::Pep440 => "pep440",
             Scheme::Maven => "maven",
             Scheme::RubyGems => "rubygems",
+            Scheme::Composer => "composer",
         }
     }
 
@@ -95,6 +101,7 @@ impl Scheme {
             "PyPI" => Some(Scheme::Pep440),
             "Maven" => Some(Scheme::Maven),
             "RubyGems" => Some(Scheme::RubyGems),
+            "Packagist" => Some(Scheme::Composer),
             _ => None,
         }
     }
@@ -107,6 +114,7 @@ impl Scheme {
             Scheme::Pep440 => Version::Pep440(Pep440Version::parse(s)?),
             Scheme::Maven => Version::Maven(MavenVersion::parse(s)?),
             Scheme::RubyGems => Version::RubyGems(RubyGemsVersion::parse(s)?),
+            Scheme::Composer => Version::Composer(ComposerVersion::parse(s)?),
         })
     }
 }
@@ -150,6 +158,8 @@ pub enum Version {
     Maven(MavenVersion),
     /// A RubyGems `Gem::Version` version.
     RubyGems(RubyGemsVersion),
+    /// A Composer (Packagist) version.
+    Composer(ComposerVersion),
 }
 
 impl Version {
@@ -161,6 +171,7 @@ impl Version {
             Version::Pep440(_) => Scheme::Pep440,
             Version::Maven(_) => Scheme::Maven,
             Version::RubyGems(_) => Scheme::RubyGems,
+            Version::Composer(_) => Scheme::Composer,
         }
     }
 }
@@ -173,6 +184,7 @@ impl PartialOrd for Version {
             (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
             (Version::Maven(a), Version::Maven(b)) => Some(a.cmp(b)),
             (Version::RubyGems(a), Version::RubyGems(b)) => Some(a.cmp(b)),
+            (Version::Composer(a), Version::Composer(b)) => Some(a.cmp(b)),
             _ => None,
         }
     }
@@ -193,6 +205,7 @@ impl Hash for Version {
             Version::Pep440(v) => v.hash(state),
             Version::Maven(v) => v.hash(state),
             Version::RubyGems(v) => v.hash(state),
+            Version::Composer(v) => v.hash(state),
         }
     }
 }
@@ -205,6 +218,7 @@ impl fmt::Display for Version {
             Version::Pep440(v) => v.fmt(f),
             Version::Maven(v) => v.fmt(f),
             Version::RubyGems(v) => v.fmt(f),
+            Version::Composer(v) => v.fmt(f),
         }
     }
 }
@@ -219,5 +233,6 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionErro
         Scheme::Pep440 => Pep440Version::parse(a)?.cmp(&Pep440Version::parse(b)?),
         Scheme::Maven => MavenVersion::parse(a)?.cmp(&MavenVersion::parse(b)?),
         Scheme::RubyGems => RubyGemsVersion::parse(a)?.cmp(&RubyGemsVersion::parse(b)?),
+        Scheme::Composer => ComposerVersion::parse(a)?.cmp(&ComposerVersion::parse(b)?),
     })
 }

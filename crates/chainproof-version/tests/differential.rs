@@ -269,3 +269,10 @@ fn rubygems_order_and_validity_match_gem_version() {
     assert!(n >= 10_000, "only {n} pairs");
     assert!(check_invalid("rubygems_invalid.tsv", Scheme::RubyGems) > 1_000);
 }
+
+#[test]
+fn composer_order_and_validity_match_composer_semver() {
+    let n = check_pairs("composer_pairs.tsv", Scheme::Composer);
+    assert!(n >= 10_000, "only {n} pairs");
+    assert!(check_invalid("composer_invalid.tsv", Scheme::Composer) > 1_000);
+}

@@ -125,7 +125,7 @@ valid = [i for i, flag in enumerate(lines[: len(strings)]) if flag == "1"]
 order = [int(i) for i in lines[len(strings)].split()]
 # Pairs: neighbours in the reference's order, seeded random pairs among valid strings.
 pairs = set(zip(order, order[1:]))
-while len(pairs) < len(order) + 6000:
+while len(pairs) < max(len(order) + 6000, 11000):
     pairs.add((rng.choice(valid), rng.choice(valid)))
 pairs = sorted(pairs)
 pairs = [(b, a) if rng.random() < 0.5 else (a, b) for a, b in pairs]
