@@ -34,6 +34,10 @@ mod rubygems;
 mod num;
 mod pep440;
 mod composer;
+mod nuget;
+mod pub_semver;
+mod cran;
+mod hackage;
 mod semver;
 
 use std::cmp::Ordering;
@@ -48,6 +52,10 @@ pub use rubygems::RubyGemsVersion;
 pub use num::Number;
 pub use pep440::{LocalSegment, Pep440Version, PreKind};
 pub use composer::ComposerVersion;
+pub use nuget::NuGetVersion;
+pub use pub_semver::PubVersion;
+pub use cran::CranVersion;
+pub use hackage::HackageVersion;
 pub use semver::{Identifier, SemverVersion};
 
 /// A version scheme: how one ecosystem writes and orders versions.
@@ -66,6 +74,14 @@ pub enum Scheme {
     RubyGems,
     /// Composer (Packagist) ([`ComposerVersion`]).
     Composer,
+    /// NuGet `NuGet.Versioning` ([`NuGetVersion`]).
+    NuGet,
+    /// Pub `pub_semver` ([`PubVersion`]).
+    Pub,
+    /// CRAN `package_version` ([`CranVersion`]).
+    Cran,
+    /// Hackage (Cabal `Version`) ([`HackageVersion`]).
+    Hackage,
 }
 
 impl Scheme {
@@ -77,6 +93,10 @@ impl Scheme {
         Scheme::Maven,
         Scheme::RubyGems,
         Scheme::Composer,
+        Scheme::NuGet,
+        Scheme::Pub,
+        Scheme::Cran,
+        Scheme::Hackage,
     ];
 
     /// The stable lowercase name (`semver`, `go`, `pep440`).
@@ -88,6 +108,10 @@ impl Scheme {
             Scheme::Maven => "maven",
             Scheme::RubyGems => "rubygems",
             Scheme::Composer => "composer",
+            Scheme::NuGet => "nuget",
+            Scheme::Pub => "pub",
+            Scheme::Cran => "cran",
+            Scheme::Hackage => "hackage",
         }
     }
 
@@ -96,12 +120,17 @@ impl Scheme {
         // OSV may suffix an ecosystem with a release (`Debian:11`).
         let base = ecosystem.split(':').next().unwrap_or(ecosystem);
         match base {
-            "crates.io" | "npm" => Some(Scheme::Semver),
+            // Hex (Elixir `Version`), SwiftPM and Bitnami use SemVer precedence.
+            "crates.io" | "npm" | "Hex" | "SwiftURL" | "Bitnami" => Some(Scheme::Semver),
             "Go" => Some(Scheme::Go),
             "PyPI" => Some(Scheme::Pep440),
             "Maven" => Some(Scheme::Maven),
             "RubyGems" => Some(Scheme::RubyGems),
             "Packagist" => Some(Scheme::Composer),
+            "NuGet" => Some(Scheme::NuGet),
+            "Pub" => Some(Scheme::Pub),
+            "CRAN" => Some(Scheme::Cran),
+            "Hackage" => Some(Scheme::Hackage),
             _ => None,
         }
     }
@@ -115,6 +144,10 @@ impl Scheme {
             Scheme::Maven => Version::Maven(MavenVersion::parse(s)?),
             Scheme::RubyGems => Version::RubyGems(RubyGemsVersion::parse(s)?),
             Scheme::Composer => Version::Composer(ComposerVersion::parse(s)?),
+            Scheme::NuGet => Version::NuGet(NuGetVersion::parse(s)?),
+            Scheme::Pub => Version::Pub(PubVersion::parse(s)?),
+            Scheme::Cran => Version::Cran(CranVersion::parse(s)?),
+            Scheme::Hackage => Version::Hackage(HackageVersion::parse(s)?),
         })
     }
 }
@@ -160,6 +193,14 @@ pub enum Version {
     RubyGems(RubyGemsVersion),
     /// A Composer (Packagist) version.
     Composer(ComposerVersion),
+    /// A NuGet `NuGet.Versioning` version.
+    NuGet(NuGetVersion),
+    /// A Pub `pub_semver` version.
+    Pub(PubVersion),
+    /// A CRAN `package_version` version.
+    Cran(CranVersion),
+    /// A Hackage (Cabal `Version`) version.
+    Hackage(HackageVersion),
 }
 
 impl Version {
@@ -172,6 +213,10 @@ impl Version {
             Version::Maven(_) => Scheme::Maven,
             Version::RubyGems(_) => Scheme::RubyGems,
             Version::Composer(_) => Scheme::Composer,
+            Version::NuGet(_) => Scheme::NuGet,
+            Version::Pub(_) => Scheme::Pub,
+            Version::Cran(_) => Scheme::Cran,
+            Version::Hackage(_) => Scheme::Hackage,
         }
     }
 }
@@ -185,6 +230,10 @@ impl PartialOrd for Version {
             (Version::Maven(a), Version::Maven(b)) => Some(a.cmp(b)),
             (Version::RubyGems(a), Version::RubyGems(b)) => Some(a.cmp(b)),
             (Version::Composer(a), Version::Composer(b)) => Some(a.cmp(b)),
+            (Version::NuGet(a), Version::NuGet(b)) => Some(a.cmp(b)),
+            (Version::Pub(a), Version::Pub(b)) => Some(a.cmp(b)),
+            (Version::Cran(a), Version::Cran(b)) => Some(a.cmp(b)),
+            (Version::Hackage(a), Version::Hackage(b)) => Some(a.cmp(b)),
             _ => None,
         }
     }
@@ -206,6 +255,10 @@ impl Hash for Version {
             Version::Maven(v) => v.hash(state),
             Version::RubyGems(v) => v.hash(state),
             Version::Composer(v) => v.hash(state),
+            Version::NuGet(v) => v.hash(state),
+            Version::Pub(v) => v.hash(state),
+            Version::Cran(v) => v.hash(state),
+            Version::Hackage(v) => v.hash(state),
         }
     }
 }
@@ -219,6 +272,10 @@ impl fmt::Display for Version {
             Version::Maven(v) => v.fmt(f),
             Version::RubyGems(v) => v.fmt(f),
             Version::Composer(v) => v.fmt(f),
+            Version::NuGet(v) => v.fmt(f),
+            Version::Pub(v) => v.fmt(f),
+            Version::Cran(v) => v.fmt(f),
+            Version::Hackage(v) => v.fmt(f),
         }
     }
 }
@@ -234,5 +291,9 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionErro
         Scheme::Maven => MavenVersion::parse(a)?.cmp(&MavenVersion::parse(b)?),
         Scheme::RubyGems => RubyGemsVersion::parse(a)?.cmp(&RubyGemsVersion::parse(b)?),
         Scheme::Composer => ComposerVersion::parse(a)?.cmp(&ComposerVersion::parse(b)?),
+        Scheme::NuGet => NuGetVersion::parse(a)?.cmp(&NuGetVersion::parse(b)?),
+        Scheme::Pub => PubVersion::parse(a)?.cmp(&PubVersion::parse(b)?),
+        Scheme::Cran => CranVersion::parse(a)?.cmp(&CranVersion::parse(b)?),
+        Scheme::Hackage => HackageVersion::parse(a)?.cmp(&HackageVersion::parse(b)?),
     })
 }
