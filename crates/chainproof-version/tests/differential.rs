@@ -276,3 +276,10 @@ fn composer_order_and_validity_match_composer_semver() {
     assert!(n >= 10_000, "only {n} pairs");
     assert!(check_invalid("composer_invalid.tsv", Scheme::Composer) > 1_000);
 }
+
+#[test]
+fn cran_order_and_validity_match_r_package_version() {
+    let n = check_pairs("cran_pairs.tsv", Scheme::Cran);
+    assert!(n >= 10_000, "only {n} pairs");
+    assert!(check_invalid("cran_invalid.tsv", Scheme::Cran) > 1_000);
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Generate the differential fixtures for Maven, RubyGems and Packagist (Composer).
 
-Usage: python3 gen_lang.py ECOSYSTEM /path/to/corpus   (ECOSYSTEM: maven, rubygems, composer)
-The reference runs as a child process (maven/Compare.java, compare.rb, compare.php; see
+Usage: python3 gen_lang.py ECOSYSTEM /path/to/corpus   (ECOSYSTEM: maven, rubygems, composer, cran)
+The reference runs as a child process (maven/Compare.java, compare.rb, compare.php, compare.R; see
 README.md) speaking a small line protocol described in maven/Compare.java.
 Writes ../data/<ecosystem>_pairs.tsv: JSON-string a, JSON-string b, verdict (<, =, >).
 """
@@ -17,7 +17,7 @@ import sys
 eco, corpus = sys.argv[1], sys.argv[2]
 here = os.path.dirname(os.path.abspath(__file__))
 out_dir = os.path.join(here, "..", "data")
-OSV_NAME = {"maven": "Maven", "rubygems": "RubyGems", "composer": "Packagist"}[eco]
+OSV_NAME = {"maven": "Maven", "rubygems": "RubyGems", "composer": "Packagist", "cran": "CRAN"}[eco]
 
 
 def read(path):
@@ -62,6 +62,15 @@ def corpus_strings():
         for path in paths:
             if os.path.isfile(path):
                 found.update(re.findall(r'"version":\s*"([^"]+)"', read(path)))
+    elif eco == "cran":
+        paths = glob.glob(os.path.join(lock, "cran/**/*"), recursive=True)
+        paths += glob.glob(os.path.join(corpus, "osv/r/**/*"), recursive=True)
+        for path in paths:
+            if os.path.isfile(path):
+                text = read(path)
+                found.update(re.findall(r'"Version":\s*"([^"]+)"', text))
+                found.update(re.findall(r'(?:introduced|fixed|last_affected|limit):\s*["\']?([^\s"\']+)', text))
+                found.update(re.findall(r"^\s*-\s*['\"]?([0-9][^\s'\"]*)", text, re.M))
     return sorted(s for s in found if s and "\n" not in s)
 
 
@@ -69,13 +78,14 @@ rng = random.Random(31337)
 NUMS = ["0", "1", "2", "3", "9", "10", "00", "01", "007", "123", "2023", "20190126", "1234567890",
         "0000000000", "18446744073709551616", "99999999999999999999"]
 QUALS = {
+    "cran": ["0", "1", "2", "10", "01", "9000", "2147483647", "2147483648"],
     "maven": ["alpha", "a", "beta", "b", "milestone", "m", "rc", "cr", "snapshot", "SNAPSHOT", "ga", "final",
               "release", "sp", "abc", "def", "jre", "android", "Final", "RELEASE", "M", "RC", "x", "pom", "GA"],
     "rubygems": ["a", "alpha", "b", "beta", "pre", "rc", "RC", "dev", "x", "Z", "z", "ab", "A", "preview"],
     "composer": ["alpha", "a", "beta", "b", "RC", "rc", "patch", "pl", "p", "stable", "dev", "DEV", "Alpha",
                  "x", "foo", "snapshot"],
 }[eco]
-SEPS = {"maven": [".", ".", "-", "", "_"], "rubygems": [".", ".", "-", ""],
+SEPS = {"cran": [".", ".", "-", "-", ""], "maven": [".", ".", "-", "", "_"], "rubygems": [".", ".", "-", ""],
         "composer": [".", ".", "-", "", "_", "+"]}[eco]
 
 
@@ -108,6 +118,7 @@ REF = {
     "maven": ["java", "-cp", f"{here}/maven:/usr/share/java/maven-artifact-3.x.jar", "Compare"],
     "rubygems": ["ruby", f"{here}/compare.rb"],
     "composer": ["php", f"{here}/compare.php"],
+    "cran": ["Rscript", f"{here}/compare.R"],
 }[eco]
 
 
@@ -134,6 +145,7 @@ assert len(verdicts) == len(pairs)
 version = {
     "maven": "maven-artifact 3.8.7 (Debian maven)",
     "rubygems": "Gem::Version of RubyGems " + subprocess.run(["ruby", "-e", "print Gem::VERSION"], capture_output=True, text=True).stdout,
+    "cran": "R " + subprocess.run(["Rscript", "-e", "cat(as.character(getRversion()))"], capture_output=True, text=True).stdout + " package_version",
     "composer": "composer/semver 3.3.2 (Debian php-composer-semver) with PHP " + subprocess.run(["php", "-r", "echo PHP_VERSION;"], capture_output=True, text=True).stdout,
 }[eco]
 
