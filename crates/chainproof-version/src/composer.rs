@@ -75,7 +75,9 @@ struct Modifier<'a> {
     dev: bool,
 }
 
-const STABILITIES: [&str; 9] = ["stable", "beta", "b", "RC", "alpha", "a", "patch", "pl", "p"];
+const STABILITIES: [&str; 9] = [
+    "stable", "beta", "b", "RC", "alpha", "a", "patch", "pl", "p",
+];
 
 fn modifier(rest: &str) -> Option<Modifier<'_>> {
     let dev_tail = |s: &str| -> Option<bool> {
@@ -185,10 +187,10 @@ fn date(s: &str) -> Option<String> {
         if count < 6 {
             let sep = usize::from(b.get(pos).is_some_and(|c| b".:-".contains(c)));
             for skip in if sep == 1 { vec![1, 0] } else { vec![0] } {
-                if digits(&s[pos + skip..]) >= 2 {
-                    if let Some(found) = groups(s, pos + skip + 2, count + 1) {
-                        return Some(found);
-                    }
+                if digits(&s[pos + skip..]) >= 2
+                    && let Some(found) = groups(s, pos + skip + 2, count + 1)
+                {
+                    return Some(found);
                 }
             }
         }
@@ -291,14 +293,13 @@ fn normalize(input: &str) -> Result<(String, bool), ErrorReason> {
         return branch_err;
     }
     // `^([^,\s+]++)\+[^\s]++$`
-    if let Some((head, build)) = v.split_once('+') {
-        if !head.is_empty()
-            && !head.contains(|c| c == ',' || is_pcre_space(c))
-            && !build.is_empty()
-            && !build.contains(is_pcre_space)
-        {
-            v = head;
-        }
+    if let Some((head, build)) = v.split_once('+')
+        && !head.is_empty()
+        && !head.contains(|c| c == ',' || is_pcre_space(c))
+        && !build.is_empty()
+        && !build.contains(is_pcre_space)
+    {
+        v = head;
     }
     if let Some(n) = classical(v) {
         return Ok((n, false));
@@ -319,9 +320,7 @@ fn normalize(input: &str) -> Result<(String, bool), ErrorReason> {
             return Ok((n, false));
         }
     }
-    Err(ErrorReason::UnexpectedChar(
-        v.chars().next().unwrap_or(' '),
-    ))
+    Err(ErrorReason::UnexpectedChar(v.chars().next().unwrap_or(' ')))
 }
 
 /// The class of a word in `version_compare`: prefix matches, in PHP's order.

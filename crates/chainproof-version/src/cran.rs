@@ -61,7 +61,11 @@ impl CranVersion {
 
     /// The components without trailing zeros: equal versions have equal keys.
     fn key(&self) -> &[u32] {
-        let len = self.parts.iter().rposition(|&p| p != 0).map_or(0, |i| i + 1);
+        let len = self
+            .parts
+            .iter()
+            .rposition(|&p| p != 0)
+            .map_or(0, |i| i + 1);
         &self.parts[..len]
     }
 }

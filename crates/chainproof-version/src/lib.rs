@@ -3,14 +3,36 @@
 //!
 //! | [`Scheme`] | type | used by | reference it matches |
 //! |---|---|---|---|
-//! | [`Scheme::Semver`] | [`SemverVersion`] | crates.io, npm | semver.org §11; node `semver` |
+//! | [`Scheme::Semver`] | [`SemverVersion`] | crates.io, npm, Hex, SwiftURL, Bitnami | semver.org §11; node `semver` |
 //! | [`Scheme::Go`] | [`GoVersion`] | Go modules | `golang.org/x/mod/semver` |
 //! | [`Scheme::Pep440`] | [`Pep440Version`] | PyPI | Python `packaging.version` |
+//! | [`Scheme::Maven`] | [`MavenVersion`] | Maven | maven-artifact 3.8.7 `ComparableVersion` |
+//! | [`Scheme::RubyGems`] | [`RubyGemsVersion`] | RubyGems | `Gem::Version` |
+//! | [`Scheme::Composer`] | [`ComposerVersion`] | Packagist | composer/semver `VersionParser::normalize` + PHP `version_compare` |
+//! | [`Scheme::NuGet`] | [`NuGetVersion`] | NuGet | `NuGet.Versioning` (`NuGetVersion`, default `VersionComparer`) |
+//! | [`Scheme::Pub`] | [`PubVersion`] | Pub | Dart `pub_semver` |
+//! | [`Scheme::Cran`] | [`CranVersion`] | CRAN | R `package_version` |
+//! | [`Scheme::Hackage`] | [`HackageVersion`] | Hackage | Cabal `Distribution.Types.Version` |
+//!
+//! Hex (Elixir `Version`), SwiftURL (SwiftPM) and Bitnami (whose records use
+//! `SEMVER` ranges) order by SemVer precedence, so they share [`Scheme::Semver`].
+//! The differential fixtures in `tests/data` check each scheme against its
+//! reference where one runs on Linux (all but NuGet, Pub and Hackage, which
+//! are checked against their upstream test vectors).
 //!
 //! Every version type implements [`Ord`], [`FromStr`](std::str::FromStr) and
 //! [`Display`](std::fmt::Display) (the normalized form); equality and hashing
 //! agree with the order (`1.0 == 1.0.0` in PEP 440, build metadata ignored in
-//! SemVer). Numbers of any size compare correctly. Parsing never panics.
+//! SemVer). Numbers of any size compare correctly, except where the reference
+//! itself bounds them (NuGet, CRAN and Hackage reject numbers above
+//! `2^31 - 1` or nine digits, Pub above `2^63 - 1`, Composer saturates at
+//! `2^63 - 1` like PHP). Parsing never panics; an empty string is never a
+//! version (Maven and RubyGems would read it as `0`).
+//!
+//! Maven's `ComparableVersion` is not a total order for some odd strings
+//! (`0 < sp < 0milestone < 0` in the reference too); [`MavenVersion`] keeps
+//! that, so do not sort sets that may contain such strings with a sort that
+//! requires a total order.
 //!
 //! ```
 //! use std::cmp::Ordering;
@@ -19,6 +41,15 @@
 //! assert_eq!(compare(Scheme::Pep440, "1.0.dev0", "1.0a1")?, Ordering::Less);
 //! assert_eq!(compare(Scheme::Semver, "1.0.0-alpha.1", "1.0.0-alpha.beta")?, Ordering::Less);
 //! assert_eq!(compare(Scheme::Go, "v0.0.0-20191109021931-daa7c04131f5", "v0.0.1")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::Maven, "1.0-SNAPSHOT", "1.0")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::Maven, "1.0.0.RELEASE", "1")?, Ordering::Equal);
+//! assert_eq!(compare(Scheme::RubyGems, "1.0.0.rc1", "1.0.0")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::Composer, "v2.1.0-beta2", "2.1.0.0-RC1")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::NuGet, "1.0.0-BETA", "1.0.0-beta+build")?, Ordering::Equal);
+//! assert_eq!(compare(Scheme::Pub, "1.0.0", "1.0.0+1")?, Ordering::Less);
+//! assert_eq!(compare(Scheme::Cran, "1.0-0", "1.0")?, Ordering::Equal);
+//! assert_eq!(compare(Scheme::Hackage, "1.0", "1")?, Ordering::Greater);
+//! assert_eq!(Scheme::for_osv_ecosystem("Packagist"), Some(Scheme::Composer));
 //!
 //! let v: Pep440Version = "1.0-Preview_2".parse()?;
 //! assert_eq!(v.to_string(), "1.0rc2");
@@ -27,17 +58,17 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod composer;
+mod cran;
 mod error;
 mod go;
+mod hackage;
 mod maven;
-mod rubygems;
+mod nuget;
 mod num;
 mod pep440;
-mod composer;
-mod nuget;
 mod pub_semver;
-mod cran;
-mod hackage;
+mod rubygems;
 mod semver;
 
 use std::cmp::Ordering;
@@ -45,17 +76,17 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
+pub use composer::ComposerVersion;
+pub use cran::CranVersion;
 pub use error::{ErrorReason, VersionError};
 pub use go::{GoVersion, PseudoVersion};
+pub use hackage::HackageVersion;
 pub use maven::MavenVersion;
-pub use rubygems::RubyGemsVersion;
+pub use nuget::NuGetVersion;
 pub use num::Number;
 pub use pep440::{LocalSegment, Pep440Version, PreKind};
-pub use composer::ComposerVersion;
-pub use nuget::NuGetVersion;
 pub use pub_semver::PubVersion;
-pub use cran::CranVersion;
-pub use hackage::HackageVersion;
+pub use rubygems::RubyGemsVersion;
 pub use semver::{Identifier, SemverVersion};
 
 /// A version scheme: how one ecosystem writes and orders versions.
@@ -99,7 +130,8 @@ impl Scheme {
         Scheme::Hackage,
     ];
 
-    /// The stable lowercase name (`semver`, `go`, `pep440`).
+    /// The stable lowercase name (`semver`, `go`, `pep440`, `maven`,
+    /// `rubygems`, `composer`, `nuget`, `pub`, `cran`, `hackage`).
     pub fn name(self) -> &'static str {
         match self {
             Scheme::Semver => "semver",
@@ -160,7 +192,9 @@ impl fmt::Display for Scheme {
 
 /// The error for an unknown scheme name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown version scheme {0:?} (known: semver, go, pep440, maven, rubygems, nuget, composer, pub, cran, hackage)")]
+#[error(
+    "unknown version scheme {0:?} (known: semver, go, pep440, maven, rubygems, nuget, composer, pub, cran, hackage)"
+)]
 pub struct UnknownScheme(pub String);
 
 impl FromStr for Scheme {

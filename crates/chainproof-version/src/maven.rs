@@ -310,7 +310,9 @@ impl fmt::Display for MavenVersion {
                 match atom {
                     Atom::Num(width, n) if n.is_zero() => {
                         // Keep the width class of a long run of zeros.
-                        f.write_str(["0", "0000000000", "0000000000000000000"][usize::from(*width)])?
+                        f.write_str(
+                            ["0", "0000000000", "0000000000000000000"][usize::from(*width)],
+                        )?
                     }
                     Atom::Num(_, n) => n.fmt(f)?,
                     Atom::Str(s) if s.is_empty() => f.write_str("ga")?,

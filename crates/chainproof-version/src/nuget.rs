@@ -177,14 +177,14 @@ impl NuGetVersion {
 
 impl Ord for NuGetVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.numbers
-            .cmp(&other.numbers)
-            .then_with(|| match (self.labels.is_empty(), other.labels.is_empty()) {
+        self.numbers.cmp(&other.numbers).then_with(|| {
+            match (self.labels.is_empty(), other.labels.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Greater,
                 (false, true) => Ordering::Less,
                 (false, false) => self.keys().cmp(other.keys()),
-            })
+            }
+        })
     }
 }
 

@@ -113,7 +113,9 @@ impl PubVersion {
             let len = b[pos..].iter().take_while(|c| c.is_ascii_digit()).count();
             if len == 0 {
                 return Err(match b.get(pos) {
-                    None if s.is_empty() => VersionError::new(Scheme::Pub, s, 0, ErrorReason::Empty),
+                    None if s.is_empty() => {
+                        VersionError::new(Scheme::Pub, s, 0, ErrorReason::Empty)
+                    }
                     None => VersionError::new(Scheme::Pub, s, pos, ErrorReason::ExpectedNumber),
                     Some(_) => VersionError::at(Scheme::Pub, s, pos),
                 });

@@ -140,7 +140,10 @@ fn pep440() -> impl Strategy<Value = String> {
 }
 
 /// Free-form strings from version-like pieces (Maven accepts any string).
-fn pieces(words: &'static [&'static str], seps: &'static [&'static str]) -> impl Strategy<Value = String> {
+fn pieces(
+    words: &'static [&'static str],
+    seps: &'static [&'static str],
+) -> impl Strategy<Value = String> {
     prop::collection::vec(
         (
             prop_oneof![
@@ -156,7 +159,23 @@ fn pieces(words: &'static [&'static str], seps: &'static [&'static str]) -> impl
 
 fn maven() -> impl Strategy<Value = String> {
     pieces(
-        &["alpha", "a", "b", "beta", "m", "milestone", "rc", "cr", "SNAPSHOT", "ga", "final", "sp", "x", "abc", "Z"],
+        &[
+            "alpha",
+            "a",
+            "b",
+            "beta",
+            "m",
+            "milestone",
+            "rc",
+            "cr",
+            "SNAPSHOT",
+            "ga",
+            "final",
+            "sp",
+            "x",
+            "abc",
+            "Z",
+        ],
         &["", ".", "-", "", "_"],
     )
 }
@@ -168,7 +187,19 @@ fn maven_conventional() -> impl Strategy<Value = String> {
         prop::collection::vec((1u32..30).prop_map(|n| n.to_string()), 1..4),
         prop::collection::vec(
             (
-                prop::sample::select(&["alpha", "beta", "milestone", "rc", "SNAPSHOT", "sp", "jre", "android", "Final"][..]),
+                prop::sample::select(
+                    &[
+                        "alpha",
+                        "beta",
+                        "milestone",
+                        "rc",
+                        "SNAPSHOT",
+                        "sp",
+                        "jre",
+                        "android",
+                        "Final",
+                    ][..],
+                ),
                 prop::option::of(1u32..12),
             ),
             0..3,
@@ -187,7 +218,11 @@ fn maven_conventional() -> impl Strategy<Value = String> {
 }
 
 fn rubygems() -> impl Strategy<Value = String> {
-    (num(), prop::collection::vec(prop_oneof![num(), "[a-zA-Z]{1,3}"], 0..4), prop::option::of(prop::collection::vec("[0-9a-zA-Z-]{1,3}", 1..3)))
+    (
+        num(),
+        prop::collection::vec(prop_oneof![num(), "[a-zA-Z]{1,3}"], 0..4),
+        prop::option::of(prop::collection::vec("[0-9a-zA-Z-]{1,3}", 1..3)),
+    )
         .prop_map(|(first, rest, pre)| {
             let mut s = first;
             for r in rest {
@@ -204,13 +239,18 @@ fn composer() -> impl Strategy<Value = String> {
     (
         prop::sample::select(&["", "v"][..]),
         prop_oneof![
-            prop::collection::vec((0u32..20).prop_map(|n| n.to_string()), 1..5).prop_map(|v| v.join(".")),
+            prop::collection::vec((0u32..20).prop_map(|n| n.to_string()), 1..5)
+                .prop_map(|v| v.join(".")),
             (2000u32..2030, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
             (2000u32..2030, 1u32..13).prop_map(|(y, m)| format!("{y}{m:02}")),
         ],
         prop::option::of((
             prop::sample::select(&["-", ".", "", "_"][..]),
-            prop::sample::select(&["alpha", "a", "beta", "b", "RC", "rc", "patch", "pl", "p", "stable", "Stable"][..]),
+            prop::sample::select(
+                &[
+                    "alpha", "a", "beta", "b", "RC", "rc", "patch", "pl", "p", "stable", "Stable",
+                ][..],
+            ),
             prop::option::of(0u32..12),
         )),
         prop::option::of(prop::sample::select(&["-dev", ".dev", "dev"][..])),
@@ -219,7 +259,10 @@ fn composer() -> impl Strategy<Value = String> {
         .prop_map(|(v, base, stab, dev, extra)| {
             let mut s = format!("{v}{base}");
             if let Some((sep, word, n)) = stab {
-                s += &format!("{sep}{word}{}", n.map(|n| n.to_string()).unwrap_or_default());
+                s += &format!(
+                    "{sep}{word}{}",
+                    n.map(|n| n.to_string()).unwrap_or_default()
+                );
             }
             s += dev.unwrap_or_default();
             s += extra.unwrap_or_default();
@@ -231,13 +274,21 @@ fn nuget() -> impl Strategy<Value = String> {
     (
         prop::collection::vec(0u32..2_000_000, 1..5),
         prop::option::of(prop::collection::vec(
-            prop_oneof![(0u32..30).prop_map(|n| n.to_string()), "-[1-9]", "[a-zA-Z][a-zA-Z0-9-]{0,4}"],
+            prop_oneof![
+                (0u32..30).prop_map(|n| n.to_string()),
+                "-[1-9]",
+                "[a-zA-Z][a-zA-Z0-9-]{0,4}"
+            ],
             1..4,
         )),
         prop::option::of("[0-9a-zA-Z-]{1,4}"),
     )
         .prop_map(|(nums, labels, meta)| {
-            let mut s = nums.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+            let mut s = nums
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(".");
             if let Some(l) = labels {
                 s = format!("{s}-{}", l.join("."));
             }
@@ -249,7 +300,14 @@ fn nuget() -> impl Strategy<Value = String> {
 }
 
 fn pub_semver() -> impl Strategy<Value = String> {
-    let part = || prop_oneof![num(), "-[0-9]{1,2}", "0x[0-9a-fA-F]{1,3}", "[a-zA-Z-][0-9a-zA-Z-]{0,3}"];
+    let part = || {
+        prop_oneof![
+            num(),
+            "-[0-9]{1,2}",
+            "0x[0-9a-fA-F]{1,3}",
+            "[a-zA-Z-][0-9a-zA-Z-]{0,3}"
+        ]
+    };
     (
         num(),
         num(),
@@ -270,17 +328,32 @@ fn pub_semver() -> impl Strategy<Value = String> {
         .prop_filter("Dart ints are 64-bit", |s| PubVersion::parse(s).is_ok())
 }
 
-fn dotted(min: usize, seps: &'static [&'static str], max_digits: u32) -> impl Strategy<Value = String> {
-    prop::collection::vec((0u32..10u32.pow(max_digits.min(4)), prop::sample::select(seps)), min..6).prop_map(
-        |parts| {
-            let n = parts.len();
-            parts
-                .into_iter()
-                .enumerate()
-                .map(|(i, (p, s))| if i + 1 < n { format!("{p}{s}") } else { p.to_string() })
-                .collect()
-        },
+fn dotted(
+    min: usize,
+    seps: &'static [&'static str],
+    max_digits: u32,
+) -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            0u32..10u32.pow(max_digits.min(4)),
+            prop::sample::select(seps),
+        ),
+        min..6,
     )
+    .prop_map(|parts| {
+        let n = parts.len();
+        parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, (p, s))| {
+                if i + 1 < n {
+                    format!("{p}{s}")
+                } else {
+                    p.to_string()
+                }
+            })
+            .collect()
+    })
 }
 
 fn hash_of<T: Hash>(v: &T) -> u64 {
@@ -436,7 +509,10 @@ proptest! {
 /// of such odd strings.
 #[test]
 fn maven_order_is_not_transitive() {
-    let v = |s: &str| s.parse::<MavenVersion>().expect("any string is a Maven version");
+    let v = |s: &str| {
+        s.parse::<MavenVersion>()
+            .expect("any string is a Maven version")
+    };
     for [a, b, c] in [["0", "sp", "0milestone"], ["1", "1-sp", "1-0milestone"]] {
         assert!(v(a) < v(b), "{a} < {b}");
         assert!(v(b) < v(c), "{b} < {c}");

@@ -48,7 +48,10 @@ fn assert_less(scheme: Scheme, pairs: &[(&str, &str)]) {
 
 fn assert_invalid(scheme: Scheme, inputs: &[&str]) {
     for s in inputs {
-        assert!(scheme.parse(s).is_err(), "{scheme}: {s:?} should be rejected");
+        assert!(
+            scheme.parse(s).is_err(),
+            "{scheme}: {s:?} should be rejected"
+        );
     }
 }
 
@@ -253,15 +256,38 @@ fn hackage_cabal_version_rules() {
     assert_sorted(
         s,
         &[
-            "0", "0.0", "0.1", "0.1.0", "0.1.0.1", "0.2", "1", "1.0", "1.0.0", "1.0.1", "1.9",
-            "1.10", "2", "999999999",
+            "0",
+            "0.0",
+            "0.1",
+            "0.1.0",
+            "0.1.0.1",
+            "0.2",
+            "1",
+            "1.0",
+            "1.0.0",
+            "1.0.1",
+            "1.9",
+            "1.10",
+            "2",
+            "999999999",
         ],
     );
     assert_equal(s, &[("1.0-beta", "1.0"), ("2.1-a-b2", "2.1")]);
     assert_invalid(
         s,
         &[
-            "", "01", "1.01", "1.", ".1", "1..2", "1234567890", "v1", "1.0-", "1.0-b.c", " 1", "1-",
+            "",
+            "01",
+            "1.01",
+            "1.",
+            ".1",
+            "1..2",
+            "1234567890",
+            "v1",
+            "1.0-",
+            "1.0-b.c",
+            " 1",
+            "1-",
         ],
     );
 }
@@ -337,7 +363,10 @@ fn maven_comparable_version_tests() {
             ("1FinaL", "1"),
             ("1Cr", "1Rc"),
             ("1m3", "1MILESTONE3"),
-            ("1-abcdefghijklmnopqrstuvwxyz", "1-ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+            (
+                "1-abcdefghijklmnopqrstuvwxyz",
+                "1-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            ),
             ("0000000000000000001", "1"),
             ("000000001", "01"),
             ("0000000000000000000", "0"),
@@ -372,7 +401,10 @@ fn maven_comparable_version_tests() {
             // MNG-6572: numbers of 10, 15 and 20 digits.
             ("20190126.230843", "1234567890.12345"),
             ("1234567890.12345", "123456789012345.1H.5-beta"),
-            ("123456789012345.1H.5-beta", "12345678901234567890.1H.5-beta"),
+            (
+                "123456789012345.1H.5-beta",
+                "12345678901234567890.1H.5-beta",
+            ),
             // MNG-6964.
             ("1-0.alpha", "1"),
             ("1-0.beta", "1"),
@@ -467,7 +499,14 @@ fn composer_normalize_and_compare_tests() {
             ("1.0.0-beta2", "1.0.0-beta.10"),
         ],
     );
-    assert_equal(s, &[("1.0.0", "v1.0"), ("1.0.0-b2", "1.0-beta.2"), ("1.0-pl1", "1.0.0-patch1")]);
+    assert_equal(
+        s,
+        &[
+            ("1.0.0", "v1.0"),
+            ("1.0.0-b2", "1.0-beta.2"),
+            ("1.0-pl1", "1.0.0-patch1"),
+        ],
+    );
 }
 
 #[test]
@@ -488,7 +527,11 @@ fn osv_ecosystems_map_to_schemes() {
         ("CRAN", Scheme::Cran),
         ("Hackage", Scheme::Hackage),
     ] {
-        assert_eq!(Scheme::for_osv_ecosystem(ecosystem), Some(scheme), "{ecosystem}");
+        assert_eq!(
+            Scheme::for_osv_ecosystem(ecosystem),
+            Some(scheme),
+            "{ecosystem}"
+        );
         assert_eq!(scheme.name().parse::<Scheme>(), Ok(scheme));
     }
 }
