@@ -519,3 +519,32 @@ fn maven_order_is_not_transitive() {
         assert!(v(c) < v(a), "{c} < {a}");
     }
 }
+
+/// Long and deeply nested inputs: no stack overflow, no quadratic blow-up.
+#[test]
+fn long_inputs_parse_quickly() {
+    let long: Vec<String> = vec![
+        "-".repeat(200_000),
+        "1-".repeat(100_000),
+        "a1".repeat(100_000),
+        format!("{}-dev", "1.".repeat(50_000)),
+        format!("2010{}", "-01".repeat(50_000)),
+        "9".repeat(200_000),
+        format!("1.0.0-{}", "a.".repeat(50_000)),
+        format!("1.0.0+{}", "0x1.".repeat(50_000)),
+    ];
+    let start = std::time::Instant::now();
+    for s in &long {
+        for &scheme in chainproof_version::Scheme::ALL {
+            if let Ok(v) = scheme.parse(s) {
+                assert_eq!(v.partial_cmp(&v), Some(Ordering::Equal));
+                let _ = v.to_string();
+            }
+        }
+    }
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        start.elapsed()
+    );
+}
