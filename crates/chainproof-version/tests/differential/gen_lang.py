@@ -13,6 +13,7 @@ import random
 import re
 import subprocess
 import sys
+import urllib.parse
 
 eco, corpus = sys.argv[1], sys.argv[2]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -42,6 +43,12 @@ def corpus_strings():
             for r in affected.get("ranges") or []:
                 for event in r.get("events") or []:
                     found.update(v for v in event.values() if isinstance(v, str))
+    # Versions in package URLs of the corpus SBOMs (CycloneDX/SPDX examples, syft and trivy fixtures).
+    purl_type = {"maven": "maven", "rubygems": "gem", "composer": "composer", "cran": "cran"}[eco]
+    for path in glob.glob(os.path.join(corpus, "sbom/**/*"), recursive=True):
+        if os.path.isfile(path) and path.endswith((".json", ".xml", ".spdx", ".golden", ".txt")):
+            for m in re.findall(r"pkg:" + purl_type + r"/[^\"@\s<]+@([^\"?#\s<]+)", read(path)):
+                found.add(urllib.parse.unquote(m))
     if eco == "maven":
         for path in glob.glob(os.path.join(lock, "maven/**/*"), recursive=True):
             if not os.path.isfile(path):
