@@ -12,7 +12,7 @@
 //! | [`Scheme::NuGet`] | [`NuGetVersion`] | NuGet | `NuGet.Versioning` (`NuGetVersion`, default `VersionComparer`) |
 //! | [`Scheme::Pub`] | [`PubVersion`] | Pub | Dart `pub_semver` |
 //! | [`Scheme::Cran`] | [`CranVersion`] | CRAN | R `package_version` |
-//! | [`Scheme::Hackage`] | [`HackageVersion`] | Hackage | Cabal `Distribution.Types.Version` |
+//! | [`Scheme::Hackage`] | [`HackageVersion`] | Hackage, GHC | Cabal `Distribution.Types.Version` |
 //!
 //! Hex (Elixir `Version`), SwiftURL (SwiftPM) and Bitnami (whose records use
 //! `SEMVER` ranges) order by SemVer precedence, so they share [`Scheme::Semver`].
@@ -162,7 +162,8 @@ impl Scheme {
             "NuGet" => Some(Scheme::NuGet),
             "Pub" => Some(Scheme::Pub),
             "CRAN" => Some(Scheme::Cran),
-            "Hackage" => Some(Scheme::Hackage),
+            // GHC releases are dotted numeric versions too.
+            "Hackage" | "GHC" => Some(Scheme::Hackage),
             _ => None,
         }
     }

@@ -221,17 +221,19 @@ fn r_records_parse_and_list_versions_inside_ranges() {
 }
 
 /// HSEC advisories (TOML front matter): every `introduced`/`fixed` version of
-/// a Hackage package parses, and each range is ordered (introduced < fixed).
+/// a Hackage package or GHC component parses, and each range is ordered (introduced < fixed).
 #[test]
 fn haskell_advisories_parse_in_hackage_order() {
     let Some(corpus) = corpus() else { return };
     let scheme = Scheme::for_osv_ecosystem("Hackage").expect("mapped");
     let mut paths = Vec::new();
-    files(
-        &corpus.join("osv/haskell/advisories/hackage"),
-        "md",
-        &mut paths,
-    );
+    for dir in ["hackage", "ghc"] {
+        files(
+            &corpus.join("osv/haskell/advisories").join(dir),
+            "md",
+            &mut paths,
+        );
+    }
     let (mut ranges, mut failures) = (0, Vec::new());
     for path in &paths {
         let text = std::fs::read_to_string(path).expect("readable");

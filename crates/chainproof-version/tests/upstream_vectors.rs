@@ -526,6 +526,7 @@ fn osv_ecosystems_map_to_schemes() {
         ("Pub", Scheme::Pub),
         ("CRAN", Scheme::Cran),
         ("Hackage", Scheme::Hackage),
+        ("GHC", Scheme::Hackage),
     ] {
         assert_eq!(
             Scheme::for_osv_ecosystem(ecosystem),
