@@ -1,5 +1,6 @@
 //! Maven versions, ordered like `org.apache.maven.artifact.versioning.ComparableVersion`
-//! (maven-artifact 3.8.7, the one Debian's `maven` ships).
+//! (maven-artifact 3.8.7, the one Debian's `maven` ships; the rules are unchanged
+//! through 3.9.9, Maven 4 reworks qualifier-number combinations).
 //!
 //! Maven accepts any string. It is lowercased and cut into items at `.`,
 //! at `-` and at every switch between digits and letters. A `-`, a switch,
