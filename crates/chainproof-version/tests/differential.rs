@@ -309,3 +309,50 @@ fn rpm_order_matches_rpm_vercmp() {
     let n = check_pairs("rpm_pairs.tsv", Scheme::Rpm);
     assert!(n >= 10_000, "only {n} pairs");
 }
+
+#[test]
+fn maven_order_matches_comparable_version() {
+    let n = check_pairs("maven_pairs.tsv", Scheme::Maven);
+    assert!(n >= 10_000, "only {n} pairs");
+}
+
+/// Every string of an `<eco>_invalid.tsv` fixture (rejected by the reference)
+/// must be rejected here too.
+fn check_invalid(name: &str, scheme: Scheme) -> usize {
+    let rows = rows(name);
+    let accepted: Vec<String> = rows
+        .iter()
+        .filter(|(_, f)| scheme.parse(text(&f[0])).is_ok())
+        .map(|(line, f)| format!("{name}:{line}: {:?} accepted", text(&f[0])))
+        .collect();
+    assert!(
+        accepted.is_empty(),
+        "{} of {} invalid strings accepted:\n{}",
+        accepted.len(),
+        rows.len(),
+        accepted[..accepted.len().min(40)].join("\n")
+    );
+    eprintln!("{name}: all {} rejected", rows.len());
+    rows.len()
+}
+
+#[test]
+fn rubygems_order_and_validity_match_gem_version() {
+    let n = check_pairs("rubygems_pairs.tsv", Scheme::RubyGems);
+    assert!(n >= 10_000, "only {n} pairs");
+    assert!(check_invalid("rubygems_invalid.tsv", Scheme::RubyGems) > 1_000);
+}
+
+#[test]
+fn composer_order_and_validity_match_composer_semver() {
+    let n = check_pairs("composer_pairs.tsv", Scheme::Composer);
+    assert!(n >= 10_000, "only {n} pairs");
+    assert!(check_invalid("composer_invalid.tsv", Scheme::Composer) > 1_000);
+}
+
+#[test]
+fn cran_order_and_validity_match_r_package_version() {
+    let n = check_pairs("cran_pairs.tsv", Scheme::Cran);
+    assert!(n >= 10_000, "only {n} pairs");
+    assert!(check_invalid("cran_invalid.tsv", Scheme::Cran) > 1_000);
+}

@@ -328,7 +328,8 @@ fn scheme_dispatch() {
     assert_eq!(Scheme::for_osv_ecosystem("Debian:11"), Some(Scheme::Dpkg));
     assert_eq!(Scheme::for_osv_ecosystem("Linux"), None);
     assert_eq!("pep440".parse::<Scheme>().ok(), Some(Scheme::Pep440));
-    assert!("maven".parse::<Scheme>().is_err());
+    assert!("gradle".parse::<Scheme>().is_err());
+    assert_eq!("maven".parse::<Scheme>().ok(), Some(Scheme::Maven));
     let a = Scheme::Go.parse("1.2").expect("valid");
     let b = Scheme::Semver.parse("1.2").expect("valid");
     assert_eq!(a.to_string(), "v1.2.0");
