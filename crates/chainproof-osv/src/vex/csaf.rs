@@ -71,7 +71,11 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
             ("under_investigation", VexStatus::UnderInvestigation),
         ] {
             for pid in strings(status, key) {
-                let about = |item: &&Value| targets(item).contains(&pid);
+                // Items without product or group ids concern every product of the vulnerability.
+                let about = |item: &&Value| {
+                    let t = targets(item);
+                    t.is_empty() || t.contains(&pid)
+                };
                 let flag = array(v, "flags").iter().find(about);
                 let impact = array(v, "threats")
                     .iter()
