@@ -52,7 +52,7 @@ pub(crate) fn render(report: &ScanReport<'_>, options: &RenderOptions, out: &mut
         writeln!(out, "{head}")?;
         for f in fs {
             let sev = f.severity.rating.name().to_ascii_uppercase();
-            let score = f.severity.score.map_or_else(|| "   ".to_string(), |s| format!("{s:>4.1}"));
+            let score = f.severity.score.map_or_else(|| "   -".to_string(), |s| format!("{s:>4.1}"));
             let ids = if f.aliases.is_empty() { f.id.clone() } else { format!("{} ({})", f.id, f.aliases.join(", ")) };
             let fix = if f.fixed_versions.is_empty() {
                 "no fix".to_string()
