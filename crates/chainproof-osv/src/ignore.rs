@@ -64,7 +64,11 @@ pub struct IgnoreWarning {
 
 impl std::fmt::Display for IgnoreWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.path, self.line, self.id, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.path, self.line, self.id, self.message
+        )
     }
 }
 
@@ -78,7 +82,12 @@ pub enum IgnoreError {
         source: std::io::Error,
     },
     #[error("{path}:{line}:{column}: {message}")]
-    Invalid { path: String, line: usize, column: usize, message: String },
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -101,7 +110,11 @@ struct RawEntry {
 impl IgnoreFile {
     /// `dir/.chainproof.toml` when it exists (for a file target: next to the file).
     pub fn discover(target: &Path) -> Option<PathBuf> {
-        let dir = if target.is_dir() { target } else { target.parent()? };
+        let dir = if target.is_dir() {
+            target
+        } else {
+            target.parent()?
+        };
         let p = dir.join(FILE_NAME);
         p.is_file().then_some(p)
     }
@@ -109,7 +122,10 @@ impl IgnoreFile {
     /// Reads and parses a file.
     pub fn load(path: &Path) -> Result<IgnoreFile, IgnoreError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| IgnoreError::Io { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| IgnoreError::Io {
+            path: shown.clone(),
+            source,
+        })?;
         IgnoreFile::parse(&text, &shown)
     }
 
@@ -117,9 +133,15 @@ impl IgnoreFile {
     pub fn parse(text: &str, path: &str) -> Result<IgnoreFile, IgnoreError> {
         let err = |span: Option<Range<usize>>, message: String| {
             let (line, column) = span.map_or((1, 1), |s| line_col(text, s.start));
-            IgnoreError::Invalid { path: path.into(), line, column, message }
+            IgnoreError::Invalid {
+                path: path.into(),
+                line,
+                column,
+                message,
+            }
         };
-        let raw: RawFile = toml::from_str(text).map_err(|e| err(e.span(), e.message().trim().to_string()))?;
+        let raw: RawFile =
+            toml::from_str(text).map_err(|e| err(e.span(), e.message().trim().to_string()))?;
         let mut entries = Vec::with_capacity(raw.ignore.len());
         for e in raw.ignore {
             let line = line_col(text, e.span().start).0;
@@ -130,7 +152,10 @@ impl IgnoreFile {
             }
             let reason = e.reason.get_ref().trim().to_string();
             if reason.is_empty() {
-                return Err(err(Some(e.reason.span()), "`reason` must not be empty".into()));
+                return Err(err(
+                    Some(e.reason.span()),
+                    "`reason` must not be empty".into(),
+                ));
             }
             let (expires, expires_day) = match &e.expires {
                 None => (None, None),
@@ -141,27 +166,45 @@ impl IgnoreFile {
                         other => other.type_str().to_string(),
                     };
                     let Some((y, m, d)) = parse_date(&s) else {
-                        return Err(err(Some(x.span()), format!("`expires` must be a date YYYY-MM-DD, not `{s}`")));
+                        return Err(err(
+                            Some(x.span()),
+                            format!("`expires` must be a date YYYY-MM-DD, not `{s}`"),
+                        ));
                     };
                     (Some(s), Some(days_from_civil(y, m, d)))
                 }
             };
-            let package = match &e.package {
-                None => None,
-                Some(p) => Some(
-                    Purl::parse_lenient(p.get_ref().trim())
-                        .map_err(|pe| err(Some(p.span()), format!("`package` is not a purl: {pe}")))?,
-                ),
-            };
-            entries.push(IgnoreEntry { id, reason, expires, expires_day, package, line });
+            let package =
+                match &e.package {
+                    None => None,
+                    Some(p) => Some(Purl::parse_lenient(p.get_ref().trim()).map_err(|pe| {
+                        err(Some(p.span()), format!("`package` is not a purl: {pe}"))
+                    })?),
+                };
+            entries.push(IgnoreEntry {
+                id,
+                reason,
+                expires,
+                expires_day,
+                package,
+                line,
+            });
         }
-        Ok(IgnoreFile { path: path.into(), entries })
+        Ok(IgnoreFile {
+            path: path.into(),
+            entries,
+        })
     }
 
     /// Applies the entries that have not expired on `today` (days since 1970-01-01) to the
     /// findings they match and that no VEX statement already suppresses. Returns a warning
     /// per expired entry.
-    pub fn apply_on(&self, inventory: &Inventory, findings: &mut [Finding], today: i64) -> Vec<IgnoreWarning> {
+    pub fn apply_on(
+        &self,
+        inventory: &Inventory,
+        findings: &mut [Finding],
+        today: i64,
+    ) -> Vec<IgnoreWarning> {
         let mut warnings = Vec::new();
         for e in &self.entries {
             if e.expires_day.is_some_and(|d| d <= today) {

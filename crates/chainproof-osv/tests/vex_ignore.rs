@@ -38,8 +38,14 @@ fn entries_apply_by_id_and_package_until_they_expire() {
     assert_eq!(file.entries[1].line, 11);
 
     let mut inv = Inventory::default();
-    let log4j = add(&mut inv, "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1");
-    let other = add(&mut inv, "pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1");
+    let log4j = add(
+        &mut inv,
+        "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+    );
+    let other = add(
+        &mut inv,
+        "pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1",
+    );
     let fresh = || {
         vec![
             finding("GHSA-jfh8-c2jp-5v3q", &["CVE-2021-44228"], log4j),
@@ -53,7 +59,11 @@ fn entries_apply_by_id_and_package_until_they_expire() {
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].id, "GHSA-old");
     assert_eq!(warnings[0].line, 11);
-    assert!(warnings[0].to_string().contains("expired on 2024-06-30"), "{}", warnings[0]);
+    assert!(
+        warnings[0].to_string().contains("expired on 2024-06-30"),
+        "{}",
+        warnings[0]
+    );
     assert_eq!(
         findings[0].vex,
         Some(VexAnnotation {
@@ -78,7 +88,11 @@ fn entries_apply_by_id_and_package_until_they_expire() {
 
 #[test]
 fn a_vex_suppression_is_kept() {
-    let file = IgnoreFile::parse("[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\n", "cfg/.chainproof.toml").expect("valid");
+    let file = IgnoreFile::parse(
+        "[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\n",
+        "cfg/.chainproof.toml",
+    )
+    .expect("valid");
     let mut inv = Inventory::default();
     let p = add(&mut inv, "pkg:npm/a@1.0.0");
     let mut findings = vec![finding("CVE-1", &[], p), finding("CVE-1", &[], p)];
@@ -89,8 +103,14 @@ fn a_vex_suppression_is_kept() {
         origin: "vendor.openvex.json".into(),
     });
     file.apply_on(&inv, &mut findings, 0);
-    assert_eq!(findings[0].vex.as_ref().map(|v| v.origin.as_str()), Some("vendor.openvex.json"));
-    assert_eq!(findings[1].vex.as_ref().map(|v| v.origin.as_str()), Some("cfg/.chainproof.toml"));
+    assert_eq!(
+        findings[0].vex.as_ref().map(|v| v.origin.as_str()),
+        Some("vendor.openvex.json")
+    );
+    assert_eq!(
+        findings[1].vex.as_ref().map(|v| v.origin.as_str()),
+        Some("cfg/.chainproof.toml")
+    );
 }
 
 #[test]
@@ -98,14 +118,33 @@ fn errors_have_lines() {
     let cases = [
         ("[[ignore]]\nid = \"CVE-1\"\nreason = \n", 3, "string"),
         ("[[ignore]]\nid = \"CVE-1\"\n", 1, "reason"),
-        ("[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\nexpires = \"soon\"\n", 4, "expires"),
-        ("[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\npackage = \"lodash\"\n", 4, "purl"),
-        ("\n\n[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\nexpire = 2020-01-01\n", 6, "expire"),
+        (
+            "[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\nexpires = \"soon\"\n",
+            4,
+            "expires",
+        ),
+        (
+            "[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\npackage = \"lodash\"\n",
+            4,
+            "purl",
+        ),
+        (
+            "\n\n[[ignore]]\nid = \"CVE-1\"\nreason = \"r\"\nexpire = 2020-01-01\n",
+            6,
+            "expire",
+        ),
         ("[[ignore]]\nid = \"\"\nreason = \"r\"\n", 2, "empty"),
     ];
     for (text, line, word) in cases {
         let e = IgnoreFile::parse(text, "x.toml").expect_err(text);
-        let IgnoreError::Invalid { line: got, ref message, .. } = e else { panic!("{e}") };
+        let IgnoreError::Invalid {
+            line: got,
+            ref message,
+            ..
+        } = e
+        else {
+            panic!("{e}")
+        };
         assert_eq!(got, line, "{text:?}: {e}");
         assert!(message.contains(word), "{text:?}: {message}");
         assert!(e.to_string().starts_with(&format!("x.toml:{line}:")), "{e}");
@@ -119,6 +158,12 @@ fn discover_finds_the_file_next_to_the_target() {
     std::fs::write(dir.path().join(".chainproof.toml"), "").expect("write");
     std::fs::write(dir.path().join("package-lock.json"), "{}").expect("write");
     let found = IgnoreFile::discover(dir.path()).expect("found");
-    assert_eq!(IgnoreFile::discover(&dir.path().join("package-lock.json")), Some(found.clone()));
-    assert_eq!(IgnoreFile::load(&found).expect("empty is valid").entries, vec![]);
+    assert_eq!(
+        IgnoreFile::discover(&dir.path().join("package-lock.json")),
+        Some(found.clone())
+    );
+    assert_eq!(
+        IgnoreFile::load(&found).expect("empty is valid").entries,
+        vec![]
+    );
 }

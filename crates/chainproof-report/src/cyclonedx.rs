@@ -10,15 +10,29 @@ use serde_json::{Map, Value, json};
 
 use crate::{RenderOptions, ReportError, ScanReport};
 
-pub(crate) fn document(report: &ScanReport<'_>, options: &RenderOptions) -> Result<Value, ReportError> {
-    let opts = EncodeOptions { timestamp: options.timestamp, ..EncodeOptions::default() };
-    let text = encode(report.inventory, Format::CycloneDxJson(CdxVersion::V1_6), &opts)
-        .map_err(|e| ReportError::CycloneDx(e.to_string()))?;
+pub(crate) fn document(
+    report: &ScanReport<'_>,
+    options: &RenderOptions,
+) -> Result<Value, ReportError> {
+    let opts = EncodeOptions {
+        timestamp: options.timestamp,
+        ..EncodeOptions::default()
+    };
+    let text = encode(
+        report.inventory,
+        Format::CycloneDxJson(CdxVersion::V1_6),
+        &opts,
+    )
+    .map_err(|e| ReportError::CycloneDx(e.to_string()))?;
     let mut bom: Value = serde_json::from_str(&text)?;
     // chainproof-sbom writes one component per package, in inventory order.
     let refs: Vec<Option<String>> = bom["components"]
         .as_array()
-        .map(|cs| cs.iter().map(|c| c["bom-ref"].as_str().map(str::to_string)).collect())
+        .map(|cs| {
+            cs.iter()
+                .map(|c| c["bom-ref"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let vulns: Vec<Value> = report
         .findings
@@ -36,7 +50,11 @@ fn vulnerability(report: &ScanReport<'_>, f: &Finding, bom_ref: &str) -> Value {
     let mut v = Map::new();
     v.insert("id".into(), json!(f.id));
     v.insert("source".into(), source(&f.id));
-    let refs: Vec<Value> = f.aliases.iter().map(|a| json!({ "id": a, "source": source(a) })).collect();
+    let refs: Vec<Value> = f
+        .aliases
+        .iter()
+        .map(|a| json!({ "id": a, "source": source(a) }))
+        .collect();
     if !refs.is_empty() {
         v.insert("references".into(), Value::Array(refs));
     }
@@ -45,7 +63,10 @@ fn vulnerability(report: &ScanReport<'_>, f: &Finding, bom_ref: &str) -> Value {
         v.insert("description".into(), json!(s));
     }
     if !f.fixed_versions.is_empty() {
-        v.insert("recommendation".into(), json!(format!("Upgrade to {}", f.fixed_versions.join(" or "))));
+        v.insert(
+            "recommendation".into(),
+            json!(format!("Upgrade to {}", f.fixed_versions.join(" or "))),
+        );
     }
     let advisories: Vec<Value> = f
         .references
@@ -57,9 +78,15 @@ fn vulnerability(report: &ScanReport<'_>, f: &Finding, bom_ref: &str) -> Value {
         v.insert("advisories".into(), Value::Array(advisories));
     }
     let mut affect = json!({ "ref": bom_ref });
-    if let Some(version) = report.package(f).and_then(|p| p.version.as_deref()).filter(|s| !s.is_empty()) {
+    if let Some(version) = report
+        .package(f)
+        .and_then(|p| p.version.as_deref())
+        .filter(|s| !s.is_empty())
+    {
         let status = match &f.vex {
-            Some(a) if matches!(a.status, VexStatus::NotAffected | VexStatus::Fixed) => "unaffected",
+            Some(a) if matches!(a.status, VexStatus::NotAffected | VexStatus::Fixed) => {
+                "unaffected"
+            }
             Some(a) if a.status == VexStatus::UnderInvestigation => "unknown",
             _ => "affected",
         };
@@ -75,14 +102,23 @@ fn vulnerability(report: &ScanReport<'_>, f: &Finding, bom_ref: &str) -> Value {
                 Some(c) => {
                     analysis.insert("justification".into(), json!(c));
                 }
-                None => detail = Some(detail.map_or_else(|| format!("justification: {j}"), |d| format!("{d} (justification: {j})"))),
+                None => {
+                    detail = Some(detail.map_or_else(
+                        || format!("justification: {j}"),
+                        |d| format!("{d} (justification: {j})"),
+                    ))
+                }
             }
         }
         let origin = format!("Source: {}", a.origin);
-        analysis.insert("detail".into(), json!(detail.map_or(origin.clone(), |d| format!("{d}\n{origin}"))));
+        analysis.insert(
+            "detail".into(),
+            json!(detail.map_or(origin.clone(), |d| format!("{d}\n{origin}"))),
+        );
         v.insert("analysis".into(), Value::Object(analysis));
     }
-    let mut props = vec![json!({ "name": "chainproof:severity-source", "value": f.severity.source.name() })];
+    let mut props =
+        vec![json!({ "name": "chainproof:severity-source", "value": f.severity.source.name() })];
     for s in &f.sources {
         props.push(json!({ "name": "chainproof:advisory-record", "value": s }));
     }

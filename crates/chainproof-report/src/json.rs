@@ -78,9 +78,14 @@ pub fn document(report: &ScanReport<'_>) -> Value {
         .collect();
     let s = report.summary;
     let c = Counts::of(report.findings);
-    let by_rating: Map<String, Value> = c.by_rating().map(|(r, n)| (r.name().to_string(), json!(n))).collect();
-    let by_reason: Map<String, Value> =
-        not_audited_by_reason(report).into_iter().map(|(r, n)| (r, json!(n))).collect();
+    let by_rating: Map<String, Value> = c
+        .by_rating()
+        .map(|(r, n)| (r.name().to_string(), json!(n)))
+        .collect();
+    let by_reason: Map<String, Value> = not_audited_by_reason(report)
+        .into_iter()
+        .map(|(r, n)| (r, json!(n)))
+        .collect();
     let not_audited: Vec<Value> = s
         .not_audited
         .iter()

@@ -76,8 +76,13 @@ pub enum ReportFormat {
 
 impl ReportFormat {
     /// Every format, in the order of the docs.
-    pub const ALL: [ReportFormat; 5] =
-        [ReportFormat::Table, ReportFormat::Json, ReportFormat::Sarif, ReportFormat::CycloneDxJson, ReportFormat::OpenVex];
+    pub const ALL: [ReportFormat; 5] = [
+        ReportFormat::Table,
+        ReportFormat::Json,
+        ReportFormat::Sarif,
+        ReportFormat::CycloneDxJson,
+        ReportFormat::OpenVex,
+    ];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
@@ -127,7 +132,10 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { color: false, timestamp: SystemTime::now() }
+        RenderOptions {
+            color: false,
+            timestamp: SystemTime::now(),
+        }
     }
 }
 
@@ -143,7 +151,11 @@ pub enum ReportError {
 }
 
 /// Renders `report` in `format` with default options (no color, current time).
-pub fn render(format: ReportFormat, report: &ScanReport<'_>, out: &mut dyn Write) -> Result<(), ReportError> {
+pub fn render(
+    format: ReportFormat,
+    report: &ScanReport<'_>,
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
     render_with(format, report, &RenderOptions::default(), out)
 }
 

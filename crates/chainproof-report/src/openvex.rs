@@ -35,9 +35,21 @@ fn statement(f: &Finding, product: ProductId, timestamp: &Timestamp) -> VexState
                 VexStatus::Affected => (None, Some(v.statement.clone().unwrap_or(fix))),
                 _ => (v.statement.clone(), None),
             };
-            (v.status, v.justification.clone(), impact, action, v.origin.clone())
+            (
+                v.status,
+                v.justification.clone(),
+                impact,
+                action,
+                v.origin.clone(),
+            )
         }
-        None => (VexStatus::Affected, None, None, Some(fix), "chainproof scan".to_string()),
+        None => (
+            VexStatus::Affected,
+            None,
+            None,
+            Some(fix),
+            "chainproof scan".to_string(),
+        ),
     };
     VexStatement {
         vulnerability: f.id.clone(),
@@ -58,7 +70,11 @@ pub(crate) fn document(report: &ScanReport<'_>, options: &RenderOptions) -> Valu
         id: None,
         author: "chainproof".into(),
         timestamp: timestamp.clone(),
-        tooling: format!("chainproof {} scan of {}", env!("CARGO_PKG_VERSION"), report.target),
+        tooling: format!(
+            "chainproof {} scan of {}",
+            env!("CARGO_PKG_VERSION"),
+            report.target
+        ),
     };
     write(&merge(statements(report, &timestamp)), &meta)
 }

@@ -36,7 +36,10 @@ fn security_severity(f: &Finding) -> String {
 fn uri(path: &str) -> String {
     let p = path.replace('\\', "/");
     let p = p.strip_prefix("./").unwrap_or(&p);
-    p.replace('%', "%25").replace(' ', "%20").replace('#', "%23").replace('?', "%3F")
+    p.replace('%', "%25")
+        .replace(' ', "%20")
+        .replace('#', "%23")
+        .replace('?', "%3F")
 }
 
 pub(crate) fn document(report: &ScanReport<'_>) -> Value {
@@ -60,8 +63,19 @@ pub(crate) fn document(report: &ScanReport<'_>) -> Value {
     let rules_json: Vec<Value> = rules
         .iter()
         .map(|(f, _)| {
-            let short = f.summary.clone().unwrap_or_else(|| format!("Vulnerability {}", f.id));
-            let mut help = format!("{}\n\nAliases: {}", short, if f.aliases.is_empty() { "none".into() } else { f.aliases.join(", ") });
+            let short = f
+                .summary
+                .clone()
+                .unwrap_or_else(|| format!("Vulnerability {}", f.id));
+            let mut help = format!(
+                "{}\n\nAliases: {}",
+                short,
+                if f.aliases.is_empty() {
+                    "none".into()
+                } else {
+                    f.aliases.join(", ")
+                }
+            );
             for r in &f.references {
                 help.push_str(&format!("\n{r}"));
             }
@@ -84,7 +98,11 @@ pub(crate) fn document(report: &ScanReport<'_>) -> Value {
             rule
         })
         .collect();
-    let results: Vec<Value> = report.findings.iter().map(|f| result(report, f, rule_index[f.id.as_str()])).collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(report, f, rule_index[f.id.as_str()]))
+        .collect();
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -115,7 +133,9 @@ fn rule_name(id: &str) -> String {
         .map(|w| {
             let lower = w.to_ascii_lowercase();
             let mut c = lower.chars();
-            c.next().map_or_else(String::new, |first| first.to_ascii_uppercase().to_string() + c.as_str())
+            c.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + c.as_str()
+            })
         })
         .collect()
 }
@@ -128,7 +148,10 @@ fn result(report: &ScanReport<'_>, f: &Finding, rule: usize) -> Value {
     } else {
         format!("Fixed in {}.", f.fixed_versions.join(", "))
     };
-    let mut message = format!("{label} is affected by {} ({}). {fix}", f.id, f.severity.rating);
+    let mut message = format!(
+        "{label} is affected by {} ({}). {fix}",
+        f.id, f.severity.rating
+    );
     if let Some(s) = &f.summary {
         message.push_str(&format!(" {s}"));
     }
@@ -146,7 +169,9 @@ fn result(report: &ScanReport<'_>, f: &Finding, rule: usize) -> Value {
         .collect();
     if locations.is_empty() {
         // GitHub needs a location: the scanned target.
-        locations.push(json!({ "physicalLocation": { "artifactLocation": { "uri": uri(report.target) } } }));
+        locations.push(
+            json!({ "physicalLocation": { "artifactLocation": { "uri": uri(report.target) } } }),
+        );
     }
     let mut r = json!({
         "ruleId": f.id,
@@ -171,7 +196,8 @@ fn result(report: &ScanReport<'_>, f: &Finding, rule: usize) -> Value {
         }
         why.push_str(&format!(" ({})", v.origin));
         if f.is_suppressed() {
-            r["suppressions"] = json!([{ "kind": "external", "status": "accepted", "justification": why }]);
+            r["suppressions"] =
+                json!([{ "kind": "external", "status": "accepted", "justification": why }]);
         } else {
             r["properties"]["vex"] = json!(why);
         }

@@ -25,7 +25,10 @@ pub struct Counts {
 impl Counts {
     /// Counts the findings of a report.
     pub fn of(findings: &[Finding]) -> Counts {
-        let mut c = Counts { total: findings.len(), ..Counts::default() };
+        let mut c = Counts {
+            total: findings.len(),
+            ..Counts::default()
+        };
         let mut packages = std::collections::HashSet::new();
         for f in findings {
             if f.is_suppressed() {
@@ -87,16 +90,25 @@ pub fn summary_line(report: &ScanReport<'_>) -> String {
         ));
     }
     if c.suppressed > 0 {
-        out.push_str(&format!("; {} suppressed by VEX or ignore file", c.suppressed));
+        out.push_str(&format!(
+            "; {} suppressed by VEX or ignore file",
+            c.suppressed
+        ));
     }
     out.push_str(".\n");
     out.push_str(&format!("Audited {} of {} packages", s.audited, s.packages));
     if s.not_audited.is_empty() {
         out.push('.');
     } else {
-        let reasons: Vec<String> =
-            not_audited_by_reason(report).into_iter().map(|(r, n)| format!("{r}: {n}")).collect();
-        out.push_str(&format!("; NOT audited: {} ({}).", s.not_audited.len(), reasons.join(", ")));
+        let reasons: Vec<String> = not_audited_by_reason(report)
+            .into_iter()
+            .map(|(r, n)| format!("{r}: {n}"))
+            .collect();
+        out.push_str(&format!(
+            "; NOT audited: {} ({}).",
+            s.not_audited.len(),
+            reasons.join(", ")
+        ));
     }
     out.push('\n');
     let db = &s.database;
@@ -107,7 +119,11 @@ pub fn summary_line(report: &ScanReport<'_>) -> String {
             "Database: {} records, {} old ({}).\n",
             db.records,
             format_age(db.age_secs),
-            if db.path.is_empty() { "in memory" } else { &db.path }
+            if db.path.is_empty() {
+                "in memory"
+            } else {
+                &db.path
+            }
         ));
     }
     out

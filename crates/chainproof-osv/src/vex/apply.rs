@@ -82,7 +82,11 @@ impl VexSet {
             return false;
         }
         // The product must be the scanned artifact or contain the package.
-        if self.target.as_ref().is_some_and(|t| product.id.matches_purl(t)) {
+        if self
+            .target
+            .as_ref()
+            .is_some_and(|t| product.id.matches_purl(t))
+        {
             return true;
         }
         ancestors(parents, package)

@@ -23,15 +23,26 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
     }
     for r in array(tree, "relationships") {
         let (Some(id), Some(part), Some(whole)) = (
-            r.get("full_product_name").and_then(|f| text(f, "product_id")),
+            r.get("full_product_name")
+                .and_then(|f| text(f, "product_id")),
             text(r, "product_reference"),
             text(r, "relates_to_product_reference"),
         ) else {
             continue;
         };
-        let part = products.get(&part).map_or(ProductId::Other(part), |p| p.id.clone());
-        let whole = products.get(&whole).map_or(ProductId::Other(whole), |p| p.id.clone());
-        products.insert(id, VexProduct { id: whole, subcomponents: vec![part] });
+        let part = products
+            .get(&part)
+            .map_or(ProductId::Other(part), |p| p.id.clone());
+        let whole = products
+            .get(&whole)
+            .map_or(ProductId::Other(whole), |p| p.id.clone());
+        products.insert(
+            id,
+            VexProduct {
+                id: whole,
+                subcomponents: vec![part],
+            },
+        );
     }
     let mut groups: HashMap<String, Vec<String>> = HashMap::new();
     for g in array(tree, "product_groups") {
@@ -39,9 +50,16 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
             groups.insert(gid, strings(g, "product_ids"));
         }
     }
-    let doc_time = ["/document/tracking/current_release_date", "/document/tracking/initial_release_date"]
-        .iter()
-        .find_map(|p| doc.pointer(p).and_then(Value::as_str).and_then(Timestamp::parse));
+    let doc_time = [
+        "/document/tracking/current_release_date",
+        "/document/tracking/initial_release_date",
+    ]
+    .iter()
+    .find_map(|p| {
+        doc.pointer(p)
+            .and_then(Value::as_str)
+            .and_then(Timestamp::parse)
+    });
 
     let mut out = Vec::new();
     for (i, v) in array(doc, "vulnerabilities").iter().enumerate() {
@@ -50,9 +68,15 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
         ids.extend(array(v, "ids").iter().filter_map(|x| text(x, "text")));
         ids.dedup();
         let Some((vulnerability, rest)) = ids.split_first() else {
-            return Err(VexError::invalid(path, &at, "a vulnerability needs a `cve` or `ids`"));
+            return Err(VexError::invalid(
+                path,
+                &at,
+                "a vulnerability needs a `cve` or `ids`",
+            ));
         };
-        let Some(status) = v.get("product_status") else { continue };
+        let Some(status) = v.get("product_status") else {
+            continue;
+        };
         let targets = |item: &Value| -> Vec<String> {
             let mut t = strings(item, "product_ids");
             for g in strings(item, "group_ids") {
@@ -97,7 +121,9 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
                 // Trivy and others put the justification into the impact threat.
                 if justification.is_none()
                     && st == VexStatus::NotAffected
-                    && impact.as_deref().is_some_and(|i| super::OPENVEX_JUSTIFICATIONS.contains(&i))
+                    && impact
+                        .as_deref()
+                        .is_some_and(|i| super::OPENVEX_JUSTIFICATIONS.contains(&i))
                 {
                     justification = impact.take();
                 }
@@ -123,7 +149,11 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
 }
 
 fn strings(v: &Value, key: &str) -> Vec<String> {
-    array(v, key).iter().filter_map(Value::as_str).map(str::to_string).collect()
+    array(v, key)
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
 }
 
 fn collect_branch(b: &Value, products: &mut HashMap<String, VexProduct>, depth: usize) {
@@ -139,8 +169,12 @@ fn collect_branch(b: &Value, products: &mut HashMap<String, VexProduct>, depth: 
 }
 
 fn add_product(p: &Value, products: &mut HashMap<String, VexProduct>) {
-    let Some(id) = text(p, "product_id") else { return };
-    let helper = p.get("product_identification_helper").unwrap_or(&Value::Null);
+    let Some(id) = text(p, "product_id") else {
+        return;
+    };
+    let helper = p
+        .get("product_identification_helper")
+        .unwrap_or(&Value::Null);
     let ident = text(helper, "purl")
         .map(|s| ProductId::parse(&s))
         .or_else(|| text(helper, "cpe").map(ProductId::Other))

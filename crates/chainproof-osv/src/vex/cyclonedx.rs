@@ -8,7 +8,9 @@ use chainproof_core::vuln::VexStatus;
 use serde_json::{Map, Value, json};
 
 use super::openvex::{DocumentMeta, fnv64};
-use super::{ProductId, Timestamp, VexError, VexProduct, VexStatement, array, parse_status, ptr, text};
+use super::{
+    ProductId, Timestamp, VexError, VexProduct, VexStatement, array, parse_status, ptr, text,
+};
 
 /// CycloneDX justification → OpenVEX justification.
 pub fn justification_to_openvex(j: &str) -> Option<&'static str> {
@@ -35,9 +37,15 @@ pub fn justification_from_openvex(j: &str) -> Option<&'static str> {
         "vulnerable_code_not_in_execute_path" => "code_not_reachable",
         "vulnerable_code_cannot_be_controlled_by_adversary" => "requires_environment",
         "inline_mitigations_already_exist" => "protected_by_mitigating_control",
-        "code_not_present" | "code_not_reachable" | "requires_configuration" | "requires_dependency"
-        | "requires_environment" | "protected_by_compiler" | "protected_at_runtime"
-        | "protected_at_perimeter" | "protected_by_mitigating_control" => return cdx_name(j),
+        "code_not_present"
+        | "code_not_reachable"
+        | "requires_configuration"
+        | "requires_dependency"
+        | "requires_environment"
+        | "protected_by_compiler"
+        | "protected_at_runtime"
+        | "protected_at_perimeter"
+        | "protected_by_mitigating_control" => return cdx_name(j),
         _ => return None,
     })
 }
@@ -78,17 +86,33 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
     for c in array(doc, "components") {
         collect_refs(c, &mut refs);
     }
-    let doc_time = doc.pointer("/metadata/timestamp").and_then(Value::as_str).and_then(Timestamp::parse);
+    let doc_time = doc
+        .pointer("/metadata/timestamp")
+        .and_then(Value::as_str)
+        .and_then(Timestamp::parse);
     let mut out = Vec::new();
     for (i, v) in array(doc, "vulnerabilities").iter().enumerate() {
         let at = ptr("/vulnerabilities", i);
-        let Some(analysis) = v.get("analysis") else { continue };
-        let Some(state) = text(analysis, "state") else { continue };
+        let Some(analysis) = v.get("analysis") else {
+            continue;
+        };
+        let Some(state) = text(analysis, "state") else {
+            continue;
+        };
         let status = parse_status(&state).ok_or_else(|| {
-            VexError::invalid(path, &ptr(&ptr(&at, "analysis"), "state"), format!("unknown analysis state `{state}`"))
+            VexError::invalid(
+                path,
+                &ptr(&ptr(&at, "analysis"), "state"),
+                format!("unknown analysis state `{state}`"),
+            )
         })?;
-        let id = text(v, "id")
-            .ok_or_else(|| VexError::invalid(path, &ptr(&at, "id"), "a vulnerability with an analysis needs an `id`"))?;
+        let id = text(v, "id").ok_or_else(|| {
+            VexError::invalid(
+                path,
+                &ptr(&at, "id"),
+                "a vulnerability with an analysis needs an `id`",
+            )
+        })?;
         let mut aliases: Vec<String> = array(v, "references")
             .iter()
             .filter_map(|r| text(r, "id"))
@@ -102,17 +126,29 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
             .map(|r| VexProduct::new(resolve_ref(&r, &refs)))
             .collect();
         if products.is_empty() {
-            return Err(VexError::invalid(path, &ptr(&at, "affects"), "an analysis must name what it affects"));
+            return Err(VexError::invalid(
+                path,
+                &ptr(&at, "affects"),
+                "an analysis must name what it affects",
+            ));
         }
         let justification = text(analysis, "justification")
             .map(|j| justification_to_openvex(&j).map_or(j, str::to_string));
-        let responses: Vec<String> =
-            array(analysis, "response").iter().filter_map(Value::as_str).map(response_text).collect();
-        let timestamp = [analysis.get("lastUpdated"), v.get("updated"), analysis.get("firstIssued"), v.get("published")]
-            .into_iter()
-            .flatten()
-            .find_map(|t| t.as_str().and_then(Timestamp::parse))
-            .or_else(|| doc_time.clone());
+        let responses: Vec<String> = array(analysis, "response")
+            .iter()
+            .filter_map(Value::as_str)
+            .map(response_text)
+            .collect();
+        let timestamp = [
+            analysis.get("lastUpdated"),
+            v.get("updated"),
+            analysis.get("firstIssued"),
+            v.get("published"),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|t| t.as_str().and_then(Timestamp::parse))
+        .or_else(|| doc_time.clone());
         out.push(VexStatement {
             vulnerability: id,
             aliases,
@@ -155,11 +191,16 @@ fn resolve_ref(r: &str, refs: &HashMap<String, ProductId>) -> ProductId {
     if let Some(id) = refs.get(r) {
         return id.clone();
     }
-    let local = match r.strip_prefix("urn:cdx:").and_then(|rest| rest.split_once('#')) {
+    let local = match r
+        .strip_prefix("urn:cdx:")
+        .and_then(|rest| rest.split_once('#'))
+    {
         Some((_, local)) => local,
         None => r,
     };
-    refs.get(local).cloned().unwrap_or_else(|| ProductId::parse(local))
+    refs.get(local)
+        .cloned()
+        .unwrap_or_else(|| ProductId::parse(local))
 }
 
 /// Writes statements as a CycloneDX 1.6 VEX BOM: one component per product (or per
@@ -170,8 +211,11 @@ pub fn write(statements: &[VexStatement], meta: &DocumentMeta, serial: Option<&s
     for s in statements {
         let mut affects = Vec::new();
         for p in &s.products {
-            let targets: Vec<&ProductId> =
-                if p.subcomponents.is_empty() { vec![&p.id] } else { p.subcomponents.iter().collect() };
+            let targets: Vec<&ProductId> = if p.subcomponents.is_empty() {
+                vec![&p.id]
+            } else {
+                p.subcomponents.iter().collect()
+            };
             for t in targets {
                 let r = t.to_string();
                 components.entry(r.clone()).or_insert_with(|| component(t));
@@ -204,7 +248,10 @@ pub fn write(statements: &[VexStatement], meta: &DocumentMeta, serial: Option<&s
             analysis.insert("detail".into(), json!(d));
         }
         if let Some(t) = &s.timestamp {
-            analysis.insert("lastUpdated".into(), json!(Timestamp::from_unix(t.unix).text));
+            analysis.insert(
+                "lastUpdated".into(),
+                json!(Timestamp::from_unix(t.unix).text),
+            );
         }
         let mut v = Map::new();
         v.insert("id".into(), json!(s.vulnerability));
@@ -218,7 +265,10 @@ pub fn write(statements: &[VexStatement], meta: &DocumentMeta, serial: Option<&s
             v.insert("references".into(), Value::Array(refs));
         }
         v.insert("analysis".into(), Value::Object(analysis));
-        v.insert("affects".into(), Value::Array(affects.into_iter().map(|r| json!({ "ref": r })).collect()));
+        v.insert(
+            "affects".into(),
+            Value::Array(affects.into_iter().map(|r| json!({ "ref": r })).collect()),
+        );
         vulns.push(Value::Object(v));
     }
     let body = serde_json::to_string(&vulns).unwrap_or_default();
@@ -259,15 +309,28 @@ fn component(id: &ProductId) -> Value {
 /// The advisory source an id comes from, by its prefix.
 pub fn source_name(id: &str) -> &'static str {
     let upper = id.to_ascii_uppercase();
-    [("CVE-", "NVD"), ("GHSA-", "GitHub"), ("PYSEC-", "PyPA"), ("RUSTSEC-", "RustSec"), ("GO-", "Go")]
-        .into_iter()
-        .find(|(p, _)| upper.starts_with(p))
-        .map_or("OSV", |(_, n)| n)
+    [
+        ("CVE-", "NVD"),
+        ("GHSA-", "GitHub"),
+        ("PYSEC-", "PyPA"),
+        ("RUSTSEC-", "RustSec"),
+        ("GO-", "Go"),
+    ]
+    .into_iter()
+    .find(|(p, _)| upper.starts_with(p))
+    .map_or("OSV", |(_, n)| n)
 }
 
 /// A version-4-shaped UUID made from a hash (deterministic serials for reproducible output).
 pub(crate) fn uuid_from_hash(h: u64) -> String {
     let h2 = h.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15;
     let hex = format!("{h:016x}{h2:016x}");
-    format!("{}-{}-4{}-8{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
 }

@@ -15,7 +15,10 @@ pub fn merge(statements: Vec<VexStatement>) -> Vec<VexStatement> {
     let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for s in statements {
         let key_vuln = s.vulnerability.to_ascii_lowercase();
-        aliases.entry(key_vuln.clone()).or_default().extend(s.aliases.iter().cloned());
+        aliases
+            .entry(key_vuln.clone())
+            .or_default()
+            .extend(s.aliases.iter().cloned());
         for p in &s.products {
             let subs: Vec<Option<ProductId>> = if p.subcomponents.is_empty() {
                 vec![None]
@@ -24,7 +27,9 @@ pub fn merge(statements: Vec<VexStatement>) -> Vec<VexStatement> {
             };
             for sub in subs {
                 let key = (key_vuln.clone(), p.id.clone(), sub);
-                let replace = newest.get(&key).is_none_or(|old| s.timestamp >= old.timestamp);
+                let replace = newest
+                    .get(&key)
+                    .is_none_or(|old| s.timestamp >= old.timestamp);
                 if replace {
                     let mut one = s.clone();
                     one.products.clear();
@@ -62,7 +67,10 @@ pub fn merge(statements: Vec<VexStatement>) -> Vec<VexStatement> {
             .find(|p| p.id == product && p.subcomponents.is_empty() == sub.is_none())
         {
             Some(p) => p.subcomponents.extend(sub),
-            None => target.products.push(VexProduct { id: product, subcomponents: sub.into_iter().collect() }),
+            None => target.products.push(VexProduct {
+                id: product,
+                subcomponents: sub.into_iter().collect(),
+            }),
         }
     }
     grouped

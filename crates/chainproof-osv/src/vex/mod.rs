@@ -100,7 +100,10 @@ pub struct VexProduct {
 impl VexProduct {
     /// A product without subcomponents.
     pub fn new(id: ProductId) -> Self {
-        VexProduct { id, subcomponents: Vec::new() }
+        VexProduct {
+            id,
+            subcomponents: Vec::new(),
+        }
     }
 }
 
@@ -169,16 +172,29 @@ pub enum VexError {
         source: std::io::Error,
     },
     #[error("{path}:{line}:{column}: invalid JSON: {message}")]
-    Json { path: String, line: usize, column: usize, message: String },
+    Json {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: not a VEX document (OpenVEX, CycloneDX or CSAF): {reason}")]
     UnknownFormat { path: String, reason: String },
     #[error("{path} (at {pointer}): {message}")]
-    Invalid { path: String, pointer: String, message: String },
+    Invalid {
+        path: String,
+        pointer: String,
+        message: String,
+    },
 }
 
 impl VexError {
     pub(crate) fn invalid(path: &str, pointer: &str, message: impl Into<String>) -> Self {
-        VexError::Invalid { path: path.into(), pointer: pointer.into(), message: message.into() }
+        VexError::Invalid {
+            path: path.into(),
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -194,7 +210,11 @@ impl VexFormat {
     /// Recognizes a parsed document: `@context` on openvex.dev, `bomFormat: CycloneDX`,
     /// or `document.csaf_version`.
     pub fn detect(doc: &Value) -> Option<VexFormat> {
-        if doc.get("@context").and_then(Value::as_str).is_some_and(|c| c.contains("openvex")) {
+        if doc
+            .get("@context")
+            .and_then(Value::as_str)
+            .is_some_and(|c| c.contains("openvex"))
+        {
             Some(VexFormat::OpenVex)
         } else if doc.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
             Some(VexFormat::CycloneDx)
@@ -220,7 +240,10 @@ impl VexSet {
         for p in paths {
             let path = p.as_ref();
             let shown = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|source| VexError::Io { path: shown.clone(), source })?;
+            let bytes = std::fs::read(path).map_err(|source| VexError::Io {
+                path: shown.clone(),
+                source,
+            })?;
             set.statements.extend(parse_document(&bytes, &shown)?);
         }
         Ok(set)
@@ -228,12 +251,18 @@ impl VexSet {
 
     /// Reads one document from memory; `path` names it in errors and origins.
     pub fn parse(bytes: &[u8], path: &str) -> Result<VexSet, VexError> {
-        Ok(VexSet { statements: parse_document(bytes, path)?, target: None })
+        Ok(VexSet {
+            statements: parse_document(bytes, path)?,
+            target: None,
+        })
     }
 
     /// A set holding these statements.
     pub fn from_statements(statements: Vec<VexStatement>) -> VexSet {
-        VexSet { statements, target: None }
+        VexSet {
+            statements,
+            target: None,
+        }
     }
 
     /// Adds the statements of another set after these (they win ties).
@@ -273,7 +302,10 @@ pub fn parse_document(bytes: &[u8], path: &str) -> Result<Vec<VexStatement>, Vex
         } else {
             "the document is not a JSON object"
         };
-        return Err(VexError::UnknownFormat { path: path.into(), reason: reason.into() });
+        return Err(VexError::UnknownFormat {
+            path: path.into(),
+            reason: reason.into(),
+        });
     };
     match format {
         VexFormat::OpenVex => openvex::read(&doc, path),
@@ -284,13 +316,15 @@ pub fn parse_document(bytes: &[u8], path: &str) -> Result<Vec<VexStatement>, Vex
 
 /// Parses a status name in any of the formats' vocabularies.
 pub fn parse_status(s: &str) -> Option<VexStatus> {
-    Some(match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-        "not_affected" | "known_not_affected" | "false_positive" => VexStatus::NotAffected,
-        "affected" | "known_affected" | "exploitable" => VexStatus::Affected,
-        "fixed" | "resolved" | "resolved_with_pedigree" => VexStatus::Fixed,
-        "under_investigation" | "in_triage" => VexStatus::UnderInvestigation,
-        _ => return None,
-    })
+    Some(
+        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "not_affected" | "known_not_affected" | "false_positive" => VexStatus::NotAffected,
+            "affected" | "known_affected" | "exploitable" => VexStatus::Affected,
+            "fixed" | "resolved" | "resolved_with_pedigree" => VexStatus::Fixed,
+            "under_investigation" | "in_triage" => VexStatus::UnderInvestigation,
+            _ => return None,
+        },
+    )
 }
 
 /// The OpenVEX justification names.
@@ -304,15 +338,24 @@ pub const OPENVEX_JUSTIFICATIONS: [&str; 5] = [
 
 /// JSON pointer of `key` under `base`.
 pub(crate) fn ptr(base: &str, key: impl fmt::Display) -> String {
-    format!("{base}/{}", key.to_string().replace('~', "~0").replace('/', "~1"))
+    format!(
+        "{base}/{}",
+        key.to_string().replace('~', "~0").replace('/', "~1")
+    )
 }
 
 /// A non-empty string field.
 pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
 }
 
 /// An array field (empty when absent or not an array).
 pub(crate) fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }

@@ -16,23 +16,37 @@ pub const CONTEXT_V0_2_0: &str = "https://openvex.dev/ns/v0.2.0";
 pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
     let doc_time = time_of(doc);
     let Some(statements) = doc.get("statements").and_then(Value::as_array) else {
-        return Err(VexError::invalid(path, "/statements", "missing `statements` array"));
+        return Err(VexError::invalid(
+            path,
+            "/statements",
+            "missing `statements` array",
+        ));
     };
     let mut out = Vec::with_capacity(statements.len());
     for (i, s) in statements.iter().enumerate() {
         let at = ptr("/statements", i);
         if !s.is_object() {
-            return Err(VexError::invalid(path, &at, "a statement must be an object"));
+            return Err(VexError::invalid(
+                path,
+                &at,
+                "a statement must be an object",
+            ));
         }
         let (vulnerability, aliases) = vulnerability(s, path, &at)?;
         let status_text = text(s, "status")
             .ok_or_else(|| VexError::invalid(path, &ptr(&at, "status"), "missing `status`"))?;
         let status = parse_status(&status_text).ok_or_else(|| {
-            VexError::invalid(path, &ptr(&at, "status"), format!("unknown status `{status_text}`"))
+            VexError::invalid(
+                path,
+                &ptr(&at, "status"),
+                format!("unknown status `{status_text}`"),
+            )
         })?;
         // v0.0.1: subcomponents at statement level apply to every product.
-        let shared_subs: Vec<ProductId> =
-            array(s, "subcomponents").iter().filter_map(component_id).collect();
+        let shared_subs: Vec<ProductId> = array(s, "subcomponents")
+            .iter()
+            .filter_map(component_id)
+            .collect();
         let mut products = Vec::new();
         for (j, p) in array(s, "products").iter().enumerate() {
             let Some(id) = component_id(p) else {
@@ -42,10 +56,15 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
                     "a product needs an `@id` or `identifiers`",
                 ));
             };
-            let mut subs: Vec<ProductId> =
-                array(p, "subcomponents").iter().filter_map(component_id).collect();
+            let mut subs: Vec<ProductId> = array(p, "subcomponents")
+                .iter()
+                .filter_map(component_id)
+                .collect();
             subs.extend(shared_subs.iter().cloned());
-            products.push(VexProduct { id, subcomponents: subs });
+            products.push(VexProduct {
+                id,
+                subcomponents: subs,
+            });
         }
         let timestamp = ["last_updated", "timestamp"]
             .iter()
@@ -67,17 +86,29 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
 }
 
 fn time_of(doc: &Value) -> Option<Timestamp> {
-    ["last_updated", "timestamp"]
-        .iter()
-        .find_map(|k| doc.get(*k).and_then(Value::as_str).and_then(Timestamp::parse))
+    ["last_updated", "timestamp"].iter().find_map(|k| {
+        doc.get(*k)
+            .and_then(Value::as_str)
+            .and_then(Timestamp::parse)
+    })
 }
 
 fn vulnerability(s: &Value, path: &str, at: &str) -> Result<(String, Vec<String>), VexError> {
-    let missing = || VexError::invalid(path, &ptr(at, "vulnerability"), "missing vulnerability name");
+    let missing = || {
+        VexError::invalid(
+            path,
+            &ptr(at, "vulnerability"),
+            "missing vulnerability name",
+        )
+    };
     match s.get("vulnerability") {
-        Some(Value::String(name)) if !name.trim().is_empty() => Ok((name.trim().to_string(), Vec::new())),
+        Some(Value::String(name)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), Vec::new()))
+        }
         Some(v @ Value::Object(_)) => {
-            let name = text(v, "name").or_else(|| text(v, "@id")).ok_or_else(missing)?;
+            let name = text(v, "name")
+                .or_else(|| text(v, "@id"))
+                .ok_or_else(missing)?;
             let aliases = array(v, "aliases")
                 .iter()
                 .filter_map(Value::as_str)
@@ -135,7 +166,10 @@ pub fn write(statements: &[VexStatement], meta: &DocumentMeta) -> Value {
     let stmts: Vec<Value> = statements.iter().map(|s| statement(s, meta)).collect();
     let id = meta.id.clone().unwrap_or_else(|| {
         let body = serde_json::to_string(&stmts).unwrap_or_default();
-        format!("https://openvex.dev/docs/public/vex-{:016x}", fnv64(body.as_bytes()))
+        format!(
+            "https://openvex.dev/docs/public/vex-{:016x}",
+            fnv64(body.as_bytes())
+        )
     });
     json!({
         "@context": CONTEXT_V0_2_0,
@@ -152,14 +186,21 @@ fn statement(s: &VexStatement, meta: &DocumentMeta) -> Value {
     let mut o = Map::new();
     let mut vuln = Map::new();
     vuln.insert("name".into(), json!(s.vulnerability));
-    let mut aliases: Vec<&String> = s.aliases.iter().filter(|a| **a != s.vulnerability).collect();
+    let mut aliases: Vec<&String> = s
+        .aliases
+        .iter()
+        .filter(|a| **a != s.vulnerability)
+        .collect();
     aliases.sort();
     aliases.dedup();
     if !aliases.is_empty() {
         vuln.insert("aliases".into(), json!(aliases));
     }
     o.insert("vulnerability".into(), Value::Object(vuln));
-    o.insert("timestamp".into(), json!(s.timestamp.as_ref().unwrap_or(&meta.timestamp).text));
+    o.insert(
+        "timestamp".into(),
+        json!(s.timestamp.as_ref().unwrap_or(&meta.timestamp).text),
+    );
     let mut seen = Vec::new();
     let products: Vec<Value> = s
         .products

@@ -97,7 +97,11 @@ impl Timestamp {
                 }
             }
         }
-        Some(Timestamp { unix, nanos, text: s.to_string() })
+        Some(Timestamp {
+            unix,
+            nanos,
+            text: s.to_string(),
+        })
     }
 
     /// The current time, formatted as RFC 3339 UTC.
@@ -125,7 +129,11 @@ impl Timestamp {
             secs / 60 % 60,
             secs % 60
         );
-        Timestamp { unix, nanos: 0, text }
+        Timestamp {
+            unix,
+            nanos: 0,
+            text,
+        }
     }
 }
 
@@ -193,7 +201,10 @@ mod tests {
         assert_eq!(a.nanos, 853_479_631);
         let c = Timestamp::parse("2022-12-22T16:36:43-05:00").expect("valid");
         assert!(c < a);
-        assert_eq!(Timestamp::parse("2022-03-03").expect("date").unix, 1_646_265_600);
+        assert_eq!(
+            Timestamp::parse("2022-03-03").expect("date").unix,
+            1_646_265_600
+        );
         assert!(Timestamp::parse("2022-02-30").is_none());
         assert!(Timestamp::parse("yesterday").is_none());
         assert!(Timestamp::parse("2022-03-03T1").is_none());

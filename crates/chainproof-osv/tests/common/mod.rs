@@ -7,7 +7,9 @@ use chainproof_core::vuln::{Finding, Severity};
 use chainproof_core::{Ecosystem, Inventory, Package, PackageId};
 
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vex").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/vex")
+        .join(rel)
 }
 
 pub fn read(rel: &str) -> Vec<u8> {

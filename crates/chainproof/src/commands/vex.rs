@@ -6,8 +6,8 @@ use anyhow::{Context, bail};
 use chainproof_core::vuln::VexStatus;
 use chainproof_osv::vex::openvex::DocumentMeta;
 use chainproof_osv::vex::{
-    OPENVEX_JUSTIFICATIONS, ProductId, Timestamp, VexProduct, VexSet, VexStatement, cyclonedx, merge,
-    openvex, parse_status,
+    OPENVEX_JUSTIFICATIONS, ProductId, Timestamp, VexProduct, VexSet, VexStatement, cyclonedx,
+    merge, openvex, parse_status,
 };
 
 use crate::ExitStatus;
@@ -51,23 +51,38 @@ pub fn run(args: VexArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
                 && !OPENVEX_JUSTIFICATIONS.contains(&j.as_str())
                 && cyclonedx::justification_to_openvex(j).is_none()
             {
-                bail!("unknown justification `{j}` (expected one of: {})", OPENVEX_JUSTIFICATIONS.join(", "));
+                bail!(
+                    "unknown justification `{j}` (expected one of: {})",
+                    OPENVEX_JUSTIFICATIONS.join(", ")
+                );
             }
-            let justification =
-                justification.map(|j| cyclonedx::justification_to_openvex(&j).map_or(j, str::to_string));
+            let justification = justification
+                .map(|j| cyclonedx::justification_to_openvex(&j).map_or(j, str::to_string));
             if status == VexStatus::NotAffected && justification.is_none() && impact.is_none() {
-                bail!("a not_affected statement needs --justification or --impact (OpenVEX requires one)");
+                bail!(
+                    "a not_affected statement needs --justification or --impact (OpenVEX requires one)"
+                );
             }
             if status == VexStatus::Affected && action.is_none() {
-                bail!("an affected statement needs --action (OpenVEX requires an action statement)");
+                bail!(
+                    "an affected statement needs --action (OpenVEX requires an action statement)"
+                );
             }
             if justification.is_some() && status != VexStatus::NotAffected {
                 bail!("--justification only applies to --status not_affected");
             }
-            let subs = subcomponents.iter().map(|s| product_id(s)).collect::<anyhow::Result<Vec<_>>>()?;
+            let subs = subcomponents
+                .iter()
+                .map(|s| product_id(s))
+                .collect::<anyhow::Result<Vec<_>>>()?;
             let products = products
                 .iter()
-                .map(|p| Ok(VexProduct { id: product_id(p)?, subcomponents: subs.clone() }))
+                .map(|p| {
+                    Ok(VexProduct {
+                        id: product_id(p)?,
+                        subcomponents: subs.clone(),
+                    })
+                })
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let now = Timestamp::now();
             let vulnerability = vulnerability.trim().to_string();
@@ -87,7 +102,12 @@ pub fn run(args: VexArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             };
             write(&[stmt], format, &author, now, output.as_deref(), printer)
         }
-        VexAction::Merge { files, author, output, format } => {
+        VexAction::Merge {
+            files,
+            author,
+            output,
+            format,
+        } => {
             let format = out_format(&format)?;
             let set = VexSet::load(&files)?;
             let total = set.statements().len();
@@ -100,7 +120,14 @@ pub fn run(args: VexArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
                 files.len(),
                 merged.len()
             ));
-            write(&merged, format, &author, Timestamp::now(), output.as_deref(), printer)
+            write(
+                &merged,
+                format,
+                &author,
+                Timestamp::now(),
+                output.as_deref(),
+                printer,
+            )
         }
     }
 }
@@ -125,7 +152,11 @@ fn write(
     output: Option<&Path>,
     printer: &Printer,
 ) -> anyhow::Result<ExitStatus> {
-    let meta = DocumentMeta { author: author.to_string(), timestamp, ..DocumentMeta::default() };
+    let meta = DocumentMeta {
+        author: author.to_string(),
+        timestamp,
+        ..DocumentMeta::default()
+    };
     let doc = match format {
         OutFormat::OpenVex => openvex::write(statements, &meta),
         OutFormat::CycloneDx => cyclonedx::write(statements, &meta, None),
