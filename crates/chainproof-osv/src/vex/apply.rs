@@ -1,6 +1,6 @@
 //! Applying statements to findings: vulnerability *and* product must match.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chainproof_core::vuln::{Finding, VexAnnotation};
 use chainproof_core::{Inventory, Package, PackageId};
@@ -16,9 +16,10 @@ impl VexSet {
             return 0;
         }
         let parents = reverse_edges(inventory);
+        let index = self.index();
         let mut annotated = 0;
         for finding in findings.iter_mut() {
-            let Some(stmt) = self.best_statement(inventory, &parents, finding) else {
+            let Some(stmt) = self.best_statement(inventory, &parents, &index, finding) else {
                 continue;
             };
             finding.vex = Some(VexAnnotation {
@@ -34,25 +35,48 @@ impl VexSet {
 
     /// The statement that decides `finding`, if any.
     pub fn statement_for(&self, inventory: &Inventory, finding: &Finding) -> Option<&VexStatement> {
-        self.best_statement(inventory, &reverse_edges(inventory), finding)
+        self.best_statement(inventory, &reverse_edges(inventory), &self.index(), finding)
+    }
+
+    /// Statement positions by lowercase vulnerability id (and alias).
+    fn index(&self) -> HashMap<String, Vec<usize>> {
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, s) in self.statements.iter().enumerate() {
+            for id in s.ids() {
+                let list = index.entry(id.to_ascii_lowercase()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        index
     }
 
     fn best_statement(
         &self,
         inventory: &Inventory,
         parents: &[Vec<PackageId>],
+        index: &HashMap<String, Vec<usize>>,
         finding: &Finding,
     ) -> Option<&VexStatement> {
+        // Candidates: statements naming any of the finding's ids, in load order.
+        let mut candidates: Vec<usize> = finding
+            .all_ids()
+            .filter_map(|id| index.get(&id.to_ascii_lowercase()))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut best: Option<&VexStatement> = None;
-        for stmt in &self.statements {
-            let vuln_matches = stmt
-                .ids()
-                .any(|a| finding.all_ids().any(|b| a.eq_ignore_ascii_case(b)));
-            if !vuln_matches
-                || !stmt
-                    .products
-                    .iter()
-                    .any(|p| self.product_matches(p, inventory, parents, finding.package))
+        for stmt in candidates
+            .into_iter()
+            .filter_map(|i| self.statements.get(i))
+        {
+            if !stmt
+                .products
+                .iter()
+                .any(|p| self.product_matches(p, inventory, parents, finding.package))
             {
                 continue;
             }

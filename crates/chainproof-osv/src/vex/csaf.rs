@@ -3,7 +3,7 @@
 //! `vulnerabilities[].product_status`, justification from `flags[].label`, impact from
 //! `threats[category=impact]`, actions from `remediations`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chainproof_core::vuln::VexStatus;
 use serde_json::Value;
@@ -77,13 +77,26 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
         let Some(status) = v.get("product_status") else {
             continue;
         };
-        let targets = |item: &Value| -> Vec<String> {
-            let mut t = strings(item, "product_ids");
-            for g in strings(item, "group_ids") {
-                t.extend(groups.get(&g).cloned().unwrap_or_default());
-            }
-            t
+        // Each flag / threat / remediation with the products it concerns, computed once
+        // (advisories list hundreds of products per item).
+        let scoped = |key: &str| -> Vec<(HashSet<String>, &Value)> {
+            array(v, key)
+                .iter()
+                .map(|item| {
+                    let mut t: HashSet<String> = strings(item, "product_ids").into_iter().collect();
+                    for g in strings(item, "group_ids") {
+                        t.extend(groups.get(&g).cloned().unwrap_or_default());
+                    }
+                    (t, item)
+                })
+                .collect()
         };
+        let flags = scoped("flags");
+        let threats: Vec<_> = scoped("threats")
+            .into_iter()
+            .filter(|(_, t)| text(t, "category").as_deref() == Some("impact"))
+            .collect();
+        let remediations = scoped("remediations");
         let vuln_time = text(v, "release_date").and_then(|t| Timestamp::parse(&t));
         for (key, st) in [
             ("known_not_affected", VexStatus::NotAffected),
@@ -96,20 +109,17 @@ pub fn read(doc: &Value, path: &str) -> Result<Vec<VexStatement>, VexError> {
         ] {
             for pid in strings(status, key) {
                 // Items without product or group ids concern every product of the vulnerability.
-                let about = |item: &&Value| {
-                    let t = targets(item);
-                    t.is_empty() || t.contains(&pid)
-                };
-                let flag = array(v, "flags").iter().find(about);
-                let impact = array(v, "threats")
+                // Items without product or group ids concern every product of the vulnerability.
+                let about = |(t, _): &&(HashSet<String>, &Value)| t.is_empty() || t.contains(&pid);
+                let flag = flags.iter().find(about).map(|(_, f)| *f);
+                let impact = threats
                     .iter()
-                    .filter(|t| text(t, "category").as_deref() == Some("impact"))
                     .find(about)
-                    .and_then(|t| text(t, "details"));
-                let actions: Vec<String> = array(v, "remediations")
+                    .and_then(|(_, t)| text(t, "details"));
+                let actions: Vec<String> = remediations
                     .iter()
                     .filter(about)
-                    .filter_map(|r| text(r, "details"))
+                    .filter_map(|(_, r)| text(r, "details"))
                     .collect();
                 let timestamp = flag
                     .and_then(|f| text(f, "date"))
