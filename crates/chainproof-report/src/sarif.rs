@@ -32,14 +32,23 @@ fn security_severity(f: &Finding) -> String {
     format!("{score:.1}")
 }
 
-/// A relative path as a SARIF URI (forward slashes, spaces and `%` escaped).
+/// A path as a SARIF URI: relative paths stay relative (forward slashes; `%`, space, `#`
+/// and `?` escaped), absolute ones become `file://` URIs.
 fn uri(path: &str) -> String {
     let p = path.replace('\\', "/");
     let p = p.strip_prefix("./").unwrap_or(&p);
-    p.replace('%', "%25")
+    let escaped = p
+        .replace('%', "%25")
         .replace(' ', "%20")
         .replace('#', "%23")
-        .replace('?', "%3F")
+        .replace('?', "%3F");
+    if escaped.starts_with('/') {
+        format!("file://{escaped}")
+    } else if escaped.as_bytes().get(1) == Some(&b':') {
+        format!("file:///{escaped}")
+    } else {
+        escaped
+    }
 }
 
 pub(crate) fn document(report: &ScanReport<'_>) -> Value {
@@ -203,4 +212,18 @@ fn result(report: &ScanReport<'_>, f: &Finding, rule: usize) -> Value {
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uris() {
+        assert_eq!(
+            super::uri("./web/package-lock.json"),
+            "web/package-lock.json"
+        );
+        assert_eq!(super::uri("a b/c#1.lock"), "a%20b/c%231.lock");
+        assert_eq!(super::uri("/abs/Cargo.lock"), "file:///abs/Cargo.lock");
+        assert_eq!(super::uri("C:\\x\\go.sum"), "file:///C:/x/go.sum");
+    }
 }
