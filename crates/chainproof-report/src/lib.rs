@@ -130,6 +130,18 @@ pub struct RenderOptions {
     pub timestamp: SystemTime,
 }
 
+impl RenderOptions {
+    /// Whether to color the table on stdout: `Some(choice)` from `--color always|never`,
+    /// else automatic — a terminal and no `NO_COLOR` in the environment.
+    pub fn color_for_stdout(choice: Option<bool>) -> bool {
+        use std::io::IsTerminal;
+        choice.unwrap_or_else(|| {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        })
+    }
+}
+
 impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
