@@ -12,6 +12,8 @@
 //! * `cyclonedx-json` — CycloneDX 1.6 with components (written by `chainproof-sbom`) and
 //!   `vulnerabilities` (ratings, affects, `analysis` for VEX'd ones).
 //! * `openvex` — OpenVEX v0.2.0: `affected` for open findings, the VEX state otherwise.
+//!   (With no findings at all the `statements` array is empty, which the OpenVEX schema's
+//!   `minItems: 1` rejects; there is nothing to state.)
 //!
 //! Every format carries the summary: packages audited and not audited (reasons grouped),
 //! and the database's age ([`summary_line`]).
