@@ -5,3 +5,6 @@
 //!
 //! Findings are [`chainproof_core::vuln::Finding`]s; rendering them is `chainproof-report`'s job.
 #![forbid(unsafe_code)]
+
+pub mod ignore;
+pub mod vex;

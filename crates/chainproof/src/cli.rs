@@ -24,6 +24,72 @@ pub struct Cli {
 pub enum Command {
     /// Inventory a target into an SBOM (CycloneDX / SPDX), or validate / convert SBOMs.
     Sbom(SbomArgs),
+    /// Create and merge VEX documents (OpenVEX v0.2.0, CycloneDX 1.6 VEX).
+    Vex(VexArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VexArgs {
+    #[command(subcommand)]
+    pub action: VexAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VexAction {
+    /// Write a VEX document with one statement.
+    Create {
+        /// The vulnerability id (CVE-…, GHSA-…).
+        #[arg(long = "vuln", value_name = "ID")]
+        vulnerability: String,
+        /// Another id of the same vulnerability; repeatable.
+        #[arg(long = "alias", value_name = "ID")]
+        aliases: Vec<String>,
+        /// The product (a purl, or another identifier); repeatable.
+        #[arg(long = "product", value_name = "PURL", required = true)]
+        products: Vec<String>,
+        /// A component inside the product the statement is about; repeatable.
+        #[arg(long = "subcomponent", value_name = "PURL")]
+        subcomponents: Vec<String>,
+        /// not_affected, affected, fixed or under_investigation.
+        #[arg(long)]
+        status: String,
+        /// Why not affected: component_not_present, vulnerable_code_not_present,
+        /// vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary,
+        /// inline_mitigations_already_exist.
+        #[arg(long)]
+        justification: Option<String>,
+        /// Impact statement (why not affected), free text.
+        #[arg(long, value_name = "TEXT")]
+        impact: Option<String>,
+        /// Action statement (what to do when affected), free text.
+        #[arg(long, value_name = "TEXT")]
+        action: Option<String>,
+        /// The document author.
+        #[arg(long, default_value = "chainproof")]
+        author: String,
+        /// Write to FILE instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// openvex (v0.2.0) or cyclonedx (1.6).
+        #[arg(long, default_value = "openvex")]
+        format: String,
+    },
+    /// Combine VEX documents (OpenVEX, CycloneDX VEX, CSAF): for each vulnerability and
+    /// product the newest statement wins.
+    Merge {
+        /// The documents to merge, in any of the three formats.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The document author.
+        #[arg(long, default_value = "chainproof")]
+        author: String,
+        /// Write to FILE instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// openvex (v0.2.0) or cyclonedx (1.6).
+        #[arg(long, default_value = "openvex")]
+        format: String,
+    },
 }
 
 #[derive(Debug, Args)]

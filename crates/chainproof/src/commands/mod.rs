@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod sbom;
+mod vex;
 
 use crate::ExitStatus;
 use crate::cli::{Cli, Command};
@@ -9,5 +10,6 @@ use crate::printer::Printer;
 pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Sbom(args) => sbom::run(args, printer),
+        Command::Vex(args) => vex::run(args, printer),
     }
 }
