@@ -6,7 +6,8 @@
 //! directories and files. A record without `P` is skipped.
 //!
 //! Purl: `pkg:apk/<distro id>/<name>@<version>?arch=…&distro=<id>-<version_id>&upstream=<origin>`
-//! (namespace `alpine` without a release file). Edges from `D` resolved by name, then by
+//! (namespace `alpine` without a release file; `upstream` only when the origin differs from
+//! the name, as syft writes it). Edges from `D` resolved by name, then by
 //! `p` provides; `!conflicts` are not dependencies.
 
 use chainproof_core::{Ecosystem, Hash, HashAlgorithm, Inventory, License, Location, Package};
@@ -173,7 +174,8 @@ pub(crate) fn read_packages(
                 .with_qualifier("distro", &o.distro_qualifier())
                 .map_err(err)?;
         }
-        if let Some(o) = &r.origin {
+        // As syft: `upstream` only when the origin is another package.
+        if let Some(o) = r.origin.as_deref().filter(|o| *o != name) {
             purl = purl.with_qualifier("upstream", o).map_err(err)?;
         }
         let mut pkg = Package::new(Ecosystem::Alpine, name, r.version.as_deref())

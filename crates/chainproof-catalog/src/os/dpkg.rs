@@ -3,9 +3,10 @@
 //!
 //! * A stanza is a package when its `Status` state (third word) says its files are on
 //!   disk: `installed`, `unpacked`, `half-installed`, `half-configured`,
-//!   `triggers-awaited`, `triggers-pending`. `not-installed` and `config-files` (removed,
-//!   only conffiles left) are skipped, as `dpkg -l` shows them as absent. A stanza without
-//!   `Status` (distroless `status.d`) is installed; one without `Package` is skipped.
+//!   `triggers-awaited`, `triggers-pending` — what `dpkg-query -W` lists, minus
+//!   `config-files` packages (removed, only their conffiles left on disk). A stanza
+//!   without `Status` is not installed in a `status` file (dpkg's reading) but is in a
+//!   distroless `status.d` file (those never have one); one without `Package` is skipped.
 //! * Purl `pkg:deb/<distro id>/<name>@<version>?arch=…&distro=<id>-<version_id>&upstream=…`
 //!   (namespace `debian` when no release file is found); opkg: `pkg:opkg/openwrt/…`.
 //! * Edges from `Depends` and `Pre-Depends` (alternatives → the first installed one;
@@ -246,7 +247,9 @@ pub(crate) fn read_packages(
             continue;
         };
         let status = st.get("Status");
-        if status.is_some_and(|s| !present(s)) {
+        // In a `status` file a stanza without Status is not installed (dpkg's view);
+        // distroless `status.d` entries never have one.
+        if status.map_or(!in_status_d, |s| !present(s)) {
             continue;
         }
         let mut p = package(path, st, name, flavor, os.as_ref())?;
@@ -311,7 +314,7 @@ fn package(
             .with_qualifier("distro", &o.distro_qualifier())
             .map_err(err)?;
     }
-    if let Some((s, sv)) = &source {
+    if let Some((s, sv)) = source.as_ref().filter(|(s, sv)| s != name || sv.is_some()) {
         let up = match sv {
             Some(v) => format!("{s}@{v}"),
             None => s.clone(),
