@@ -114,7 +114,8 @@ pub(crate) fn read_packages(
             .with_qualifier("distro", &o.distro_qualifier())
             .map_err(err)?;
     }
-    let base = get("BASE");
+    // `upstream` only when the base package is another one (as for apk origins).
+    let base = get("BASE").filter(|b| *b != name);
     if let Some(b) = base {
         purl = purl.with_qualifier("upstream", b).map_err(err)?;
     }
