@@ -77,6 +77,18 @@ fn alpine_image_layer_matches_its_database() {
         "{:?}",
         ssl.purl
     );
+    // Every purl equals the one syft prints for this directory.
+    let syft: BTreeSet<String> =
+        String::from_utf8(common::fixture("os/expected/alpine-3.10.syft-purls.txt"))
+            .expect("utf8")
+            .lines()
+            .map(str::to_string)
+            .collect();
+    let ours: BTreeSet<String> = inv
+        .packages()
+        .map(|(_, p)| p.purl.as_ref().expect("purl").to_string())
+        .collect();
+    assert_eq!(ours, syft);
     let base = find(&inv, "alpine-baselayout");
     assert_eq!(
         base.purl.as_ref().expect("purl").to_string(),
