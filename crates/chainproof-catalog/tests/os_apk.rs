@@ -32,7 +32,11 @@ fn counted(text: &str) -> BTreeSet<String> {
 fn nva(inv: &Inventory) -> BTreeSet<String> {
     inv.packages()
         .map(|(_, p)| {
-            let arch = p.purl.as_ref().and_then(|u| u.qualifier("arch")).unwrap_or("");
+            let arch = p
+                .purl
+                .as_ref()
+                .and_then(|u| u.qualifier("arch"))
+                .unwrap_or("");
             format!("{}\t{}\t{arch}", p.name, p.version.as_deref().unwrap_or(""))
         })
         .collect()
@@ -53,8 +57,8 @@ fn alpine_image_layer_matches_its_database() {
     let inv = catalog(&r, &registry::all(), &CatalogOptions::default());
     eprintln!("alpine-3.10: {} packages in {:?}", inv.len(), t.elapsed());
     assert!(inv.unparsed().is_empty(), "{:?}", inv.unparsed());
-    let text = String::from_utf8(common::fixture("os/alpine-3.10/lib/apk/db/installed"))
-        .expect("utf8");
+    let text =
+        String::from_utf8(common::fixture("os/alpine-3.10/lib/apk/db/installed")).expect("utf8");
     let want = counted(&text);
     assert_eq!(want.len(), 14);
     assert_eq!(nva(&inv), want);
@@ -69,11 +73,9 @@ fn alpine_image_layer_matches_its_database() {
     let ssl = find(&inv, "libssl1.1");
     assert_eq!(ssl.properties[PROP_SOURCE], "openssl");
     assert!(
-        ssl.purl
-            .as_ref()
-            .expect("purl")
-            .to_string()
-            .starts_with("pkg:apk/alpine/libssl1.1@1.1.1d-r2?arch=x86_64&distro=alpine-3.10.4&upstream=openssl"),
+        ssl.purl.as_ref().expect("purl").to_string().starts_with(
+            "pkg:apk/alpine/libssl1.1@1.1.1d-r2?arch=x86_64&distro=alpine-3.10.4&upstream=openssl"
+        ),
         "{:?}",
         ssl.purl
     );
@@ -110,9 +112,15 @@ fn alpine_image_layer_matches_its_database() {
         .lines()
         .filter(|l| l.starts_with("R:"))
         .count();
-    assert_eq!(find(&inv, "musl").properties[PROP_OWNED_FILES], musl_files.to_string());
+    assert_eq!(
+        find(&inv, "musl").properties[PROP_OWNED_FILES],
+        musl_files.to_string()
+    );
     let owned = OwnedFiles::collect(&r);
-    assert_eq!(owned.owner("bin/busybox"), Some(find(&inv, "busybox").key().as_str()));
+    assert_eq!(
+        owned.owner("bin/busybox"),
+        Some(find(&inv, "busybox").key().as_str())
+    );
 }
 
 #[test]

@@ -32,7 +32,11 @@ fn finds_every_package_dpkg_query_lists() {
     let Some(dir) = root() else { return };
     let out = match Command::new("dpkg-query")
         .arg(format!("--admindir={}", dir.join("var/lib/dpkg").display()))
-        .args(["-W", "-f", "${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Status}\\n"])
+        .args([
+            "-W",
+            "-f",
+            "${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Status}\\n",
+        ])
         .output()
     {
         Ok(o) if o.status.success() => o,
@@ -72,7 +76,11 @@ fn finds_every_package_dpkg_query_lists() {
     let got: BTreeSet<String> = debs
         .iter()
         .map(|p| {
-            let arch = p.purl.as_ref().and_then(|u| u.qualifier("arch")).unwrap_or("");
+            let arch = p
+                .purl
+                .as_ref()
+                .and_then(|u| u.qualifier("arch"))
+                .unwrap_or("");
             format!("{}\t{}\t{arch}", p.name, p.version.as_deref().unwrap_or(""))
         })
         .collect();
@@ -85,13 +93,22 @@ fn finds_every_package_dpkg_query_lists() {
     }
     // Licenses from usr/share/doc/*/copyright for most packages.
     let licensed = debs.iter().filter(|p| !p.licenses.is_empty()).count();
-    assert!(licensed * 10 >= debs.len() * 8, "{licensed} of {}", debs.len());
+    assert!(
+        licensed * 10 >= debs.len() * 8,
+        "{licensed} of {}",
+        debs.len()
+    );
     // Dependency edges between installed packages.
     assert!(inv.edges().len() > debs.len(), "{}", inv.edges().len());
     // File ownership from info/*.list.
     let owned = OwnedFiles::collect(&r);
     let dpkg = debs.iter().find(|p| p.name == "dpkg").expect("dpkg");
     assert_eq!(owned.owner("usr/bin/dpkg"), Some(dpkg.key().as_str()));
-    assert!(dpkg.properties[PROP_OWNED_FILES].parse::<usize>().expect("n") > 50);
+    assert!(
+        dpkg.properties[PROP_OWNED_FILES]
+            .parse::<usize>()
+            .expect("n")
+            > 50
+    );
     eprintln!("debian root: {} owned files", owned.len());
 }

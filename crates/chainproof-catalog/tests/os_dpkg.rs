@@ -7,8 +7,8 @@ mod common;
 use std::collections::BTreeSet;
 
 use chainproof_catalog::os::{
-    DpkgCataloger, OpkgCataloger, OwnedFiles, PROP_OWNED_FILES, PROP_SOURCE,
-    PROP_SOURCE_VERSION, PROP_STATUS, PROP_UNRESOLVED,
+    DpkgCataloger, OpkgCataloger, OwnedFiles, PROP_OWNED_FILES, PROP_SOURCE, PROP_SOURCE_VERSION,
+    PROP_STATUS, PROP_UNRESOLVED,
 };
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog, registry};
 use chainproof_core::{Inventory, License, Package};
@@ -45,22 +45,27 @@ fn nva(inv: &Inventory) -> BTreeSet<String> {
 
 /// The committed `dpkg-query -W` list minus `config-files` / `not-installed` packages.
 fn dpkg_query(name: &str) -> BTreeSet<String> {
-    String::from_utf8(common::fixture(&format!("os/expected/{name}.dpkg-query.tsv")))
-        .expect("utf8")
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            (f.len() == 4 && f[3] != "config-files" && f[3] != "not-installed")
-                .then(|| format!("{}\t{}\t{}", f[0], f[1], f[2]))
-        })
-        .collect()
+    String::from_utf8(common::fixture(&format!(
+        "os/expected/{name}.dpkg-query.tsv"
+    )))
+    .expect("utf8")
+    .lines()
+    .filter_map(|l| {
+        let f: Vec<&str> = l.split('\t').collect();
+        (f.len() == 4 && f[3] != "config-files" && f[3] != "not-installed")
+            .then(|| format!("{}\t{}\t{}", f[0], f[1], f[2]))
+    })
+    .collect()
 }
 
 #[test]
 fn status_files_match_dpkg_query() {
     for (fixture, expected) in [
         ("os/scalibr/dpkg/dpkg/valid", "scalibr-dpkg-valid"),
-        ("os/scalibr/dpkg/dpkg/statusfield", "scalibr-dpkg-statusfield"),
+        (
+            "os/scalibr/dpkg/dpkg/statusfield",
+            "scalibr-dpkg-statusfield",
+        ),
     ] {
         let r = one_file(fixture, "var/lib/dpkg/status");
         let inv = common::run(&DpkgCataloger, &r, "var/lib/dpkg/status");
@@ -75,7 +80,11 @@ fn status_files_match_dpkg_query() {
         find(&inv, "wantinstall_unpacked").properties[PROP_STATUS],
         "install ok unpacked"
     );
-    assert!(!find(&inv, "wantinstall_installed").properties.contains_key(PROP_STATUS));
+    assert!(
+        !find(&inv, "wantinstall_installed")
+            .properties
+            .contains_key(PROP_STATUS)
+    );
 }
 
 #[test]
@@ -92,7 +101,10 @@ fn image_root_with_os_release_copyright_and_md5sums() {
     );
     assert_eq!(p.properties[PROP_SOURCE], "pam");
     let lic: Vec<&str> = p.licenses.iter().map(License::as_str).collect();
-    assert!(lic.contains(&"GPL-2.0-only") || lic.contains(&"GPL-2"), "{lic:?}");
+    assert!(
+        lic.contains(&"GPL-2.0-only") || lic.contains(&"GPL-2"),
+        "{lic:?}"
+    );
     assert!(lic.iter().any(|l| l.starts_with("LGPL-2.1")), "{lic:?}");
     // Files from info/libpam-runtime.md5sums (no .list in this fixture).
     let md5 = String::from_utf8(common::fixture(
@@ -128,7 +140,10 @@ fn distroless_status_d() {
     .expect("utf8");
     assert_eq!(
         p.properties[PROP_OWNED_FILES],
-        md5.lines().filter(|l| !l.trim().is_empty()).count().to_string()
+        md5.lines()
+            .filter(|l| !l.trim().is_empty())
+            .count()
+            .to_string()
     );
 }
 

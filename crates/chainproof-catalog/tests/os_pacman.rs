@@ -87,12 +87,21 @@ fn broken_desc_files() {
     assert!(c.matches(&path));
     assert!(!c.matches("var/lib/pacman/sync/core.db"));
     // A truncated value: the package without a version, no panic.
-    let r = MemoryResolver::new().with_file(&path, common::fixture("os/scalibr/pacman/invalid_value_eof"));
+    let r = MemoryResolver::new().with_file(
+        &path,
+        common::fixture("os/scalibr/pacman/invalid_value_eof"),
+    );
     let inv = common::run(&c, &r, &path);
     assert_eq!(find(&inv, "gawk").version, None);
-    let r = MemoryResolver::new().with_file(&path, common::fixture("os/scalibr/pacman/eof_after_dependencies"));
+    let r = MemoryResolver::new().with_file(
+        &path,
+        common::fixture("os/scalibr/pacman/eof_after_dependencies"),
+    );
     let inv = common::run(&c, &r, &path);
-    assert_eq!(find(&inv, "gawk").properties[PROP_UNRESOLVED], "sh, glibc, mpfr");
+    assert_eq!(
+        find(&inv, "gawk").properties[PROP_UNRESOLVED],
+        "sh, glibc, mpfr"
+    );
     let r = MemoryResolver::new().with_file(&path, "%VERSION%\n1\n");
     assert!(c.catalog(&r, &path).is_err());
 }

@@ -5,6 +5,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use chainproof_catalog::os::rpm::database_blobs;
+use chainproof_catalog::os::rpm::header::{Header, tag};
 use chainproof_catalog::os::{OwnedFiles, PROP_OWNED_FILES, PROP_SOURCE, RpmDbCataloger};
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
 use chainproof_core::{Inventory, License};
@@ -38,8 +40,8 @@ fn rows(inv: &Inventory) -> BTreeSet<String> {
 }
 
 fn scan(dir: &str) -> (DirectoryResolver, Inventory) {
-    let r = DirectoryResolver::walk(&common::fixture_path(dir), &WalkOptions::default())
-        .expect("walk");
+    let r =
+        DirectoryResolver::walk(&common::fixture_path(dir), &WalkOptions::default()).expect("walk");
     let cats: Vec<Box<dyn Cataloger>> = vec![Box::new(RpmDbCataloger)];
     let inv = catalog(&r, &cats, &CatalogOptions::default());
     assert!(inv.unparsed().is_empty(), "{:?}", inv.unparsed());
@@ -74,7 +76,10 @@ fn sqlite_matches_rpm_qa() {
         .dependencies_of(id)
         .map(|d| inv.package(d).name.as_str())
         .collect();
-    assert!(deps.contains("curl-libs") && deps.contains("glibc"), "{deps:?}");
+    assert!(
+        deps.contains("curl-libs") && deps.contains("glibc"),
+        "{deps:?}"
+    );
     assert!(inv.edges().len() > 200, "{}", inv.edges().len());
     // File ownership side table.
     let owned = OwnedFiles::collect(&r);
@@ -134,7 +139,14 @@ fn distro_from_os_release() {
     let inv = RpmDbCataloger
         .catalog(&r, "var/lib/rpm/Packages")
         .expect("parse");
-    let purl = inv.packages().next().expect("one").1.purl.clone().expect("purl");
+    let purl = inv
+        .packages()
+        .next()
+        .expect("one")
+        .1
+        .purl
+        .clone()
+        .expect("purl");
     assert_eq!(purl.namespace(), Some("redhat"));
     assert_eq!(purl.qualifier("distro"), Some("rhel-8.8"));
     assert!(r.exists("etc/os-release"));
@@ -146,8 +158,14 @@ fn hostile_databases_are_errors_not_panics() {
     for (name, bytes) in [
         ("empty", Vec::new()),
         ("junk", b"hello world, not a database".to_vec()),
-        ("truncated-sqlite", common::fixture("os/rpm/cbl-mariner-2.0/var/lib/rpm/rpmdb.sqlite")[..5000].to_vec()),
-        ("truncated-ndb", common::fixture("os/rpm/sle15-bci/usr/lib/sysimage/rpm/Packages.db")[..3000].to_vec()),
+        (
+            "truncated-sqlite",
+            common::fixture("os/rpm/cbl-mariner-2.0/var/lib/rpm/rpmdb.sqlite")[..5000].to_vec(),
+        ),
+        (
+            "truncated-ndb",
+            common::fixture("os/rpm/sle15-bci/usr/lib/sysimage/rpm/Packages.db")[..3000].to_vec(),
+        ),
     ] {
         let r = MemoryResolver::new().with_file("var/lib/rpm/Packages", bytes);
         // Either an error naming the file or a (possibly empty) inventory: never a panic.
@@ -155,12 +173,40 @@ fn hostile_databases_are_errors_not_panics() {
             assert_eq!(e.path, "var/lib/rpm/Packages", "{name}");
         }
     }
-    // Every single-byte corruption of the BDB file is survived.
-    let db = common::fixture("os/rpm/libuuid/var/lib/rpm/Packages");
-    for i in (0..db.len()).step_by(97) {
-        let mut bad = db.clone();
-        bad[i] ^= 0xff;
-        let r = MemoryResolver::new().with_file("var/lib/rpm/Packages", bad);
-        let _ = c.catalog(&r, "var/lib/rpm/Packages");
+    // Single-byte corruptions of the BDB and NDB files are survived.
+    for rel in [
+        "os/rpm/libuuid/var/lib/rpm/Packages",
+        "os/rpm/sle15-bci/usr/lib/sysimage/rpm/Packages.db",
+    ] {
+        let db = common::fixture(rel);
+        // The metadata / slot page closely, the rest sparsely (each run parses it all).
+        let spots = (0..db.len().min(4096))
+            .step_by(61)
+            .chain((4096..db.len()).step_by(db.len() / 60 + 1));
+        for i in spots {
+            let mut bad = db.clone();
+            bad[i] ^= 0xff;
+            let r = MemoryResolver::new().with_file("var/lib/rpm/Packages", bad);
+            let _ = c.catalog(&r, "var/lib/rpm/Packages");
+        }
+    }
+    // Every header blob of the SQLite database, corrupted at every 4th byte of its index
+    // and truncated at many lengths: errors or partial reads, never a panic.
+    let db = common::fixture("os/rpm/cbl-mariner-2.0/var/lib/rpm/rpmdb.sqlite");
+    let blobs = database_blobs(&db).expect("blobs");
+    assert_eq!(blobs.len(), 129);
+    for b in blobs.iter().take(10) {
+        let index_end =
+            (8 + 16 * u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize).min(b.len());
+        for i in (0..index_end).step_by(4) {
+            let mut bad = b.clone();
+            bad[i] ^= 0x80;
+            if let Ok(h) = Header::parse(&bad) {
+                let _ = (h.string(tag::NAME), h.files(), h.strings(tag::REQUIRENAME));
+            }
+        }
+        for len in (0..b.len()).step_by(b.len() / 50 + 1) {
+            assert!(Header::parse(&b[..len]).is_err() || len >= 8);
+        }
     }
 }

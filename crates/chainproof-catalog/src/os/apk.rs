@@ -254,7 +254,10 @@ mod tests {
         let h = q1_sha1("Q1AAECAwQFBgcICQoLDA0ODxAREhM=").expect("sha1");
         assert_eq!(h.value, "000102030405060708090a0b0c0d0e0f10111213");
         assert!(q1_sha1("Q1!!").is_none());
-        assert_eq!(bare("so:libc.musl-x86_64.so.1=1"), "so:libc.musl-x86_64.so.1");
+        assert_eq!(
+            bare("so:libc.musl-x86_64.so.1=1"),
+            "so:libc.musl-x86_64.so.1"
+        );
         assert_eq!(bare("musl>=1.2"), "musl");
     }
 }

@@ -170,15 +170,17 @@ pub(crate) fn parse_stanzas(path: &str, text: &str) -> Result<Vec<Stanza>, Catal
             continue;
         }
         let Some((k, v)) = line.split_once(':') else {
-            return Err(
-                CatalogError::new(path, format!("expected `Field: value`, found `{line}`"))
-                    .at_line(lineno),
-            );
+            return Err(CatalogError::new(
+                path,
+                format!("expected `Field: value`, found `{line}`"),
+            )
+            .at_line(lineno));
         };
         if cur.fields.is_empty() {
             cur.line = lineno;
         }
-        cur.fields.push((k.trim().to_string(), v.trim().to_string()));
+        cur.fields
+            .push((k.trim().to_string(), v.trim().to_string()));
     }
     if !cur.fields.is_empty() {
         out.push(cur);
@@ -232,7 +234,10 @@ pub(crate) fn read_packages(
     let text = resolver.read_to_string(path)?;
     let in_status_d = parent_dir(path).ends_with("status.d");
     let root = if in_status_d {
-        root_of(parent_dir(path), &["var/lib/dpkg/status.d", "usr/lib/dpkg/status.d"])
+        root_of(
+            parent_dir(path),
+            &["var/lib/dpkg/status.d", "usr/lib/dpkg/status.d"],
+        )
     } else {
         match flavor {
             Flavor::Dpkg => root_of(path, &DPKG_SUFFIXES),
@@ -302,7 +307,10 @@ fn package(
     let err = |e: chainproof_purl::PurlError| {
         CatalogError::new(path, format!("package `{name}`: {e}")).at_line(st.line)
     };
-    let mut purl = Purl::new(ty, name).map_err(err)?.with_namespace(ns).map_err(err)?;
+    let mut purl = Purl::new(ty, name)
+        .map_err(err)?
+        .with_namespace(ns)
+        .map_err(err)?;
     if let Some(v) = version {
         purl = purl.with_version(v);
     }
@@ -333,7 +341,10 @@ fn package(
     if let Some(m) = st.get("Maintainer") {
         pkg = pkg.with_property(PROP_MAINTAINER, m);
     }
-    if let Some(kib) = st.get("Installed-Size").and_then(|s| s.trim().parse::<u64>().ok()) {
+    if let Some(kib) = st
+        .get("Installed-Size")
+        .and_then(|s| s.trim().parse::<u64>().ok())
+    {
         pkg = pkg.with_property(PROP_INSTALLED_SIZE, kib.saturating_mul(1024).to_string());
     }
     let mut p = OsPackage::new(pkg);

@@ -185,9 +185,9 @@ pub(crate) fn leaf_paths(mut paths: Vec<String>) -> Vec<String> {
     paths.dedup();
     let mut out = Vec::with_capacity(paths.len());
     for (i, p) in paths.iter().enumerate() {
-        let is_dir = paths
-            .get(i + 1)
-            .is_some_and(|n| n.len() > p.len() && n.starts_with(p.as_str()) && n[p.len()..].starts_with('/'));
+        let is_dir = paths.get(i + 1).is_some_and(|n| {
+            n.len() > p.len() && n.starts_with(p.as_str()) && n[p.len()..].starts_with('/')
+        });
         if !is_dir && p != "/" && p != "/." && p != "." && !p.is_empty() {
             out.push(p.clone());
         }

@@ -96,7 +96,8 @@ pub(crate) fn read_packages(
     let local = parent_dir(parent_dir(path));
     let root = root_of(&format!("{local}/x"), &["var/lib/pacman/local/x"]);
     let os = release::detect(resolver, &root);
-    let err = |e: chainproof_purl::PurlError| CatalogError::new(path, format!("package `{name}`: {e}"));
+    let err =
+        |e: chainproof_purl::PurlError| CatalogError::new(path, format!("package `{name}`: {e}"));
     let ns = os.as_ref().map_or("arch", |o| o.id.as_str());
     let version = get("VERSION");
     let mut purl = Purl::new("alpm", name)
@@ -152,7 +153,11 @@ pub(crate) fn read_packages(
     }
     let strip = |d: &str| -> String {
         let d = d.split(':').next().unwrap_or(d);
-        d.split(['<', '>', '=']).next().unwrap_or(d).trim().to_string()
+        d.split(['<', '>', '='])
+            .next()
+            .unwrap_or(d)
+            .trim()
+            .to_string()
     };
     let mut p = OsPackage::new(pkg);
     p.depends = all("DEPENDS").iter().map(|d| vec![strip(d)]).collect();

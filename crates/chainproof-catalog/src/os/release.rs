@@ -203,7 +203,10 @@ mod tests {
         let m = MemoryResolver::new().with_file("etc/debian_version", "12.5\n");
         assert_eq!(detect(&m, "").expect("deb").distro_qualifier(), "debian-12");
         let m = MemoryResolver::new().with_file("etc/debian_version", "trixie/sid\n");
-        assert_eq!(detect(&m, "").expect("deb").distro_qualifier(), "debian-trixie");
+        assert_eq!(
+            detect(&m, "").expect("deb").distro_qualifier(),
+            "debian-trixie"
+        );
         let m = MemoryResolver::new().with_file(
             "etc/redhat-release",
             "Red Hat Enterprise Linux release 9.2 (Plow)\n",

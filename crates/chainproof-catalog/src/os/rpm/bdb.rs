@@ -28,13 +28,21 @@ struct Meta {
 fn u32_at(b: &[u8], at: usize, be: bool) -> Option<u32> {
     let s = b.get(at..at.checked_add(4)?)?;
     let a = [s[0], s[1], s[2], s[3]];
-    Some(if be { u32::from_be_bytes(a) } else { u32::from_le_bytes(a) })
+    Some(if be {
+        u32::from_be_bytes(a)
+    } else {
+        u32::from_le_bytes(a)
+    })
 }
 
 fn u16_at(b: &[u8], at: usize, be: bool) -> Option<u16> {
     let s = b.get(at..at.checked_add(2)?)?;
     let a = [s[0], s[1]];
-    Some(if be { u16::from_be_bytes(a) } else { u16::from_le_bytes(a) })
+    Some(if be {
+        u16::from_be_bytes(a)
+    } else {
+        u16::from_le_bytes(a)
+    })
 }
 
 fn meta(bytes: &[u8]) -> Result<Meta, String> {
@@ -94,8 +102,7 @@ pub fn blobs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             }
             // Hash: type u8, pad[3], pgno u32, tlen u32. Btree: pad u16, type u8, pad u8,
             // pgno u32, tlen u32.
-            let (Some(first), Some(tlen)) = (u32_at(p, off + 4, be), u32_at(p, off + 8, be))
-            else {
+            let (Some(first), Some(tlen)) = (u32_at(p, off + 4, be), u32_at(p, off + 8, be)) else {
                 continue;
             };
             out.push(follow(bytes, &m, first as usize, tlen as usize, last)?);
@@ -105,7 +112,13 @@ pub fn blobs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
 }
 
 /// Concatenates an overflow chain starting at `pgno`, at most `tlen` bytes.
-fn follow(bytes: &[u8], m: &Meta, mut pgno: usize, tlen: usize, last: usize) -> Result<Vec<u8>, String> {
+fn follow(
+    bytes: &[u8],
+    m: &Meta,
+    mut pgno: usize,
+    tlen: usize,
+    last: usize,
+) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(tlen.min(bytes.len()));
     let mut steps = 0usize;
     while pgno != 0 {

@@ -208,10 +208,30 @@ pub(crate) mod tests {
         let b = blob(&[
             (tag::NAME, TYPE_STRING, b"bash\0".to_vec(), 1),
             (tag::EPOCH, TYPE_INT32, 1u32.to_be_bytes().to_vec(), 1),
-            (tag::BASENAMES, TYPE_STRING_ARRAY, b"bash\0bin\0".to_vec(), 2),
-            (tag::DIRNAMES, TYPE_STRING_ARRAY, b"/usr/bin/\0/usr/\0".to_vec(), 2),
-            (tag::DIRINDEXES, TYPE_INT32, [0u32.to_be_bytes(), 1u32.to_be_bytes()].concat(), 2),
-            (tag::FILEMODES, TYPE_INT16, [0o100755u16.to_be_bytes(), 0o040755u16.to_be_bytes()].concat(), 2),
+            (
+                tag::BASENAMES,
+                TYPE_STRING_ARRAY,
+                b"bash\0bin\0".to_vec(),
+                2,
+            ),
+            (
+                tag::DIRNAMES,
+                TYPE_STRING_ARRAY,
+                b"/usr/bin/\0/usr/\0".to_vec(),
+                2,
+            ),
+            (
+                tag::DIRINDEXES,
+                TYPE_INT32,
+                [0u32.to_be_bytes(), 1u32.to_be_bytes()].concat(),
+                2,
+            ),
+            (
+                tag::FILEMODES,
+                TYPE_INT16,
+                [0o100755u16.to_be_bytes(), 0o040755u16.to_be_bytes()].concat(),
+                2,
+            ),
         ]);
         let h = Header::parse(&b).expect("header");
         assert_eq!(h.string(tag::NAME).as_deref(), Some("bash"));

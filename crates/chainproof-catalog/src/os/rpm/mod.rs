@@ -145,7 +145,9 @@ fn package(
     let epoch = h.int(tag::EPOCH);
     let arch = h.string(tag::ARCH);
     let vendor = h.string(tag::VENDOR);
-    let source = h.string(tag::SOURCERPM).filter(|s| !s.is_empty() && s != "(none)");
+    let source = h
+        .string(tag::SOURCERPM)
+        .filter(|s| !s.is_empty() && s != "(none)");
     let vr = match (&version, &release) {
         (Some(v), Some(r)) => Some(format!("{v}-{r}")),
         (Some(v), None) => Some(v.clone()),

@@ -54,7 +54,9 @@ pub fn blobs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             return Err(format!("NDB package {pkg}: bad blob magic"));
         }
         if le32(bytes, b + 4) != Some(pkg) {
-            return Err(format!("NDB package {pkg}: blob belongs to another package"));
+            return Err(format!(
+                "NDB package {pkg}: blob belongs to another package"
+            ));
         }
         let len = le32(bytes, b + 12).ok_or("truncated NDB blob header")? as usize;
         let blob = bytes
