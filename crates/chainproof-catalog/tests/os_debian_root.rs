@@ -110,5 +110,22 @@ fn finds_every_package_dpkg_query_lists() {
             .expect("n")
             > 50
     );
-    eprintln!("debian root: {} owned files", owned.len());
+    // Merged /usr: bash's database says /bin/bash; the regular file is usr/bin/bash.
+    let bash = debs.iter().find(|p| p.name == "bash").expect("bash");
+    assert_eq!(owned.owner("usr/bin/bash"), Some(bash.key().as_str()));
+    // Nearly every regular file under usr/bin belongs to a package.
+    let bins: Vec<&str> = r
+        .files()
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.starts_with("usr/bin/"))
+        .collect();
+    let unowned: Vec<&&str> = bins.iter().filter(|p| owned.owner(p).is_none()).collect();
+    assert!(unowned.len() * 20 < bins.len(), "{unowned:?}");
+    eprintln!(
+        "debian root: {} owned paths; {} of {} usr/bin files unowned",
+        owned.len(),
+        unowned.len(),
+        bins.len()
+    );
 }

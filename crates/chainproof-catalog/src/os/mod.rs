@@ -19,7 +19,8 @@
 //! * **File ownership**: [`OwnedFiles::collect`] maps every file path that an OS package
 //!   owns (relative to the resolver root, like [`chainproof_source::FileEntry::path`]) to
 //!   the owning package's key, so a caller can link or drop language packages found inside
-//!   files an OS package installed.
+//!   files an OS package installed. On merged-/usr systems `/bin/x` in a database is also
+//!   recorded as `usr/bin/x` when that file exists.
 
 pub mod apk;
 pub mod dpkg;
@@ -195,6 +196,9 @@ pub(crate) fn leaf_paths(mut paths: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Top-level directories that merged-/usr systems make symlinks into `usr/`.
+const MERGED_USR: [&str; 6] = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
+
 /// Files owned by OS packages: path relative to the resolver root → key of the owning
 /// package ([`Package::key`], i.e. its purl). Use it to link or deduplicate language
 /// packages found in files an OS package installed.
@@ -228,7 +232,17 @@ impl OwnedFiles {
             for p in pkgs {
                 let key = p.package.key();
                 for file in p.files {
-                    let rel = format!("{root}{}", file.trim_start_matches('/'));
+                    let file = file.trim_start_matches('/');
+                    // Merged /usr: `/bin/bash` in the database is `usr/bin/bash` on disk
+                    // (`bin` is a symlink, and resolvers list regular files only).
+                    let top = file.split('/').next().unwrap_or("");
+                    if MERGED_USR.contains(&top) {
+                        let alias = format!("{root}usr/{file}");
+                        if resolver.exists(&alias) {
+                            out.owners.entry(alias).or_insert_with(|| key.clone());
+                        }
+                    }
+                    let rel = format!("{root}{file}");
                     out.owners.entry(rel).or_insert_with(|| key.clone());
                 }
             }
