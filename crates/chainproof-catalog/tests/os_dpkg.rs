@@ -267,3 +267,51 @@ fn matching_and_errors() {
     let e = c.catalog(&r, "var/lib/dpkg/status").expect_err("bad");
     assert_eq!((e.path.as_str(), e.line), ("var/lib/dpkg/status", Some(2)));
 }
+
+#[test]
+fn list_files_and_merged_usr_ownership() {
+    let r = MemoryResolver::new()
+        .with_file(
+            "img/var/lib/dpkg/status",
+            "Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n\
+             Architecture: amd64\n\nPackage: libc6\nStatus: install ok installed\n\
+             Version: 2.36-9\nArchitecture: amd64\nMulti-Arch: same\n",
+        )
+        .with_file(
+            "img/var/lib/dpkg/info/bash.list",
+            "/.\n/bin\n/bin/bash\n/usr\n/usr/share\n/usr/share/doc\n/usr/share/doc/bash\n\
+             /usr/share/doc/bash/copyright\n",
+        )
+        .with_file(
+            "img/var/lib/dpkg/info/libc6:amd64.list",
+            "/.\n/usr/lib/x86_64-linux-gnu/libc.so.6\n",
+        )
+        .with_file("img/usr/bin/bash", "ELF")
+        .with_file(
+            "img/usr/share/doc/bash/copyright",
+            "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n\
+             Files: *\nLicense: GPL-3+\n",
+        )
+        .with_file(
+            "img/etc/os-release",
+            "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"22.04\"\n",
+        );
+    let inv = common::run(&DpkgCataloger, &r, "img/var/lib/dpkg/status");
+    let bash = find(&inv, "bash");
+    assert_eq!(
+        bash.purl.as_ref().expect("purl").to_string(),
+        "pkg:deb/ubuntu/bash@5.2.15-2%2Bb2?arch=amd64&distro=ubuntu-22.04"
+    );
+    assert_eq!(bash.properties[PROP_OWNED_FILES], "2");
+    assert_eq!(bash.licenses, vec![License::parse("GPL-3+")]);
+    // libc6's list is named with its architecture (Multi-Arch: same).
+    assert_eq!(find(&inv, "libc6").properties[PROP_OWNED_FILES], "1");
+    let owned = OwnedFiles::collect(&r);
+    assert_eq!(owned.owner("img/bin/bash"), Some(bash.key().as_str()));
+    assert_eq!(owned.owner("img/usr/bin/bash"), Some(bash.key().as_str()));
+    assert_eq!(owned.owner("img/usr/share/doc/bash"), None);
+    assert_eq!(
+        owned.owner("img/usr/lib/x86_64-linux-gnu/libc.so.6"),
+        Some(find(&inv, "libc6").key().as_str())
+    );
+}
