@@ -35,6 +35,7 @@ pub mod java;
 pub mod julia;
 pub mod node_modules;
 pub mod npm;
+pub mod os;
 pub mod php;
 pub mod pnpm;
 pub mod python;

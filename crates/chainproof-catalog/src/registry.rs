@@ -71,6 +71,11 @@ fn builtin() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::hex::RebarLockCataloger),
         Box::new(crate::swift::PackageResolvedCataloger),
         Box::new(crate::swift::PodfileLockCataloger),
+        Box::new(crate::os::DpkgCataloger),
+        Box::new(crate::os::OpkgCataloger),
+        Box::new(crate::os::ApkDbCataloger),
+        Box::new(crate::os::RpmDbCataloger),
+        Box::new(crate::os::PacmanCataloger),
     ]
 }
 
