@@ -204,27 +204,66 @@ fn add(b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) -> io::Result<()>
     b.append_data(&mut h, name, data)
 }
 
+/// A layer blob as stored, with the digest of its uncompressed tar.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    pub data: Vec<u8>,
+    pub diff_id: Digest,
+    pub media_type: String,
+}
+
+impl Blob {
+    /// Compresses an uncompressed layer tar.
+    pub fn compress(layer: &[u8], compression: Compression) -> io::Result<Blob> {
+        let media_type = match compression {
+            Compression::None => "application/vnd.oci.image.layer.v1.tar",
+            Compression::Gzip => "application/vnd.oci.image.layer.v1.tar+gzip",
+            Compression::Zstd => "application/vnd.oci.image.layer.v1.tar+zstd",
+        };
+        Ok(Blob {
+            data: compress(layer, compression)?,
+            diff_id: Digest::of(layer),
+            media_type: media_type.into(),
+        })
+    }
+}
+
 /// The files of an OCI layout: (relative path, content); returns them and the manifest digest.
 pub fn oci_layout_files(
     layers: &[Vec<u8>],
     compression: Compression,
     tag: &str,
-    (os, arch): (&str, &str),
+    platform: (&str, &str),
 ) -> io::Result<(Vec<(String, Vec<u8>)>, Digest)> {
+    let blobs = layers
+        .iter()
+        .map(|l| Blob::compress(l, compression))
+        .collect::<io::Result<Vec<_>>>()?;
+    Ok(oci_layout_from_blobs(&blobs, tag, platform))
+}
+
+/// [`oci_layout_files`] from ready blobs (e.g. a gzip stream written by a test).
+pub fn oci_layout_from_blobs(
+    blobs: &[Blob],
+    tag: &str,
+    (os, arch): (&str, &str),
+) -> (Vec<(String, Vec<u8>)>, Digest) {
     let mut files = Vec::new();
-    let config = config_json(layers, os, arch);
+    let diff_ids: Vec<String> = blobs.iter().map(|b| b.diff_id.to_string()).collect();
+    let config = serde_json::json!({
+        "architecture": arch,
+        "os": os,
+        "config": {},
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+    })
+    .to_string()
+    .into_bytes();
     let config_digest = Digest::of(&config);
-    let media = match compression {
-        Compression::None => "application/vnd.oci.image.layer.v1.tar",
-        Compression::Gzip => "application/vnd.oci.image.layer.v1.tar+gzip",
-        Compression::Zstd => "application/vnd.oci.image.layer.v1.tar+zstd",
-    };
     let mut descs = Vec::new();
-    for l in layers {
-        let blob = compress(l, compression)?;
-        let d = Digest::of(&blob);
-        descs.push(serde_json::json!({"mediaType": media, "digest": d.to_string(), "size": blob.len()}));
-        files.push((format!("blobs/sha256/{}", d.hex()), blob));
+    for b in blobs {
+        let d = Digest::of(&b.data);
+        descs.push(serde_json::json!({"mediaType": b.media_type, "digest": d.to_string(), "size": b.data.len()}));
+        files.push((format!("blobs/sha256/{}", d.hex()), b.data.clone()));
     }
     let manifest = serde_json::json!({
         "schemaVersion": 2,
@@ -248,7 +287,7 @@ pub fn oci_layout_files(
     files.push((format!("blobs/sha256/{}", manifest_digest.hex()), manifest));
     files.push(("index.json".into(), index.to_string().into_bytes()));
     files.push(("oci-layout".into(), br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec()));
-    Ok((files, manifest_digest))
+    (files, manifest_digest)
 }
 
 /// Writes an OCI image layout directory; returns the manifest digest.

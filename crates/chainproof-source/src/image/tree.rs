@@ -63,9 +63,8 @@ impl Tree {
                     }
                 },
             };
-            if !matches!(node, Node::Dir)
-                && matches!(self.visible(&e.path, layer).map(|v| &v.node), Some(Node::Dir))
-            {
+            if !matches!(node, Node::Dir) {
+                // A file or link replaces a directory and everything below it.
                 self.delete(&e.path, layer, false);
             }
             self.set(e.path, layer, node);
