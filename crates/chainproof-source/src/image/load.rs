@@ -127,6 +127,45 @@ pub(super) fn open(target: &ImageTarget, options: &ImageOptions) -> Result<Image
     })
 }
 
+/// An image made of raw layer blobs (compressed or not) without manifest or config: no
+/// digest is checked. For fuzzing and for tests of the layer reader.
+pub(super) fn from_layers(blobs: &[&[u8]], options: &ImageOptions) -> Result<Image, ImageError> {
+    let limits = &options.limits;
+    if blobs.len() > limits.max_layers {
+        return Err(ImageError::limit("<layers>", "layers", limits.max_layers as u64));
+    }
+    let mut budget = Budget::default();
+    let mut tree = Tree::default();
+    let mut warnings = Vec::new();
+    let mut layers = Vec::new();
+    for (n, blob) in blobs.iter().enumerate() {
+        let place = format!("<layer {}>", n + 1);
+        let d = read_layer(&mut &blob[..], &place, limits, options.keep.as_deref(), &mut budget)?;
+        warnings.extend(d.skipped.iter().map(|w| format!("layer {}: {w}", n + 1)));
+        tree.apply(n as u32, d.entries);
+        layers.push(LayerInfo {
+            digest: d.blob_digest.to_string(),
+            diff_id: d.diff_id.to_string(),
+            media_type: None,
+            size: d.blob_size,
+            uncompressed_size: d.size,
+        });
+    }
+    warnings.append(&mut tree.warnings);
+    Ok(Image {
+        shared: Arc::new(Shared {
+            tree,
+            metadata: ImageMetadata {
+                scheme: "layers".into(),
+                layers,
+                ..ImageMetadata::default()
+            },
+            limits: limits.clone(),
+        }),
+        warnings,
+    })
+}
+
 fn check(place: &str, expected: Option<&Digest>, actual: &Digest) -> Result<(), ImageError> {
     match expected {
         Some(e) if e != actual => Err(ImageError::Digest {

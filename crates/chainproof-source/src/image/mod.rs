@@ -247,6 +247,12 @@ pub struct Image {
 }
 
 impl Image {
+    /// An image of raw layer blobs (tar, gzip'd or zstd'd), bottom first, with no manifest:
+    /// nothing to verify digests against. For fuzzing and tests of layer handling.
+    pub fn from_layers(blobs: &[&[u8]], options: &ImageOptions) -> Result<Image, ImageError> {
+        load::from_layers(blobs, options)
+    }
+
     pub fn metadata(&self) -> &ImageMetadata {
         &self.shared.metadata
     }
