@@ -56,7 +56,11 @@ pub fn image_properties(image: &ImageInfo) -> Vec<(&'static str, String)> {
         (IMAGE_ARCHITECTURE, &image.architecture),
         (IMAGE_VARIANT, &image.variant),
     ];
-    out.extend(fields.iter().filter_map(|(k, v)| v.as_ref().map(|v| (*k, v.clone()))));
+    out.extend(
+        fields
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v.clone()))),
+    );
     for l in &image.layers {
         out.push((IMAGE_LAYER_DIGEST, l.digest.clone()));
         out.push((IMAGE_LAYER_DIFF_ID, l.diff_id.clone()));

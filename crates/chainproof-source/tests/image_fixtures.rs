@@ -8,7 +8,9 @@ use chainproof_source::FileResolver;
 use chainproof_source::image::{ImageError, ImageOptions, ImageTarget};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/image").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/image")
+        .join(name)
 }
 
 fn open(name: &str) -> chainproof_source::Image {
@@ -19,7 +21,10 @@ fn open(name: &str) -> chainproof_source::Image {
 #[test]
 fn alpine_docker_archive_gzip() {
     let path = fixture("trivy/alpine-310.tar.gz");
-    assert_eq!(ImageTarget::detect(&path), Some(ImageTarget::DockerArchive(path.clone())));
+    assert_eq!(
+        ImageTarget::detect(&path),
+        Some(ImageTarget::DockerArchive(path.clone()))
+    );
     let image = open("trivy/alpine-310.tar.gz");
     let m = image.metadata();
     assert_eq!(m.scheme, "docker-archive");
@@ -45,14 +50,20 @@ fn alpine_docker_archive_gzip() {
     assert!(fs.files().windows(2).all(|w| w[0].path < w[1].path));
     let installed = fs.read_to_string("lib/apk/db/installed").expect("apk db");
     let packages = installed.lines().filter(|l| l.starts_with("P:")).count();
-    assert_eq!(packages, 14, "alpine:3.10 has 14 apk packages (syft finds 14 too)");
+    assert_eq!(
+        packages, 14,
+        "alpine:3.10 has 14 apk packages (syft finds 14 too)"
+    );
     assert!(installed.contains("P:musl\nV:1.1.22-r3"));
     let release = fs.read_to_string("etc/alpine-release").expect("release");
     assert_eq!(release.trim(), "3.10.4");
     // Symlinks resolve inside the image: /bin/sh -> /bin/busybox.
     assert!(fs.exists("bin/sh"));
     assert_eq!(fs.read_prefix("bin/sh", 4).expect("busybox"), b"\x7fELF");
-    assert!(!fs.files().iter().any(|f| f.path == "bin/sh"), "symlinks are not listed as files");
+    assert!(
+        !fs.files().iter().any(|f| f.path == "bin/sh"),
+        "symlinks are not listed as files"
+    );
     let layer = fs.layer_of("lib/apk/db/installed").expect("a layer");
     assert_eq!(layer.diff_id, m.layers[0].diff_id);
 }
@@ -61,7 +72,10 @@ fn alpine_docker_archive_gzip() {
 fn predicate_limits_what_is_kept() {
     let keep: Arc<chainproof_source::image::KeepFn> =
         Arc::new(|f: &chainproof_source::image::FileInfo<'_>| f.path.ends_with("apk/db/installed"));
-    let options = ImageOptions { keep: Some(keep), ..ImageOptions::default() };
+    let options = ImageOptions {
+        keep: Some(keep),
+        ..ImageOptions::default()
+    };
     let image = ImageTarget::detect(&fixture("trivy/alpine-310.tar.gz"))
         .expect("image")
         .open(&options)
@@ -98,8 +112,14 @@ fn scalibr_overwrite_file() {
     let views = image.layer_views();
     assert_eq!(views.len(), 2);
     assert_eq!(views[0].read("sample.txt").expect("lower").len(), 17);
-    assert_eq!(views[0].layer_of("sample.txt").expect("layer").diff_id, image.metadata().layers[0].diff_id);
-    assert_eq!(fs.layer_of("sample.txt").expect("layer").diff_id, image.metadata().layers[1].diff_id);
+    assert_eq!(
+        views[0].layer_of("sample.txt").expect("layer").diff_id,
+        image.metadata().layers[0].diff_id
+    );
+    assert_eq!(
+        fs.layer_of("sample.txt").expect("layer").diff_id,
+        image.metadata().layers[1].diff_id
+    );
 }
 
 #[test]
@@ -121,7 +141,10 @@ fn scalibr_symlinks_stay_inside() {
     }
     // `../../secret.txt` and `/../secret.txt` are clamped at the image root: they name
     // `secret.txt` inside the image, which does not exist. Nothing outside is ever opened.
-    for attack in ["dir1/attack-symlink.txt", "dir1/attack-symlink-absolute.txt"] {
+    for attack in [
+        "dir1/attack-symlink.txt",
+        "dir1/attack-symlink-absolute.txt",
+    ] {
         assert!(matches!(
             fs.read(attack),
             Err(chainproof_source::SourceError::NotFound { .. })
@@ -137,12 +160,19 @@ fn scalibr_symlink_attack_and_cycle() {
 
     let fs = open("scalibr/layerscanning-symlink-cycle.tar").squashed();
     let err = fs.read("dir1/sample.txt").expect_err("cycle");
-    assert!(err.to_string().contains("too many levels of symbolic links"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("too many levels of symbolic links"),
+        "{err}"
+    );
     assert!(!fs.exists("dir1/chain-symlink.txt"));
 
     // Seven links deep is fine under the Linux-like limit of 40.
     let fs = open("scalibr/layerscanning-symlink-depth-exceeded.tar").squashed();
-    assert_eq!(fs.read_to_string("dir1/symlink7.txt").expect("deep").len(), 12);
+    assert_eq!(
+        fs.read_to_string("dir1/symlink7.txt").expect("deep").len(),
+        12
+    );
 }
 
 #[test]
@@ -156,7 +186,9 @@ fn scalibr_all_fixtures_open_or_fail_cleanly() {
         }
         match ImageTarget::detect(&p) {
             Some(t) => {
-                let image = t.open(&ImageOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                let image = t
+                    .open(&ImageOptions::default())
+                    .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
                 let fs = image.squashed();
                 for f in fs.files() {
                     assert!(!f.path.starts_with('/') && !f.path.split('/').any(|s| s == ".."));
@@ -175,7 +207,11 @@ fn scalibr_all_fixtures_open_or_fail_cleanly() {
 
 #[test]
 fn wrong_prefixed_kind_is_a_clear_error() {
-    let t = ImageTarget::parse(&format!("oci-archive:{}", fixture("scalibr/unpack-basic.tar").display())).expect("spec");
+    let t = ImageTarget::parse(&format!(
+        "oci-archive:{}",
+        fixture("scalibr/unpack-basic.tar").display()
+    ))
+    .expect("spec");
     let err = t.open(&ImageOptions::default()).expect_err("not OCI");
     assert!(matches!(err, ImageError::Format { .. }));
     assert!(err.to_string().contains("oci-layout"), "{err}");

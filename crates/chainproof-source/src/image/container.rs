@@ -95,9 +95,7 @@ impl Container {
                     }
                     let name = member_name(&String::from_utf8_lossy(&entry.path_bytes()));
                     let size = entry.size();
-                    let data = if size <= limits.max_json_size
-                        && kept + size <= limits.max_memory
-                    {
+                    let data = if size <= limits.max_json_size && kept + size <= limits.max_memory {
                         kept += size;
                         let mut buf = Vec::new();
                         entry.read_to_end(&mut buf).map_err(|e| io_err(path, e))?;
@@ -105,7 +103,14 @@ impl Container {
                     } else {
                         None
                     };
-                    members.insert(name, Member { offset: 0, size, data });
+                    members.insert(
+                        name,
+                        Member {
+                            offset: 0,
+                            size,
+                            data,
+                        },
+                    );
                 }
                 Ok(())
             })();
@@ -215,7 +220,10 @@ impl Container {
             Container::Dir(root) => {
                 for (i, name) in names.iter().enumerate() {
                     let p = safe_join(root, name).ok_or_else(|| {
-                        ImageError::format(format!("{}: {name}", root.display()), "path leaves the layout")
+                        ImageError::format(
+                            format!("{}: {name}", root.display()),
+                            "path leaves the layout",
+                        )
                     })?;
                     let file = File::open(&p).map_err(|e| io_err(&p, e))?;
                     f(i, &mut BufReader::new(file))?;
@@ -230,7 +238,10 @@ impl Container {
                 let mut pending: BTreeSet<usize> = (0..names.len()).collect();
                 for (i, name) in names.iter().enumerate() {
                     let m = members.get(name).ok_or_else(|| {
-                        ImageError::format(format!("{}: {name}", path.display()), "missing from the archive")
+                        ImageError::format(
+                            format!("{}: {name}", path.display()),
+                            "missing from the archive",
+                        )
                     })?;
                     if let Some(d) = &m.data {
                         f(i, &mut &d[..])?;
@@ -253,7 +264,11 @@ impl Container {
                 for entry in entries {
                     let mut entry = entry.map_err(|e| {
                         if metered.exceeded() {
-                            ImageError::limit(path.display(), "decompressed bytes of the archive", limits.max_image_size)
+                            ImageError::limit(
+                                path.display(),
+                                "decompressed bytes of the archive",
+                                limits.max_image_size,
+                            )
                         } else {
                             io_err(path, e)
                         }

@@ -24,7 +24,10 @@ impl Digest {
 
     /// The digest of in-memory bytes.
     pub fn of(bytes: &[u8]) -> Digest {
-        Digest(format!("sha256:{}", hex(aws_lc_rs::digest::digest(&SHA256, bytes).as_ref())))
+        Digest(format!(
+            "sha256:{}",
+            hex(aws_lc_rs::digest::digest(&SHA256, bytes).as_ref())
+        ))
     }
 
     /// `sha256:<hex>`.
@@ -127,7 +130,9 @@ fn limit_error() -> io::Error {
 /// Reads at most `limit` bytes into memory; more is an error (returns `None`).
 pub(crate) fn read_capped(mut r: impl Read, limit: u64) -> io::Result<Option<Vec<u8>>> {
     let mut buf = Vec::new();
-    (&mut r).take(limit.saturating_add(1)).read_to_end(&mut buf)?;
+    (&mut r)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut buf)?;
     Ok((buf.len() as u64 <= limit).then_some(buf))
 }
 

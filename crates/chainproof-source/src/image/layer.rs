@@ -117,12 +117,20 @@ pub(crate) fn read_layer(
     let plain = MeteredReader::new(decoded, layer_cap);
     let mut skipped = Vec::new();
     let mut entries = Vec::new();
-    let result = walk_tar(plain.clone(), name, limits, keep, budget, &mut entries, &mut skipped)
-        .and_then(|()| {
-            plain
-                .drain()
-                .map_err(|e| ImageError::format(name, format!("corrupt layer: {e}")))
-        });
+    let result = walk_tar(
+        plain.clone(),
+        name,
+        limits,
+        keep,
+        budget,
+        &mut entries,
+        &mut skipped,
+    )
+    .and_then(|()| {
+        plain
+            .drain()
+            .map_err(|e| ImageError::format(name, format!("corrupt layer: {e}")))
+    });
     if plain.exceeded() {
         let what = if layer_cap < limits.max_layer_size {
             "uncompressed bytes of all layers"
@@ -160,11 +168,19 @@ fn walk_tar(
         let mut entry = entry.map_err(corrupt)?;
         budget.entries += 1;
         if budget.entries > limits.max_entries {
-            return Err(ImageError::limit(name, "tar entries in all layers", limits.max_entries));
+            return Err(ImageError::limit(
+                name,
+                "tar entries in all layers",
+                limits.max_entries,
+            ));
         }
         let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         if raw_path.len() > limits.max_path_len {
-            return Err(ImageError::limit(name, "bytes of an entry path", limits.max_path_len as u64));
+            return Err(ImageError::limit(
+                name,
+                "bytes of an entry path",
+                limits.max_path_len as u64,
+            ));
         }
         let path = normalize(&raw_path);
         if path.is_empty() {
@@ -173,10 +189,20 @@ fn walk_tar(
         let (dir, file) = path.rsplit_once('/').unwrap_or(("", path.as_str()));
         if let Some(hidden) = file.strip_prefix(".wh.") {
             if hidden == ".wh..opq" {
-                out.push(LayerEntry { path: dir.to_string(), kind: EntryKind::Opaque });
+                out.push(LayerEntry {
+                    path: dir.to_string(),
+                    kind: EntryKind::Opaque,
+                });
             } else if !hidden.starts_with(".wh.") && !hidden.is_empty() {
-                let target = if dir.is_empty() { hidden.to_string() } else { format!("{dir}/{hidden}") };
-                out.push(LayerEntry { path: target, kind: EntryKind::Whiteout });
+                let target = if dir.is_empty() {
+                    hidden.to_string()
+                } else {
+                    format!("{dir}/{hidden}")
+                };
+                out.push(LayerEntry {
+                    path: target,
+                    kind: EntryKind::Whiteout,
+                });
             }
             continue;
         }
@@ -192,10 +218,16 @@ fn walk_tar(
                 if size > limits.max_layer_size {
                     return Err(ImageError::format(
                         name,
-                        format!("{path}: declares {size} bytes, over the per-layer cap of {} bytes", limits.max_layer_size),
+                        format!(
+                            "{path}: declares {size} bytes, over the per-layer cap of {} bytes",
+                            limits.max_layer_size
+                        ),
                     ));
                 }
-                EntryKind::File(Arc::new(read_file(&mut entry, &path, size, limits, keep, budget, skipped).map_err(corrupt)?))
+                EntryKind::File(Arc::new(
+                    read_file(&mut entry, &path, size, limits, keep, budget, skipped)
+                        .map_err(corrupt)?,
+                ))
             }
             tar::EntryType::Directory => EntryKind::Dir,
             tar::EntryType::Symlink => EntryKind::Symlink(link()),
@@ -220,7 +252,11 @@ fn read_file(
     let mut head = [0u8; HEAD_LEN];
     let want = usize::try_from(size.min(HEAD_LEN as u64)).expect("at most HEAD_LEN");
     entry.read_exact(&mut head[..want])?;
-    let info = FileInfo { path, size, head: &head[..want] };
+    let info = FileInfo {
+        path,
+        size,
+        head: &head[..want],
+    };
     let mut data = FileData {
         size,
         content: None,
@@ -234,12 +270,18 @@ fn read_file(
     }
     if size > limits.max_file_size {
         data.skipped = Some("over the per-file size cap");
-        skipped.push(format!("{path} ({size} bytes): over the per-file cap of {} bytes", limits.max_file_size));
+        skipped.push(format!(
+            "{path} ({size} bytes): over the per-file cap of {} bytes",
+            limits.max_file_size
+        ));
         return Ok(data);
     }
     if budget.memory + size > limits.max_memory {
         data.skipped = Some("over the memory cap for file contents");
-        skipped.push(format!("{path} ({size} bytes): over the memory cap of {} bytes", limits.max_memory));
+        skipped.push(format!(
+            "{path} ({size} bytes): over the memory cap of {} bytes",
+            limits.max_memory
+        ));
         return Ok(data);
     }
     let mut content = head[..want].to_vec();

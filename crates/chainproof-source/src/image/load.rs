@@ -51,7 +51,11 @@ pub(super) fn open(target: &ImageTarget, options: &ImageOptions) -> Result<Image
         }
     };
     if plan.layers.len() > limits.max_layers {
-        return Err(ImageError::limit(container.display(), "layers", limits.max_layers as u64));
+        return Err(ImageError::limit(
+            container.display(),
+            "layers",
+            limits.max_layers as u64,
+        ));
     }
     // Read each distinct blob once.
     let mut names: Vec<String> = Vec::new();
@@ -72,17 +76,27 @@ pub(super) fn open(target: &ImageTarget, options: &ImageOptions) -> Result<Image
         let place = format!("{}: layer blob {}", container.display(), names[i]);
         let d = read_layer(reader, &place, limits, keep, &mut budget)?;
         // The first planned layer using this blob says what it must hash to.
-        let planned = &plan.layers[slot.iter().position(|&s| s == i).expect("every name is used")];
+        let planned = &plan.layers[slot
+            .iter()
+            .position(|&s| s == i)
+            .expect("every name is used")];
         check(&place, planned.blob.as_ref(), &d.blob_digest)?;
-        if let Some(size) = planned.size {
-            if size != d.blob_size {
-                return Err(ImageError::format(
-                    &place,
-                    format!("size mismatch: the manifest says {size} bytes, the blob has {}", d.blob_size),
-                ));
-            }
+        if let Some(size) = planned.size
+            && size != d.blob_size
+        {
+            return Err(ImageError::format(
+                &place,
+                format!(
+                    "size mismatch: the manifest says {size} bytes, the blob has {}",
+                    d.blob_size
+                ),
+            ));
         }
-        check(&format!("{place} (uncompressed, diff_id)"), Some(&planned.diff_id), &d.diff_id)?;
+        check(
+            &format!("{place} (uncompressed, diff_id)"),
+            Some(&planned.diff_id),
+            &d.diff_id,
+        )?;
         data.insert(i, d);
         Ok(())
     })?;
@@ -90,9 +104,12 @@ pub(super) fn open(target: &ImageTarget, options: &ImageOptions) -> Result<Image
     let mut warnings = Vec::new();
     let mut layers = Vec::new();
     for (n, (planned, &s)) in plan.layers.iter().zip(&slot).enumerate() {
-        let d = data
-            .get(&s)
-            .ok_or_else(|| ImageError::format(container.display(), format!("layer {} was not read", planned.name)))?;
+        let d = data.get(&s).ok_or_else(|| {
+            ImageError::format(
+                container.display(),
+                format!("layer {} was not read", planned.name),
+            )
+        })?;
         warnings.extend(d.skipped.iter().map(|w| format!("layer {}: {w}", n + 1)));
         tree.apply(n as u32, d.entries.clone());
         layers.push(LayerInfo {
@@ -132,7 +149,11 @@ pub(super) fn open(target: &ImageTarget, options: &ImageOptions) -> Result<Image
 pub(super) fn from_layers(blobs: &[&[u8]], options: &ImageOptions) -> Result<Image, ImageError> {
     let limits = &options.limits;
     if blobs.len() > limits.max_layers {
-        return Err(ImageError::limit("<layers>", "layers", limits.max_layers as u64));
+        return Err(ImageError::limit(
+            "<layers>",
+            "layers",
+            limits.max_layers as u64,
+        ));
     }
     let mut budget = Budget::default();
     let mut tree = Tree::default();
@@ -140,7 +161,13 @@ pub(super) fn from_layers(blobs: &[&[u8]], options: &ImageOptions) -> Result<Ima
     let mut layers = Vec::new();
     for (n, blob) in blobs.iter().enumerate() {
         let place = format!("<layer {}>", n + 1);
-        let d = read_layer(&mut &blob[..], &place, limits, options.keep.as_deref(), &mut budget)?;
+        let d = read_layer(
+            &mut &blob[..],
+            &place,
+            limits,
+            options.keep.as_deref(),
+            &mut budget,
+        )?;
         warnings.extend(d.skipped.iter().map(|w| format!("layer {}: {w}", n + 1)));
         tree.apply(n as u32, d.entries);
         layers.push(LayerInfo {
@@ -179,7 +206,14 @@ fn check(place: &str, expected: Option<&Digest>, actual: &Digest) -> Result<(), 
 
 fn json<T: DeserializeOwned>(place: &str, bytes: &[u8]) -> Result<T, ImageError> {
     serde_json::from_slice(bytes).map_err(|e| {
-        ImageError::format(place, format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()))
+        ImageError::format(
+            place,
+            format!(
+                "invalid JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )
     })
 }
 
@@ -190,46 +224,68 @@ fn digest_of_blob_path(name: &str) -> Option<Digest> {
 }
 
 fn blob_path(place: &str, d: &str) -> Result<(Digest, String), ImageError> {
-    let digest = Digest::parse(d)
-        .ok_or_else(|| ImageError::format(place, format!("unsupported or malformed digest `{d}`")))?;
+    let digest = Digest::parse(d).ok_or_else(|| {
+        ImageError::format(place, format!("unsupported or malformed digest `{d}`"))
+    })?;
     let path = format!("blobs/sha256/{}", digest.hex());
     Ok((digest, path))
 }
 
 /// Reads a blob named by a descriptor and checks its digest and size.
-fn read_blob(c: &Container, desc: &Descriptor, what: &str, limit: u64) -> Result<(Digest, Vec<u8>), ImageError> {
+fn read_blob(
+    c: &Container,
+    desc: &Descriptor,
+    what: &str,
+    limit: u64,
+) -> Result<(Digest, Vec<u8>), ImageError> {
     let place = format!("{}: {what} {}", c.display(), desc.digest);
     let (digest, path) = blob_path(&place, &desc.digest)?;
     let bytes = c.read_small(&path, limit)?;
     check(&place, Some(&digest), &Digest::of(&bytes))?;
-    if let Some(size) = desc.size {
-        if size != bytes.len() as u64 {
-            return Err(ImageError::format(
-                &place,
-                format!("size mismatch: the descriptor says {size} bytes, the blob has {}", bytes.len()),
-            ));
-        }
+    if let Some(size) = desc.size
+        && size != bytes.len() as u64
+    {
+        return Err(ImageError::format(
+            &place,
+            format!(
+                "size mismatch: the descriptor says {size} bytes, the blob has {}",
+                bytes.len()
+            ),
+        ));
     }
     Ok((digest, bytes))
 }
 
 fn diff_ids(place: &str, config: &Config, layers: usize) -> Result<Vec<Digest>, ImageError> {
-    let ids = config.rootfs.as_ref().map(|r| r.diff_ids.as_slice()).unwrap_or_default();
+    let ids = config
+        .rootfs
+        .as_ref()
+        .map(|r| r.diff_ids.as_slice())
+        .unwrap_or_default();
     if ids.len() != layers {
         return Err(ImageError::format(
             place,
-            format!("the config lists {} diff_ids for {layers} layers", ids.len()),
+            format!(
+                "the config lists {} diff_ids for {layers} layers",
+                ids.len()
+            ),
         ));
     }
     ids.iter()
-        .map(|d| Digest::parse(d).ok_or_else(|| ImageError::format(place, format!("malformed diff_id `{d}`"))))
+        .map(|d| {
+            Digest::parse(d)
+                .ok_or_else(|| ImageError::format(place, format!("malformed diff_id `{d}`")))
+        })
         .collect()
 }
 
 fn plan_docker(c: &Container, options: &ImageOptions) -> Result<Plan, ImageError> {
     let limits = &options.limits;
     let place = format!("{}: manifest.json", c.display());
-    let entries: Vec<DockerManifestEntry> = json(&place, &c.read_small("manifest.json", limits.max_json_size)?)?;
+    let entries: Vec<DockerManifestEntry> = json(
+        &place,
+        &c.read_small("manifest.json", limits.max_json_size)?,
+    )?;
     let entry = entries
         .into_iter()
         .next()
@@ -277,14 +333,22 @@ fn plan_docker(c: &Container, options: &ImageOptions) -> Result<Plan, ImageError
     })
 }
 
-fn docker_manifest_digest(c: &Container, options: &ImageOptions, config: &Digest) -> Option<Digest> {
+fn docker_manifest_digest(
+    c: &Container,
+    options: &ImageOptions,
+    config: &Digest,
+) -> Option<Digest> {
     let limit = options.limits.max_json_size;
     let index: Index = serde_json::from_slice(&c.read_small("index.json", limit).ok()?).ok()?;
-    index.manifests.iter().filter(|d| !d.is_index()).find_map(|d| {
-        let (digest, bytes) = read_blob(c, d, "manifest", limit).ok()?;
-        let m: Manifest = serde_json::from_slice(&bytes).ok()?;
-        (Digest::parse(&m.config.digest).as_ref() == Some(config)).then_some(digest)
-    })
+    index
+        .manifests
+        .iter()
+        .filter(|d| !d.is_index())
+        .find_map(|d| {
+            let (digest, bytes) = read_blob(c, d, "manifest", limit).ok()?;
+            let m: Manifest = serde_json::from_slice(&bytes).ok()?;
+            (Digest::parse(&m.config.digest).as_ref() == Some(config)).then_some(digest)
+        })
 }
 
 /// An image manifest found in the index, with the names the top-level entry gave it.
@@ -296,7 +360,10 @@ struct Candidate {
 fn plan_oci(c: &Container, options: &ImageOptions) -> Result<Plan, ImageError> {
     let limits = &options.limits;
     if !c.exists("oci-layout") {
-        return Err(ImageError::format(c.display(), "not an OCI image layout (no `oci-layout` file)"));
+        return Err(ImageError::format(
+            c.display(),
+            "not an OCI image layout (no `oci-layout` file)",
+        ));
     }
     let place = format!("{}: index.json", c.display());
     let index: Index = json(&place, &c.read_small("index.json", limits.max_json_size)?)?;
@@ -321,7 +388,11 @@ fn plan_oci(c: &Container, options: &ImageOptions) -> Result<Plan, ImageError> {
             (d, cfg)
         }
     };
-    let ids = diff_ids(&format!("{}: config {config_digest}", c.display()), &config, manifest.layers.len())?;
+    let ids = diff_ids(
+        &format!("{}: config {config_digest}", c.display()),
+        &config,
+        manifest.layers.len(),
+    )?;
     let layers = manifest
         .layers
         .iter()
@@ -339,7 +410,10 @@ fn plan_oci(c: &Container, options: &ImageOptions) -> Result<Plan, ImageError> {
         .collect::<Result<_, ImageError>>()?;
     Ok(Plan {
         manifest_digest: Some(manifest_digest),
-        media_type: manifest.media_type.or(Some(chosen.0.desc.media_type)).filter(|m| !m.is_empty()),
+        media_type: manifest
+            .media_type
+            .or(Some(chosen.0.desc.media_type))
+            .filter(|m| !m.is_empty()),
         config_digest,
         config,
         repo_tags: chosen.0.tags,
@@ -357,11 +431,17 @@ fn collect(
     out: &mut Vec<Candidate>,
 ) -> Result<(), ImageError> {
     if !d.is_index() {
-        out.push(Candidate { desc: d.clone(), tags: tags.to_vec() });
+        out.push(Candidate {
+            desc: d.clone(),
+            tags: tags.to_vec(),
+        });
         return Ok(());
     }
     if depth >= 4 {
-        return Err(ImageError::format(c.display(), "image indexes nested more than 4 deep"));
+        return Err(ImageError::format(
+            c.display(),
+            "image indexes nested more than 4 deep",
+        ));
     }
     let (digest, bytes) = read_blob(c, d, "index", limit)?;
     let nested: Index = json(&format!("{}: index {digest}", c.display()), &bytes)?;
@@ -386,14 +466,25 @@ fn choose(
         let only = candidates.into_iter().next().expect("one candidate");
         return Ok((only, None));
     }
-    let wanted = options.platform.clone().unwrap_or_else(Platform::default_linux_amd64);
+    let wanted = options
+        .platform
+        .clone()
+        .unwrap_or_else(Platform::default_linux_amd64);
     let mut available = Vec::new();
     for cand in candidates {
         let (os, arch, variant, cfg) = match &cand.desc.platform {
-            Some(p) => (p.os.clone(), p.architecture.clone(), p.variant.clone(), None),
+            Some(p) => (
+                p.os.clone(),
+                p.architecture.clone(),
+                p.variant.clone(),
+                None,
+            ),
             None => {
                 let (_, bytes) = read_blob(c, &cand.desc, "manifest", limit)?;
-                let m: Manifest = json(&format!("{}: manifest {}", c.display(), cand.desc.digest), &bytes)?;
+                let m: Manifest = json(
+                    &format!("{}: manifest {}", c.display(), cand.desc.digest),
+                    &bytes,
+                )?;
                 let (d, b) = read_blob(c, &m.config, "config", limit)?;
                 let cfg: Config = json(&format!("{}: config {d}", c.display()), &b)?;
                 (
@@ -415,6 +506,10 @@ fn choose(
     Err(ImageError::Platform {
         place: c.display(),
         wanted: wanted.to_string(),
-        available: if available.is_empty() { "none".into() } else { available.join(", ") },
+        available: if available.is_empty() {
+            "none".into()
+        } else {
+            available.join(", ")
+        },
     })
 }

@@ -131,7 +131,9 @@ impl std::str::FromStr for Scope {
         match s {
             "squashed" => Ok(Scope::Squashed),
             "all-layers" => Ok(Scope::AllLayers),
-            _ => Err(format!("unknown scope `{s}` (expected squashed or all-layers)")),
+            _ => Err(format!(
+                "unknown scope `{s}` (expected squashed or all-layers)"
+            )),
         }
     }
 }
@@ -184,7 +186,9 @@ impl ImageTarget {
     /// The path of the file or directory.
     pub fn path(&self) -> &Path {
         match self {
-            ImageTarget::DockerArchive(p) | ImageTarget::OciArchive(p) | ImageTarget::OciDir(p) => p,
+            ImageTarget::DockerArchive(p) | ImageTarget::OciArchive(p) | ImageTarget::OciDir(p) => {
+                p
+            }
         }
     }
 
@@ -305,7 +309,9 @@ pub enum ImageError {
         expected: String,
         actual: String,
     },
-    #[error("{place}: more than {limit} {what}; refusing to read further (hostile or corrupt image?)")]
+    #[error(
+        "{place}: more than {limit} {what}; refusing to read further (hostile or corrupt image?)"
+    )]
     Limit {
         place: String,
         what: &'static str,

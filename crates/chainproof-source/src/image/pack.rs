@@ -13,7 +13,10 @@ use super::digest::Digest;
 pub enum PackEntry {
     File(Vec<u8>),
     /// A file whose header declares `declared` bytes while `data` follows (for hostile tests).
-    LyingFile { declared: u64, data: Vec<u8> },
+    LyingFile {
+        declared: u64,
+        data: Vec<u8>,
+    },
     Dir,
     Symlink(String),
     Hardlink(String),
@@ -64,7 +67,12 @@ pub fn layer_tar(entries: &[(&str, PackEntry)]) -> io::Result<Vec<u8>> {
             }
             PackEntry::Dir => {
                 let mut h = header(path, tar::EntryType::Directory, 0, 0o755);
-                append_raw_name(&mut b, &mut h, &format!("{}/", path.trim_end_matches('/')), io::empty())?;
+                append_raw_name(
+                    &mut b,
+                    &mut h,
+                    &format!("{}/", path.trim_end_matches('/')),
+                    io::empty(),
+                )?;
             }
             PackEntry::Symlink(target) | PackEntry::Hardlink(target) => {
                 let kind = if matches!(e, PackEntry::Symlink(_)) {
@@ -80,7 +88,11 @@ pub fn layer_tar(entries: &[(&str, PackEntry)]) -> io::Result<Vec<u8>> {
             }
             PackEntry::Whiteout => {
                 let (dir, name) = path.rsplit_once('/').map_or(("", *path), |(d, n)| (d, n));
-                let wh = if dir.is_empty() { format!(".wh.{name}") } else { format!("{dir}/.wh.{name}") };
+                let wh = if dir.is_empty() {
+                    format!(".wh.{name}")
+                } else {
+                    format!("{dir}/.wh.{name}")
+                };
                 let mut h = header(&wh, tar::EntryType::Regular, 0, 0o644);
                 append_raw_name(&mut b, &mut h, &wh, io::empty())?;
             }
@@ -102,7 +114,9 @@ fn set_name(h: &mut tar::Header, path: &str) -> io::Result<()> {
         .as_gnu_mut()
         .ok_or_else(|| io::Error::other("GNU header expected"))?;
     if bytes.len() > gnu.name.len() {
-        return Err(io::Error::other(format!("name too long for a raw header: {path}")));
+        return Err(io::Error::other(format!(
+            "name too long for a raw header: {path}"
+        )));
     }
     gnu.name = [0; 100];
     gnu.name[..bytes.len()].copy_from_slice(bytes);
@@ -128,7 +142,10 @@ fn append_raw_name(
 pub fn layer_from_dir(root: &Path) -> io::Result<Vec<u8>> {
     let mut entries: Vec<(String, PackEntry)> = Vec::new();
     walk(root, "", &mut entries)?;
-    let refs: Vec<(&str, PackEntry)> = entries.iter().map(|(p, e)| (p.as_str(), e.clone())).collect();
+    let refs: Vec<(&str, PackEntry)> = entries
+        .iter()
+        .map(|(p, e)| (p.as_str(), e.clone()))
+        .collect();
     layer_tar(&refs)
 }
 
@@ -137,7 +154,11 @@ fn walk(dir: &Path, rel: &str, out: &mut Vec<(String, PackEntry)>) -> io::Result
     items.sort_by_key(|e| e.file_name());
     for item in items {
         let name = item.file_name().to_string_lossy().into_owned();
-        let path = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        let path = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
         let ft = item.file_type()?;
         if ft.is_symlink() {
             let t = fs::read_link(item.path())?;
@@ -178,7 +199,12 @@ fn config_json(layers: &[Vec<u8>], os: &str, arch: &str) -> Vec<u8> {
 
 /// Writes a legacy `docker save` tarball (`<id>/layer.tar`, `<config-hex>.json`,
 /// `manifest.json`), gzip'd as a whole when `gzip`.
-pub fn write_docker_archive(out: &Path, layers: &[Vec<u8>], tag: &str, gzip: bool) -> io::Result<()> {
+pub fn write_docker_archive(
+    out: &Path,
+    layers: &[Vec<u8>],
+    tag: &str,
+    gzip: bool,
+) -> io::Result<()> {
     let config = config_json(layers, "linux", "amd64");
     let config_name = format!("{}.json", Digest::of(&config).hex());
     let mut b = tar::Builder::new(Vec::new());
@@ -189,10 +215,15 @@ pub fn write_docker_archive(out: &Path, layers: &[Vec<u8>], tag: &str, gzip: boo
         layer_names.push(name);
     }
     add(&mut b, &config_name, &config)?;
-    let manifest = serde_json::json!([{"Config": config_name, "RepoTags": [tag], "Layers": layer_names}]);
+    let manifest =
+        serde_json::json!([{"Config": config_name, "RepoTags": [tag], "Layers": layer_names}]);
     add(&mut b, "manifest.json", manifest.to_string().as_bytes())?;
     let tar = b.into_inner()?;
-    let bytes = if gzip { compress(&tar, Compression::Gzip)? } else { tar };
+    let bytes = if gzip {
+        compress(&tar, Compression::Gzip)?
+    } else {
+        tar
+    };
     fs::write(out, bytes)
 }
 
@@ -203,6 +234,9 @@ fn add(b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) -> io::Result<()>
     h.set_mtime(1_700_000_000);
     b.append_data(&mut h, name, data)
 }
+
+/// The files of an OCI layout: (relative path, content).
+pub type LayoutFiles = Vec<(String, Vec<u8>)>;
 
 /// A layer blob as stored, with the digest of its uncompressed tar.
 #[derive(Debug, Clone)]
@@ -234,7 +268,7 @@ pub fn oci_layout_files(
     compression: Compression,
     tag: &str,
     platform: (&str, &str),
-) -> io::Result<(Vec<(String, Vec<u8>)>, Digest)> {
+) -> io::Result<(LayoutFiles, Digest)> {
     let blobs = layers
         .iter()
         .map(|l| Blob::compress(l, compression))
@@ -247,7 +281,7 @@ pub fn oci_layout_from_blobs(
     blobs: &[Blob],
     tag: &str,
     (os, arch): (&str, &str),
-) -> (Vec<(String, Vec<u8>)>, Digest) {
+) -> (LayoutFiles, Digest) {
     let mut files = Vec::new();
     let diff_ids: Vec<String> = blobs.iter().map(|b| b.diff_id.to_string()).collect();
     let config = serde_json::json!({
@@ -286,12 +320,20 @@ pub fn oci_layout_from_blobs(
     files.push((format!("blobs/sha256/{}", config_digest.hex()), config));
     files.push((format!("blobs/sha256/{}", manifest_digest.hex()), manifest));
     files.push(("index.json".into(), index.to_string().into_bytes()));
-    files.push(("oci-layout".into(), br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec()));
+    files.push((
+        "oci-layout".into(),
+        br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec(),
+    ));
     (files, manifest_digest)
 }
 
 /// Writes an OCI image layout directory; returns the manifest digest.
-pub fn write_oci_dir(dir: &Path, layers: &[Vec<u8>], compression: Compression, tag: &str) -> io::Result<Digest> {
+pub fn write_oci_dir(
+    dir: &Path,
+    layers: &[Vec<u8>],
+    compression: Compression,
+    tag: &str,
+) -> io::Result<Digest> {
     let (files, digest) = oci_layout_files(layers, compression, tag, ("linux", "amd64"))?;
     write_files(dir, &files)?;
     Ok(digest)
@@ -310,7 +352,12 @@ pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
 }
 
 /// Writes an OCI image layout as a tar file; returns the manifest digest.
-pub fn write_oci_archive(out: &Path, layers: &[Vec<u8>], compression: Compression, tag: &str) -> io::Result<Digest> {
+pub fn write_oci_archive(
+    out: &Path,
+    layers: &[Vec<u8>],
+    compression: Compression,
+    tag: &str,
+) -> io::Result<Digest> {
     let (files, digest) = oci_layout_files(layers, compression, tag, ("linux", "amd64"))?;
     let mut b = tar::Builder::new(Vec::new());
     for (p, data) in &files {

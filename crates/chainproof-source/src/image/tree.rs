@@ -81,7 +81,11 @@ impl Tree {
 
     /// Marks `path` (when `include_self`) and everything below it deleted as of `layer`.
     fn delete(&mut self, path: &str, layer: u32, include_self: bool) {
-        let prefix = if path.is_empty() { String::new() } else { format!("{path}/") };
+        let prefix = if path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}/")
+        };
         let mut doomed: Vec<String> = self
             .paths
             .range(prefix.clone()..)
@@ -99,7 +103,12 @@ impl Tree {
 
     /// The version of `path` seen from `view` (layers `0..=view`), unless deleted.
     pub(crate) fn visible(&self, path: &str, view: u32) -> Option<&Version> {
-        let v = self.paths.get(path)?.iter().rev().find(|v| v.layer <= view)?;
+        let v = self
+            .paths
+            .get(path)?
+            .iter()
+            .rev()
+            .find(|v| v.layer <= view)?;
         (!matches!(v.node, Node::Deleted)).then_some(v)
     }
 
@@ -148,10 +157,15 @@ impl Tree {
 
     /// Regular files seen from `view`; only those written by layer `view` itself when
     /// `own_only`.
-    pub(crate) fn files(&self, view: u32, own_only: bool) -> impl Iterator<Item = (&str, &Version)> {
-        self.paths.iter().filter_map(move |(k, _)| {
-            let v = self.visible(k, view)?;
-            (matches!(v.node, Node::File(_)) && (!own_only || v.layer == view)).then_some((k.as_str(), v))
+    pub(crate) fn files(
+        &self,
+        view: u32,
+        own_only: bool,
+    ) -> impl Iterator<Item = (&str, &Version)> {
+        self.paths.iter().filter_map(move |(k, versions)| {
+            let v = versions.iter().rev().find(|v| v.layer <= view)?;
+            (matches!(v.node, Node::File(_)) && (!own_only || v.layer == view))
+                .then_some((k.as_str(), v))
         })
     }
 }

@@ -104,7 +104,12 @@ fn directory_name(path: &Path) -> String {
 }
 
 /// The stderr summary: counts, and every file that could not be understood.
-pub(crate) fn summarize(inv: &Inventory, files: usize, started: std::time::Instant, printer: &Printer) {
+pub(crate) fn summarize(
+    inv: &Inventory,
+    files: usize,
+    started: std::time::Instant,
+    printer: &Printer,
+) {
     printer.info(&format!(
         "{} packages, {} dependency edges from {} files in {:.2?}",
         inv.len(),

@@ -60,7 +60,8 @@ pub(super) fn generate(
 ) -> anyhow::Result<ExitStatus> {
     let platform = match &args.platform {
         Some(p) => Some(
-            Platform::parse(p).with_context(|| format!("--platform `{p}`: expected os/arch[/variant]"))?,
+            Platform::parse(p)
+                .with_context(|| format!("--platform `{p}`: expected os/arch[/variant]"))?,
         ),
         None => None,
     };
@@ -68,15 +69,22 @@ pub(super) fn generate(
         printer.warn("--exclude and --follow-symlinks do not apply to images; ignored");
     }
     let started = std::time::Instant::now();
-    let keep = keep_predicate(registry::select_with(&args.catalogers, Some(Arc::new(SbomDecoder))));
+    let keep = keep_predicate(registry::select_with(
+        &args.catalogers,
+        Some(Arc::new(SbomDecoder)),
+    ));
     let options = ImageOptions {
         platform,
         keep: Some(keep),
         ..ImageOptions::default()
     };
-    let image = target
-        .open(&options)
-        .with_context(|| format!("reading image {}:{}", target.scheme(), target.path().display()))?;
+    let image = target.open(&options).with_context(|| {
+        format!(
+            "reading image {}:{}",
+            target.scheme(),
+            target.path().display()
+        )
+    })?;
     let warnings = image.warnings();
     if !warnings.is_empty() {
         printer.warn(&format!(
@@ -87,11 +95,16 @@ pub(super) fn generate(
             printer.warn(&format!("  {w}"));
         }
         if warnings.len() > MAX_WARNINGS_SHOWN {
-            printer.warn(&format!("  ... and {} more", warnings.len() - MAX_WARNINGS_SHOWN));
+            printer.warn(&format!(
+                "  ... and {} more",
+                warnings.len() - MAX_WARNINGS_SHOWN
+            ));
         }
     }
     let catalog_options = CatalogOptions {
-        progress: printer.wants_progress().then_some(progress as fn(usize, usize)),
+        progress: printer
+            .wants_progress()
+            .then_some(progress as fn(usize, usize)),
         ignore_file_names: false,
     };
     let mut inventory = Inventory::default();
@@ -122,7 +135,10 @@ pub fn tag_layers(inv: &mut Inventory, view: &ImageResolver) {
 
 /// The SBOM's description of the image.
 pub fn source_info(m: &ImageMetadata) -> SourceInfo {
-    let digest = m.manifest_digest.clone().unwrap_or_else(|| m.config_digest.clone());
+    let digest = m
+        .manifest_digest
+        .clone()
+        .unwrap_or_else(|| m.config_digest.clone());
     let reference = m.repo_tags.first().map(|t| split_reference(t));
     let name = match &reference {
         Some((repo, _)) if !repo.is_empty() => repo.clone(),
@@ -164,7 +180,10 @@ fn split_reference(r: &str) -> (String, Option<String>) {
     let r = r.split_once('@').map_or(r, |(name, _)| name);
     let slash = r.rfind('/').map_or(0, |i| i + 1);
     match r[slash..].rfind(':') {
-        Some(i) => (r[..slash + i].to_string(), Some(r[slash + i + 1..].to_string())),
+        Some(i) => (
+            r[..slash + i].to_string(),
+            Some(r[slash + i + 1..].to_string()),
+        ),
         None if !r.contains('/') => (String::new(), Some(r.to_string())),
         None => (r.to_string(), None),
     }
@@ -173,7 +192,8 @@ fn split_reference(r: &str) -> (String, Option<String>) {
 /// Docker Hub's implicit names: `alpine` → `docker.io/library/alpine`.
 fn full_repository(repo: &str) -> String {
     let first = repo.split('/').next().unwrap_or_default();
-    let has_registry = repo.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let has_registry =
+        repo.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
     if has_registry {
         repo.to_string()
     } else if repo.contains('/') {
@@ -185,22 +205,33 @@ fn full_repository(repo: &str) -> String {
 
 /// `pkg:oci/NAME@sha256:…?arch=…&repository_url=…&tag=…` (the digest is the manifest's, or
 /// the config's for a legacy `docker save` tarball that has no manifest digest).
-fn purl(m: &ImageMetadata, digest: &str, reference: Option<&(String, Option<String>)>) -> Option<Purl> {
+fn purl(
+    m: &ImageMetadata,
+    digest: &str,
+    reference: Option<&(String, Option<String>)>,
+) -> Option<Purl> {
     let (repo, tag) = match reference {
         Some((repo, tag)) => (repo.as_str(), tag.as_deref()),
         None => ("", None),
     };
     let name = if repo.is_empty() {
-        Path::new(&m.location).file_stem()?.to_string_lossy().into_owned()
+        Path::new(&m.location)
+            .file_stem()?
+            .to_string_lossy()
+            .into_owned()
     } else {
         repo.rsplit('/').next().unwrap_or(repo).to_string()
     };
-    let mut p = Purl::new("oci", &name.to_ascii_lowercase()).ok()?.with_version(digest);
+    let mut p = Purl::new("oci", &name.to_ascii_lowercase())
+        .ok()?
+        .with_version(digest);
     if let Some(a) = &m.architecture {
         p = p.with_qualifier("arch", a).ok()?;
     }
     if !repo.is_empty() {
-        p = p.with_qualifier("repository_url", &full_repository(repo)).ok()?;
+        p = p
+            .with_qualifier("repository_url", &full_repository(repo))
+            .ok()?;
     }
     if let Some(t) = tag {
         p = p.with_qualifier("tag", t).ok()?;
@@ -214,7 +245,10 @@ mod tests {
 
     #[test]
     fn references() {
-        assert_eq!(split_reference("alpine:3.10"), ("alpine".into(), Some("3.10".into())));
+        assert_eq!(
+            split_reference("alpine:3.10"),
+            ("alpine".into(), Some("3.10".into()))
+        );
         assert_eq!(
             split_reference("localhost:5000/a/b:1"),
             ("localhost:5000/a/b".into(), Some("1".into()))
@@ -233,7 +267,8 @@ mod tests {
             location: "/tmp/alpine.tar".into(),
             architecture: Some("amd64".into()),
             repo_tags: vec!["alpine:3.10".into()],
-            config_digest: "sha256:af341ccd2df8b0e2d67cf8dd32e087bfda4e5756ebd1c76bbf3efa0dc246590e".into(),
+            config_digest:
+                "sha256:af341ccd2df8b0e2d67cf8dd32e087bfda4e5756ebd1c76bbf3efa0dc246590e".into(),
             ..ImageMetadata::default()
         };
         let s = source_info(&m);
