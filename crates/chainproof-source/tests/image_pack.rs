@@ -369,3 +369,66 @@ fn index_manifest(dir: &Path) -> String {
         .expect("digest")
         .to_string()
 }
+
+/// `docker save` since Docker 25 writes an OCI layout with a `manifest.json` beside it whose
+/// paths are `blobs/sha256/…`: the blob names give the digests to check, the index the
+/// manifest digest.
+#[test]
+fn docker_25_archive_with_oci_layout() {
+    let (mut files, digest) =
+        pack::oci_layout_files(&layers(), Compression::None, "app:25", ("linux", "amd64"))
+            .expect("layout");
+    let manifest_path = format!("blobs/sha256/{}", digest.hex());
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &files
+            .iter()
+            .find(|(p, _)| *p == manifest_path)
+            .expect("manifest")
+            .1,
+    )
+    .expect("json");
+    let blob =
+        |d: &serde_json::Value| format!("blobs/sha256/{}", &d.as_str().expect("digest")[7..]);
+    let docker = serde_json::json!([{
+        "Config": blob(&manifest["config"]["digest"]),
+        "RepoTags": ["app:25"],
+        "Layers": manifest["layers"].as_array().expect("layers").iter().map(|l| blob(&l["digest"])).collect::<Vec<_>>(),
+    }]);
+    files.push(("manifest.json".into(), docker.to_string().into_bytes()));
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("docker25.tar");
+    let mut b = tar::Builder::new(Vec::new());
+    for (p, data) in &files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, p, &data[..]).expect("tar");
+    }
+    std::fs::write(&path, b.into_inner().expect("tar")).expect("write");
+    // manifest.json wins over oci-layout: a docker-archive.
+    let target = ImageTarget::detect(&path).expect("image");
+    assert_eq!(target, ImageTarget::DockerArchive(path.clone()));
+    let image = target.open(&ImageOptions::default()).expect("opens");
+    assert_eq!(
+        image.metadata().manifest_digest.as_deref(),
+        Some(digest.as_str())
+    );
+    assert_eq!(image.metadata().repo_tags, ["app:25"]);
+    check_squashed(&image);
+    // The same file read as an OCI archive gives the same image.
+    let oci = ImageTarget::OciArchive(path)
+        .open(&ImageOptions::default())
+        .expect("oci");
+    assert_eq!(
+        oci.metadata().manifest_digest,
+        image.metadata().manifest_digest
+    );
+    let ids = |i: &chainproof_source::Image| -> Vec<(String, String)> {
+        i.metadata()
+            .layers
+            .iter()
+            .map(|l| (l.digest.clone(), l.diff_id.clone()))
+            .collect()
+    };
+    assert_eq!(ids(&oci), ids(&image));
+}
