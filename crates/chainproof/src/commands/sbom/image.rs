@@ -25,6 +25,46 @@ use crate::printer::{Printer, progress};
 /// number: their files are kept only when the first bytes are ELF / PE / Mach-O.
 const MAGIC_CATALOGERS: &[&str] = &["go-binary", "rust-cargo-auditable"];
 
+/// Files catalogers read beside the file they claim (a lockfile's manifest, a dist-info's
+/// siblings) or to learn the distribution: kept when small even if no cataloger claims them.
+const COMPANIONS: &[&str] = &[
+    "package.json",
+    "go.mod",
+    "go.sum",
+    "Gemfile",
+    "gems.rb",
+    "pyproject.toml",
+    "setup.cfg",
+    "composer.json",
+    "pom.xml",
+    "Podfile",
+    "Package.swift",
+    "pubspec.yaml",
+    "mix.exs",
+    "rebar.config",
+    "Project.toml",
+    "Cargo.toml",
+    "conanfile.txt",
+    "vcpkg.json",
+    "pnpm-workspace.yaml",
+    "Directory.Packages.props",
+    "Directory.Build.props",
+];
+/// Distribution identification files (OS detection reads them whatever claims them).
+const OS_FILES: &[&str] = &[
+    "etc/os-release",
+    "usr/lib/os-release",
+    "etc/alpine-release",
+    "etc/debian_version",
+    "etc/redhat-release",
+    "etc/system-release",
+    "etc/centos-release",
+    "etc/lsb-release",
+    "etc/apk/repositories",
+];
+/// Largest companion file kept.
+const MAX_COMPANION_SIZE: u64 = 1 << 20;
+
 /// Warnings shown one by one; the rest are counted.
 const MAX_WARNINGS_SHOWN: usize = 20;
 
@@ -42,13 +82,29 @@ pub(super) fn target(target: &Path) -> Option<ImageTarget> {
 }
 
 /// Which files' content the catalogers will need: every file some cataloger claims by
-/// name, executables only when they start with a binary magic number.
+/// name (executables only when they start with a binary magic number), and small
+/// [companion](COMPANIONS) and [OS identification](OS_FILES) files.
 pub fn keep_predicate(catalogers: Vec<Box<dyn Cataloger>>) -> Arc<KeepFn> {
     Arc::new(move |f: &FileInfo<'_>| {
-        catalogers.iter().any(|c| {
-            c.matches(f.path) && (!MAGIC_CATALOGERS.contains(&c.name()) || has_binary_magic(f.head))
-        })
+        is_companion(f.path, f.size)
+            || catalogers.iter().any(|c| {
+                c.matches(f.path)
+                    && (!MAGIC_CATALOGERS.contains(&c.name()) || has_binary_magic(f.head))
+            })
     })
+}
+
+fn is_companion(path: &str, size: u64) -> bool {
+    if size > MAX_COMPANION_SIZE {
+        return false;
+    }
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    OS_FILES.contains(&path)
+        || COMPANIONS.contains(&name)
+        || name.ends_with(".gemspec")
+        || name.ends_with("proj")
+        || dir.ends_with(".dist-info")
+        || dir.ends_with(".egg-info")
 }
 
 pub(super) fn generate(
@@ -242,6 +298,28 @@ fn purl(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn companions() {
+        assert!(is_companion("etc/os-release", 300));
+        assert!(is_companion("srv/app/package.json", 300));
+        assert!(is_companion(
+            "usr/lib/python3/dist-packages/six-1.16.0.dist-info/RECORD",
+            900
+        ));
+        assert!(!is_companion("srv/app/package.json", 2 << 20));
+        assert!(!is_companion("usr/bin/python3", 300));
+        let keep = keep_predicate(registry::all());
+        let info = |path, head| FileInfo {
+            path,
+            size: 100,
+            head,
+        };
+        assert!(keep(&info("srv/Cargo.lock", b"# This")));
+        assert!(keep(&info("usr/local/bin/app", b"\x7fELF")));
+        assert!(!keep(&info("usr/local/bin/script", b"#!/bin")));
+        assert!(!keep(&info("usr/share/doc/readme.txt", b"hello")));
+    }
 
     #[test]
     fn references() {
