@@ -186,6 +186,9 @@ fn pack_a_directory() {
     std::fs::create_dir_all(r.join("srv/app")).expect("mkdir");
     std::fs::write(r.join("srv/app/Cargo.lock"), "version = 3\n").expect("write");
     std::os::unix::fs::symlink("srv/app", r.join("app")).expect("symlink");
+    std::os::unix::fs::symlink("/srv/app/Cargo.lock", r.join("abs-lock")).expect("symlink");
+    std::fs::create_dir_all(r.join("etc")).expect("mkdir");
+    std::os::unix::fs::symlink("../srv/app", r.join("etc/app")).expect("symlink");
     let layer = pack::layer_from_dir(r).expect("pack");
     let out = tempfile::tempdir().expect("tmp");
     pack::write_oci_dir(out.path(), &[layer], Compression::Gzip, "dir:1").expect("write");

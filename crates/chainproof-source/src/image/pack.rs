@@ -3,7 +3,7 @@
 //! (and to package a debootstrap'd root filesystem); deterministic (fixed mtimes, sorted).
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use super::digest::Digest;
@@ -138,18 +138,40 @@ fn append_raw_name(
     }
 }
 
-/// A layer tar of a directory tree (regular files, directories, symlinks; sorted).
+/// A layer tar of a directory tree (regular files, directories, symlinks; sorted; devices,
+/// sockets and FIFOs left out). File contents are streamed from disk into the tar.
 pub fn layer_from_dir(root: &Path) -> io::Result<Vec<u8>> {
-    let mut entries: Vec<(String, PackEntry)> = Vec::new();
+    let mut entries: Vec<(String, Kind)> = Vec::new();
     walk(root, "", &mut entries)?;
-    let refs: Vec<(&str, PackEntry)> = entries
-        .iter()
-        .map(|(p, e)| (p.as_str(), e.clone()))
-        .collect();
-    layer_tar(&refs)
+    let mut b = tar::Builder::new(Vec::new());
+    for (path, kind) in entries {
+        match kind {
+            Kind::Dir => {
+                let mut h = header(&path, tar::EntryType::Directory, 0, 0o755);
+                b.append_data(&mut h, format!("{path}/"), io::empty())?;
+            }
+            Kind::Symlink(target) => {
+                let mut h = header(&path, tar::EntryType::Symlink, 0, 0o777);
+                b.append_link(&mut h, &path, &target)?;
+            }
+            Kind::File(full) => {
+                let f = fs::File::open(&full)?;
+                let len = f.metadata()?.len();
+                let mut h = header(&path, tar::EntryType::Regular, len, 0o644);
+                b.append_data(&mut h, &path, f.take(len))?;
+            }
+        }
+    }
+    b.into_inner()
 }
 
-fn walk(dir: &Path, rel: &str, out: &mut Vec<(String, PackEntry)>) -> io::Result<()> {
+enum Kind {
+    Dir,
+    Symlink(std::path::PathBuf),
+    File(std::path::PathBuf),
+}
+
+fn walk(dir: &Path, rel: &str, out: &mut Vec<(String, Kind)>) -> io::Result<()> {
     let mut items: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     items.sort_by_key(|e| e.file_name());
     for item in items {
@@ -161,13 +183,12 @@ fn walk(dir: &Path, rel: &str, out: &mut Vec<(String, PackEntry)>) -> io::Result
         };
         let ft = item.file_type()?;
         if ft.is_symlink() {
-            let t = fs::read_link(item.path())?;
-            out.push((path, PackEntry::Symlink(t.to_string_lossy().into_owned())));
+            out.push((path, Kind::Symlink(fs::read_link(item.path())?)));
         } else if ft.is_dir() {
-            out.push((path.clone(), PackEntry::Dir));
+            out.push((path.clone(), Kind::Dir));
             walk(&item.path(), &path, out)?;
         } else if ft.is_file() {
-            out.push((path, PackEntry::File(fs::read(item.path())?)));
+            out.push((path, Kind::File(item.path())));
         }
     }
     Ok(())
