@@ -1,6 +1,6 @@
 //! `chainproof sbom`: generate, validate and convert SBOMs.
 
-mod image;
+pub(crate) mod image;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -44,7 +44,7 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
         anyhow::bail!("unknown cataloger `{unknown}` (see `chainproof sbom catalogers`)");
     }
     if let Some(image) = image::target(target) {
-        return image::generate(&image, args, &catalogers, &outputs, printer);
+        return image::generate(&image, None, args, &catalogers, &outputs, printer);
     }
     let options = WalkOptions {
         exclude: args.exclude.clone(),

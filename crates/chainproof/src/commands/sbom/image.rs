@@ -107,8 +107,11 @@ fn is_companion(path: &str, size: u64) -> bool {
         || dir.ends_with(".egg-info")
 }
 
-pub(super) fn generate(
+/// Inventories an image. `reference` (e.g. `ghcr.io/x/y:1.0`, for an image pulled from a
+/// registry into a temporary OCI layout) replaces the names the storage gives the image.
+pub(crate) fn generate(
     target: &ImageTarget,
+    reference: Option<&str>,
     args: &GenerateArgs,
     catalogers: &[Box<dyn Cataloger>],
     outputs: &[OutputSpec],
@@ -171,7 +174,12 @@ pub(super) fn generate(
         files += view.files().len();
         inventory.merge(inv);
     }
-    inventory.source = source_info(image.metadata());
+    let mut metadata = image.metadata().clone();
+    if let Some(r) = reference {
+        metadata.repo_tags = vec![r.to_string()];
+        metadata.location = r.to_string();
+    }
+    inventory.source = source_info(&metadata);
     super::summarize(&inventory, files, started, printer);
     super::write_outputs(&inventory, outputs, printer)?;
     Ok(ExitStatus::Success)
