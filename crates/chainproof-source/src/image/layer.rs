@@ -296,3 +296,17 @@ fn read_file(
     data.content = Some(content.into());
     Ok(data)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn names_stay_inside_the_root() {
+        assert_eq!(normalize("./usr/bin/"), "usr/bin");
+        assert_eq!(normalize("/etc/passwd"), "etc/passwd");
+        assert_eq!(normalize("../../../tmp/x"), "tmp/x");
+        assert_eq!(normalize("a/./b/../../../c"), "c");
+        assert_eq!(normalize("//"), "");
+    }
+}

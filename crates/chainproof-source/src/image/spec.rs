@@ -132,3 +132,21 @@ impl fmt::Display for Platform {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Platform;
+
+    #[test]
+    fn platforms() {
+        let p = Platform::parse("linux/arm64/v8").expect("valid");
+        assert_eq!(p.to_string(), "linux/arm64/v8");
+        assert!(p.accepts("linux", "arm64", Some("v8")));
+        assert!(!p.accepts("linux", "arm64", Some("v7")));
+        let any = Platform::parse("linux/arm64").expect("valid");
+        assert!(any.accepts("linux", "arm64", Some("v8")));
+        assert!(Platform::parse("linux").is_none());
+        assert!(Platform::parse("linux//").is_none());
+        assert!(Platform::parse("a/b/c/d").is_none());
+    }
+}
