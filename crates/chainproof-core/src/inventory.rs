@@ -33,6 +33,39 @@ pub struct SourceInfo {
     pub name: String,
     /// A version when one is known (an image digest, a project version).
     pub version: Option<String>,
+    /// What is known about the container image, when the target is one.
+    pub image: Option<ImageInfo>,
+}
+
+/// A container image that was inventoried (shown on the SBOM's root component).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageInfo {
+    /// `pkg:oci/NAME@sha256:…?repository_url=…&tag=…`, when built.
+    pub purl: Option<String>,
+    /// Digest of the image manifest (`sha256:…`), when the storage has one.
+    pub manifest_digest: Option<String>,
+    /// Digest of the config blob (the "image ID").
+    pub config_digest: String,
+    pub media_type: Option<String>,
+    /// `repo:tag` names.
+    pub repo_tags: Vec<String>,
+    pub os: Option<String>,
+    pub architecture: Option<String>,
+    pub variant: Option<String>,
+    /// Bottom layer first.
+    pub layers: Vec<ImageLayer>,
+}
+
+/// One layer of an [`ImageInfo`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageLayer {
+    /// Digest of the blob as stored (compressed).
+    pub digest: String,
+    /// Digest of the uncompressed tar (what [`Location::layer`](crate::Location::layer) names).
+    pub diff_id: String,
+    pub media_type: Option<String>,
+    /// Bytes of the blob.
+    pub size: u64,
 }
 
 /// Packages, the dependency graph between them, and what could not be parsed.

@@ -26,6 +26,6 @@ mod package;
 pub mod vuln;
 
 pub use ecosystem::Ecosystem;
-pub use inventory::{Inventory, PackageId, SourceInfo, Unparsed};
+pub use inventory::{ImageInfo, ImageLayer, Inventory, PackageId, SourceInfo, Unparsed};
 pub use license::License;
 pub use package::{Hash, HashAlgorithm, Location, Package, PackageKind, Scope};

@@ -178,6 +178,8 @@ pub struct Location {
     pub path: String,
     /// 1-based line number, when the format lets us know it.
     pub line: Option<u32>,
+    /// In a container image: the layer that wrote the file (its `diff_id`, `sha256:…`).
+    pub layer: Option<String>,
 }
 
 impl Location {
@@ -185,7 +187,13 @@ impl Location {
         Location {
             path: path.into(),
             line: None,
+            layer: None,
         }
+    }
+
+    pub fn with_layer(mut self, layer: impl Into<String>) -> Self {
+        self.layer = Some(layer.into());
+        self
     }
 
     pub fn with_line(mut self, line: u32) -> Self {

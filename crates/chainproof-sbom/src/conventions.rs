@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use chainproof_core::{Ecosystem, Location, Unparsed};
+use chainproof_core::{Ecosystem, ImageInfo, Location, Package, Unparsed};
 
 use crate::{EncodeOptions, SbomError};
 
@@ -23,6 +23,68 @@ pub const KIND: &str = "chainproof:kind";
 pub const SOURCE_KIND: &str = "chainproof:source-kind";
 /// A file that could not be parsed: see [`format_unparsed`].
 pub const UNPARSED: &str = "chainproof:unparsed";
+
+/// In a container image, the layer (`diff_id`) that wrote a file a package was found in;
+/// one property per distinct layer.
+pub const LAYER: &str = "chainproof:layer";
+/// Image metadata on the root component / package (see [`image_properties`]).
+pub const IMAGE_MANIFEST_DIGEST: &str = "chainproof:image:manifest-digest";
+pub const IMAGE_CONFIG_DIGEST: &str = "chainproof:image:config-digest";
+pub const IMAGE_MEDIA_TYPE: &str = "chainproof:image:media-type";
+pub const IMAGE_TAG: &str = "chainproof:image:tag";
+pub const IMAGE_OS: &str = "chainproof:image:os";
+pub const IMAGE_ARCHITECTURE: &str = "chainproof:image:architecture";
+pub const IMAGE_VARIANT: &str = "chainproof:image:variant";
+/// Each layer's blob digest, bottom first.
+pub const IMAGE_LAYER_DIGEST: &str = "chainproof:image:layer-digest";
+/// Each layer's `diff_id` (digest of the uncompressed tar), bottom first.
+pub const IMAGE_LAYER_DIFF_ID: &str = "chainproof:image:layer-diff-id";
+
+/// The image facts without a native field, as (name, value) properties, in a stable order.
+pub fn image_properties(image: &ImageInfo) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(d) = &image.manifest_digest {
+        out.push((IMAGE_MANIFEST_DIGEST, d.clone()));
+    }
+    out.push((IMAGE_CONFIG_DIGEST, image.config_digest.clone()));
+    if let Some(m) = &image.media_type {
+        out.push((IMAGE_MEDIA_TYPE, m.clone()));
+    }
+    out.extend(image.repo_tags.iter().map(|t| (IMAGE_TAG, t.clone())));
+    let fields = [
+        (IMAGE_OS, &image.os),
+        (IMAGE_ARCHITECTURE, &image.architecture),
+        (IMAGE_VARIANT, &image.variant),
+    ];
+    out.extend(
+        fields
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v.clone()))),
+    );
+    for l in &image.layers {
+        out.push((IMAGE_LAYER_DIGEST, l.digest.clone()));
+        out.push((IMAGE_LAYER_DIFF_ID, l.diff_id.clone()));
+    }
+    out
+}
+
+/// The distinct layers of a package's locations, in first-seen order.
+pub fn package_layers(p: &Package) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for l in p.locations.iter().filter_map(|l| l.layer.as_deref()) {
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out
+}
+
+/// The hex of a `sha256:` digest (for a SHA-256 hash entry).
+pub fn sha256_hex(digest: &str) -> Option<&str> {
+    digest
+        .strip_prefix("sha256:")
+        .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
 
 /// Property names the readers turn back into model fields (not kept as properties).
 pub fn is_reserved(name: &str) -> bool {

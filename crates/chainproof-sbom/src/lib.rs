@@ -18,7 +18,7 @@
 //! ```
 //! use chainproof_core::{Ecosystem, Inventory, Package, SourceInfo};
 //! use chainproof_sbom::{decode, encode, CdxVersion, EncodeOptions, Format};
-//! let mut inv = Inventory::new(SourceInfo { kind: "directory".into(), name: "app".into(), version: None });
+//! let mut inv = Inventory::new(SourceInfo { kind: "directory".into(), name: "app".into(), version: None, image: None });
 //! let purl = "pkg:npm/left-pad@1.3.0".parse().unwrap();
 //! let dep = inv.add_package(Package::new(Ecosystem::Npm, "left-pad", Some("1.3.0")).with_purl(purl));
 //! inv.add_root(dep);

@@ -12,11 +12,13 @@
 #![forbid(unsafe_code)]
 
 mod directory;
+pub mod image;
 mod memory;
 
 use std::io;
 
 pub use directory::{DirectoryResolver, WalkOptions};
+pub use image::{Image, ImageResolver, ImageTarget};
 pub use memory::MemoryResolver;
 
 /// Largest file a resolver hands to a parser by default (lockfiles are far smaller).

@@ -98,7 +98,9 @@ pub struct SbomArgs {
     #[command(subcommand)]
     pub action: Option<SbomAction>,
 
-    /// The directory (or single lockfile) to inventory.
+    /// The directory (or single lockfile) to inventory, or a container image:
+    /// `docker-archive:PATH`, `oci-archive:PATH`, `oci-dir:PATH`, or a path to such a
+    /// tarball / layout (detected).
     #[arg(required = true)]
     pub target: Option<PathBuf>,
 
@@ -126,6 +128,16 @@ pub struct GenerateArgs {
     /// With a single-file target, these catalogers read the file whatever its name.
     #[arg(long, value_delimiter = ',', value_name = "NAME")]
     pub catalogers: Vec<String>,
+
+    /// For an image: `squashed` (the final filesystem, default) or `all-layers` (every file
+    /// version of every layer, including files deleted or overwritten later).
+    #[arg(long, default_value = "squashed", value_name = "SCOPE")]
+    pub scope: chainproof_source::image::Scope,
+
+    /// For a multi-platform image: the platform to inventory, `os/arch[/variant]`
+    /// (default: the only one, else linux/amd64).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

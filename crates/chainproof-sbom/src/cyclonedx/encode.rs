@@ -58,7 +58,7 @@ pub fn encode(
     }
 
     let source = &inventory.source;
-    let root = Component {
+    let mut root = Component {
         ty: root_type(&source.kind).to_string(),
         bom_ref: Some(root_ref),
         name: non_empty(&source.name).to_string(),
@@ -69,6 +69,24 @@ pub fn encode(
             .collect(),
         ..Component::default()
     };
+    if let Some(image) = &source.image {
+        root.purl = image.purl.clone();
+        root.hashes = image
+            .manifest_digest
+            .as_deref()
+            .and_then(cv::sha256_hex)
+            .map(|h| HashEntry {
+                alg: "SHA-256".into(),
+                content: h.to_string(),
+            })
+            .into_iter()
+            .collect();
+        root.properties.extend(
+            cv::image_properties(image)
+                .into_iter()
+                .map(|(k, v)| Property::new(k, v)),
+        );
+    }
     let bom = Bom {
         schema: Some(format!(
             "http://cyclonedx.org/schema/bom-{}.schema.json",
@@ -170,6 +188,11 @@ fn component(p: &Package, bom_ref: String, version: CdxVersion) -> Component {
         p.properties
             .iter()
             .map(|(k, v)| Property::new(k, v.clone())),
+    );
+    properties.extend(
+        cv::package_layers(p)
+            .into_iter()
+            .map(|l| Property::new(cv::LAYER, l.to_string())),
     );
 
     let occurrences = p

@@ -52,6 +52,7 @@ pub fn decode(doc: &json::Document<'_>) -> Result<Inventory, SbomError> {
         kind: "sbom".into(),
         name: d.name.clone(),
         version: None,
+        image: None,
     };
     if let Some(root) = root_pkg {
         source.name = root.name.clone();

@@ -90,6 +90,9 @@ impl Writer {
         for (k, v) in &p.properties {
             annotations.push(self.annotation(k, v));
         }
+        for l in cv::package_layers(p) {
+            annotations.push(self.annotation(cv::LAYER, l));
+        }
         SpdxPackage {
             spdx_id,
             name: p.name.clone(),
@@ -180,6 +183,30 @@ pub fn encode(inventory: &Inventory, options: &EncodeOptions) -> Result<String, 
     if !source.kind.is_empty() {
         root.annotations
             .push(w.annotation(cv::SOURCE_KIND, &source.kind));
+    }
+    if let Some(image) = &source.image {
+        root.external_refs = image
+            .purl
+            .iter()
+            .map(|purl| ExternalRef {
+                reference_category: "PACKAGE-MANAGER".into(),
+                reference_type: "purl".into(),
+                reference_locator: purl.clone(),
+            })
+            .collect();
+        root.checksums = image
+            .manifest_digest
+            .as_deref()
+            .and_then(cv::sha256_hex)
+            .map(|h| Checksum {
+                algorithm: "SHA256".into(),
+                checksum_value: h.to_string(),
+            })
+            .into_iter()
+            .collect();
+        for (k, v) in cv::image_properties(image) {
+            root.annotations.push(w.annotation(k, &v));
+        }
     }
 
     let mut packages = vec![root];

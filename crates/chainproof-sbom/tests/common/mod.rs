@@ -37,6 +37,7 @@ pub fn rich_inventory() -> Inventory {
         kind: "directory".into(),
         name: "my-app".into(),
         version: None,
+        image: None,
     });
     let app = inv.add_package(
         Package::new(Ecosystem::Npm, "my-app", Some("1.0.0"))

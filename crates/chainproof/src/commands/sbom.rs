@@ -1,5 +1,7 @@
 //! `chainproof sbom`: generate, validate and convert SBOMs.
 
+pub(crate) mod image;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -41,6 +43,9 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
     {
         anyhow::bail!("unknown cataloger `{unknown}` (see `chainproof sbom catalogers`)");
     }
+    if let Some(image) = image::target(target) {
+        return image::generate(&image, None, args, &catalogers, &outputs, printer);
+    }
     let options = WalkOptions {
         exclude: args.exclude.clone(),
         follow_symlinks: args.follow_symlinks,
@@ -67,6 +72,7 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
         kind: if is_file { "file" } else { "directory" }.into(),
         name: directory_name(target),
         version: None,
+        image: None,
     };
     summarize(&inventory, resolver_file_count(&resolver), started, printer);
     write_outputs(&inventory, &outputs, printer)?;
@@ -74,7 +80,7 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
 }
 
 /// Reads SBOMs embedded in the target (`*.cdx.json`, `*.spdx.json`, ...) with our own decoder.
-struct SbomDecoder;
+pub(crate) struct SbomDecoder;
 
 impl SbomReader for SbomDecoder {
     fn read(&self, bytes: &[u8], path: &str) -> Result<Inventory, String> {
@@ -98,7 +104,12 @@ fn directory_name(path: &Path) -> String {
 }
 
 /// The stderr summary: counts, and every file that could not be understood.
-fn summarize(inv: &Inventory, files: usize, started: std::time::Instant, printer: &Printer) {
+pub(crate) fn summarize(
+    inv: &Inventory,
+    files: usize,
+    started: std::time::Instant,
+    printer: &Printer,
+) {
     printer.info(&format!(
         "{} packages, {} dependency edges from {} files in {:.2?}",
         inv.len(),
@@ -118,7 +129,7 @@ fn summarize(inv: &Inventory, files: usize, started: std::time::Instant, printer
     }
 }
 
-fn write_outputs(
+pub(crate) fn write_outputs(
     inventory: &Inventory,
     outputs: &[OutputSpec],
     printer: &Printer,

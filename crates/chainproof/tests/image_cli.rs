@@ -1,0 +1,292 @@
+//! `chainproof sbom` on container images built in the test (with `chainproof_source::image::pack`)
+//! from the lockfile fixtures, and on trivy's alpine `docker save` tarball.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use chainproof_source::image::pack::{self, Compression, PackEntry};
+use serde_json::Value;
+
+fn fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/tree")
+            .join(rel),
+    )
+    .unwrap()
+}
+
+fn alpine() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../chainproof-source/tests/fixtures/image/trivy/alpine-310.tar.gz")
+}
+
+fn chainproof() -> Command {
+    Command::cargo_bin("chainproof").expect("binary built")
+}
+
+/// Layer 1: an npm project; layer 2: a Rust project; layer 3: deletes the npm lockfile.
+fn layers() -> Vec<Vec<u8>> {
+    vec![
+        pack::layer_tar(&[
+            ("srv/web", PackEntry::Dir),
+            (
+                "srv/web/package-lock.json",
+                PackEntry::File(fixture("node/package-lock.json")),
+            ),
+            ("etc/alpine-release", PackEntry::File(b"3.20.0\n".to_vec())),
+        ])
+        .unwrap(),
+        pack::layer_tar(&[(
+            "srv/rust/Cargo.lock",
+            PackEntry::File(fixture("rust/Cargo.lock")),
+        )])
+        .unwrap(),
+        pack::layer_tar(&[("srv/web/package-lock.json", PackEntry::Whiteout)]).unwrap(),
+    ]
+}
+
+fn sbom(target: &str, extra: &[&str], dir: &Path) -> Value {
+    let out = dir.join("out.cdx.json");
+    let mut cmd = chainproof();
+    cmd.args(["sbom", target, "-o"])
+        .arg(format!("cyclonedx-json={}", out.display()))
+        .args(extra);
+    cmd.assert().success();
+    chainproof()
+        .args(["sbom", "validate"])
+        .arg(&out)
+        .assert()
+        .success();
+    serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap()
+}
+
+fn props<'a>(c: &'a Value, name: &str) -> Vec<&'a str> {
+    c["properties"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|p| p["name"] == name)
+                .filter_map(|p| p["value"].as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn purls(doc: &Value) -> BTreeSet<String> {
+    doc["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str().map(String::from))
+        .collect()
+}
+
+fn diff_ids(doc: &Value) -> Vec<String> {
+    props(
+        &doc["metadata"]["component"],
+        "chainproof:image:layer-diff-id",
+    )
+    .into_iter()
+    .map(String::from)
+    .collect()
+}
+
+fn layer_of<'a>(doc: &'a Value, purl: &str) -> Vec<&'a str> {
+    let c = doc["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["purl"] == purl)
+        .unwrap();
+    props(c, "chainproof:layer")
+}
+
+const BYTEORDER: &str = "pkg:cargo/byteorder@1.3.1";
+const POSTCSS: &str = "pkg:npm/postcss@7.0.16";
+
+#[test]
+fn oci_dir_squashed_and_all_layers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = tmp.path().join("layout");
+    let digest = pack::write_oci_dir(
+        &layout,
+        &layers(),
+        Compression::Gzip,
+        "registry.example/team/app:1.2",
+    )
+    .unwrap();
+    let doc = sbom(&format!("oci-dir:{}", layout.display()), &[], tmp.path());
+    let root = &doc["metadata"]["component"];
+    assert_eq!(root["type"], "container");
+    assert_eq!(root["name"], "registry.example/team/app");
+    assert_eq!(root["version"], digest.as_str());
+    assert_eq!(
+        root["purl"].as_str().unwrap(),
+        format!(
+            "pkg:oci/app@{digest}?arch=amd64&repository_url=registry.example%2Fteam%2Fapp&tag=1.2"
+        )
+    );
+    assert_eq!(root["hashes"][0]["content"], digest.hex());
+    assert_eq!(
+        props(root, "chainproof:image:manifest-digest"),
+        [digest.as_str()]
+    );
+    assert_eq!(
+        props(root, "chainproof:image:tag"),
+        ["registry.example/team/app:1.2"]
+    );
+    assert_eq!(props(root, "chainproof:image:os"), ["linux"]);
+    assert_eq!(props(root, "chainproof:image:layer-digest").len(), 3);
+    let ids = diff_ids(&doc);
+    assert_eq!(ids.len(), 3);
+    // Squashed: the npm lockfile was deleted by layer 3.
+    let got = purls(&doc);
+    assert!(
+        got.contains(BYTEORDER) && got.contains("pkg:cargo/base64@0.5.1"),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|p| p.starts_with("pkg:npm/")), "{got:?}");
+    assert_eq!(layer_of(&doc, BYTEORDER), [ids[1].as_str()]);
+
+    // All layers: the deleted lockfile's packages are back, from layer 1.
+    let doc = sbom(
+        &format!("oci-dir:{}", layout.display()),
+        &["--scope", "all-layers"],
+        tmp.path(),
+    );
+    let got = purls(&doc);
+    assert!(got.contains(POSTCSS), "{got:?}");
+    assert!(got.contains(BYTEORDER));
+    assert_eq!(layer_of(&doc, POSTCSS), [ids[0].as_str()]);
+    assert_eq!(layer_of(&doc, BYTEORDER), [ids[1].as_str()]);
+}
+
+#[test]
+fn docker_archive_prefixed_and_detected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tar = tmp.path().join("app.tar");
+    pack::write_docker_archive(&tar, &layers()[..2], "app:dev", false).unwrap();
+    for target in [
+        format!("docker-archive:{}", tar.display()),
+        tar.display().to_string(),
+    ] {
+        let doc = sbom(&target, &[], tmp.path());
+        let root = &doc["metadata"]["component"];
+        assert_eq!(root["type"], "container");
+        assert_eq!(root["name"], "app");
+        assert!(
+            root["purl"]
+                .as_str()
+                .unwrap()
+                .contains("repository_url=docker.io%2Flibrary%2Fapp&tag=dev")
+        );
+        let got = purls(&doc);
+        assert!(got.contains(POSTCSS) && got.contains(BYTEORDER), "{got:?}");
+    }
+    // SPDX: the root package is a container with the image purl.
+    let out = tmp.path().join("out.spdx.json");
+    chainproof()
+        .args(["sbom"])
+        .arg(&tar)
+        .arg("-o")
+        .arg(format!("spdx-json={}", out.display()))
+        .assert()
+        .success();
+    chainproof()
+        .args(["sbom", "validate"])
+        .arg(&out)
+        .assert()
+        .success();
+    let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let root = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["SPDXID"] == "SPDXRef-RootPackage")
+        .unwrap();
+    assert_eq!(root["primaryPackagePurpose"], "CONTAINER");
+    assert!(
+        root["externalRefs"][0]["referenceLocator"]
+            .as_str()
+            .unwrap()
+            .starts_with("pkg:oci/app@sha256:")
+    );
+}
+
+#[test]
+fn alpine_archive_metadata() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = sbom(alpine().to_str().unwrap(), &[], tmp.path());
+    let root = &doc["metadata"]["component"];
+    assert_eq!(root["name"], "alpine");
+    assert_eq!(
+        root["version"],
+        "sha256:af341ccd2df8b0e2d67cf8dd32e087bfda4e5756ebd1c76bbf3efa0dc246590e"
+    );
+    assert_eq!(props(root, "chainproof:image:tag"), ["alpine:3.10"]);
+    assert_eq!(props(root, "chainproof:image:architecture"), ["amd64"]);
+    assert_eq!(
+        diff_ids(&doc),
+        ["sha256:531743b7098cb2aaf615641007a129173f63ed86ca32fe7b5a246a1c47286028"]
+    );
+}
+
+#[test]
+fn lying_image_fails_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = tmp.path().join("layout");
+    pack::write_oci_dir(&layout, &layers(), Compression::None, "x:1").unwrap();
+    let config = std::fs::read_dir(layout.join("blobs/sha256"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|s| s.contains("diff_ids")))
+        .unwrap();
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("amd64", "arm64");
+    std::fs::write(&config, text).unwrap();
+    let out = chainproof()
+        .args(["sbom"])
+        .arg(format!("oci-dir:{}", layout.display()))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("digest mismatch") && stderr.contains("config"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_platform_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = tmp.path().join("layout");
+    pack::write_oci_dir(&layout, &layers(), Compression::None, "x:1").unwrap();
+    let out = chainproof()
+        .args([
+            "sbom",
+            &format!("oci-dir:{}", layout.display()),
+            "--platform",
+            "linux/riscv64",
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("no image for platform linux/riscv64"),
+        "{stderr}"
+    );
+    chainproof()
+        .args([
+            "sbom",
+            &format!("oci-dir:{}", layout.display()),
+            "--platform",
+            "linux",
+        ])
+        .assert()
+        .failure();
+}
