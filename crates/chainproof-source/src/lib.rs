@@ -13,6 +13,7 @@
 
 mod directory;
 mod memory;
+pub mod registry;
 
 use std::io;
 
