@@ -51,10 +51,11 @@ fn assert_layout(img: &PulledImage, image: &MemoryImage, layer: &[u8]) {
     assert_eq!(entries[0]["digest"], img.manifest_digest.to_string());
     assert_eq!(entries[0]["size"], manifest.len());
     assert_eq!(entries[0]["mediaType"], OCI_MANIFEST);
-    // Nothing but the verified blobs: manifest, config, layer.
+    // Nothing but the verified blobs: manifest, config, layer (and the index it came from).
     let mut names: Vec<String> = fs::read_dir(dir.join("blobs/sha256")).expect("blobs").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     let mut want = vec![img.manifest_digest.hex().to_string(), img.config_digest.hex().to_string(), img.layers[0].digest.hex().to_string()];
+    want.extend(img.index_digest.as_ref().map(|d| d.hex().to_string()));
     want.sort();
     assert_eq!(names, want);
 }

@@ -84,7 +84,7 @@ pub enum RegistryError {
     InvalidPlatform { platform: String },
     #[error("{what}: invalid manifest: {reason}")]
     InvalidManifest { what: String, reason: String },
-    #[error("{what}: no image for platform {platform}; the index has: {}", if available.is_empty() { "no platform-specific images".to_string() } else { available.join(", ") })]
+    #[error("{what}: no image for platform {platform}; available: {}", platform_list(.available))]
     PlatformNotFound {
         what: String,
         platform: String,
@@ -131,6 +131,14 @@ pub enum RegistryError {
         #[source]
         source: std::io::Error,
     },
+}
+
+fn platform_list(available: &[String]) -> String {
+    if available.is_empty() {
+        "no platform-specific images".to_string()
+    } else {
+        available.join(", ")
+    }
 }
 
 impl RegistryError {
