@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use chainproof_source::registry::manifest::{OCI_LAYER_TAR, OCI_MANIFEST};
 use chainproof_source::registry::{
-    Credentials, Digest, MemoryImage, PullOptions, Reference, RegistryClient, RegistryError, RegistryOptions,
-    pull,
+    Credentials, Digest, MemoryImage, PullOptions, Reference, RegistryClient, RegistryError,
+    RegistryOptions, pull,
 };
 use support::fake::{FakeServer, Request, Response};
 use support::{config_json, tar};
@@ -28,15 +28,24 @@ fn content() -> Content {
     let mut blobs = HashMap::new();
     blobs.insert(Digest::sha256_of(&config).to_string(), config);
     blobs.insert(Digest::sha256_of(&layer).to_string(), layer.clone());
-    Content { manifest: image.manifest(), blobs, layer_digest: Digest::sha256_of(&layer) }
+    Content {
+        manifest: image.manifest(),
+        blobs,
+        layer_digest: Digest::sha256_of(&layer),
+    }
 }
 
 fn manifest_response(m: &[u8]) -> Response {
-    Response::new(200, m.to_vec()).header("Content-Type", OCI_MANIFEST).header("Docker-Content-Digest", &Digest::sha256_of(m).to_string())
+    Response::new(200, m.to_vec())
+        .header("Content-Type", OCI_MANIFEST)
+        .header("Docker-Content-Digest", &Digest::sha256_of(m).to_string())
 }
 
 /// A registry that serves `c` anonymously; `blob` may rewrite blob answers.
-fn open_registry(c: Content, blob: impl Fn(&str, &[u8]) -> Response + Send + Sync + 'static) -> FakeServer {
+fn open_registry(
+    c: Content,
+    blob: impl Fn(&str, &[u8]) -> Response + Send + Sync + 'static,
+) -> FakeServer {
     let c = Arc::new(c);
     FakeServer::start(move |req: &Request| {
         let path = req.path();
@@ -49,7 +58,10 @@ fn open_registry(c: Content, blob: impl Fn(&str, &[u8]) -> Response + Send + Syn
         if let Some(d) = path.strip_prefix("/v2/app/blobs/") {
             return match c.blobs.get(d) {
                 Some(b) => blob(d, b),
-                None => Response::new(404, r#"{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}"#),
+                None => Response::new(
+                    404,
+                    r#"{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}"#,
+                ),
             };
         }
         Response::new(404, "")
@@ -57,7 +69,13 @@ fn open_registry(c: Content, blob: impl Fn(&str, &[u8]) -> Response + Send + Syn
 }
 
 fn opts() -> PullOptions {
-    PullOptions { registry: RegistryOptions { no_credential_lookup: true, ..RegistryOptions::default() }, ..PullOptions::default() }
+    PullOptions {
+        registry: RegistryOptions {
+            no_credential_lookup: true,
+            ..RegistryOptions::default()
+        },
+        ..PullOptions::default()
+    }
 }
 
 fn reference(server: &FakeServer, rest: &str) -> Reference {
@@ -87,9 +105,15 @@ fn bearer_token_flow_and_cross_origin_redirect_drops_authorization() {
     let storage_host = storage.host();
     let manifest = c.manifest.clone();
     let registry = FakeServer::start(move |req: &Request| {
-        let challenge = format!(r#"Bearer realm="{realm}",service="fake-registry",scope="repository:app:pull""#);
+        let challenge = format!(
+            r#"Bearer realm="{realm}",service="fake-registry",scope="repository:app:pull""#
+        );
         if req.header("authorization") != Some("Bearer tok-123") {
-            return Response::new(401, r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#).header("WWW-Authenticate", &challenge);
+            return Response::new(
+                401,
+                r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#,
+            )
+            .header("WWW-Authenticate", &challenge);
         }
         let path = req.path();
         if path == "/v2/" {
@@ -104,29 +128,71 @@ fn bearer_token_flow_and_cross_origin_redirect_drops_authorization() {
     });
     let r = reference(&registry, "app:1");
     let with_creds = PullOptions {
-        registry: RegistryOptions { credentials: Some(Credentials { username: "alice".into(), password: "pw".into() }), ..RegistryOptions::default() },
+        registry: RegistryOptions {
+            credentials: Some(Credentials {
+                username: "alice".into(),
+                password: "pw".into(),
+            }),
+            ..RegistryOptions::default()
+        },
         ..PullOptions::default()
     };
     let img = pull(&r, &with_creds).expect("pull through the token flow");
     assert_eq!(img.manifest_digest, Digest::sha256_of(&c.manifest));
-    let layer = std::fs::read(img.layout_dir().join("blobs/sha256").join(c.layer_digest.hex())).expect("layer");
+    let layer = std::fs::read(
+        img.layout_dir()
+            .join("blobs/sha256")
+            .join(c.layer_digest.hex()),
+    )
+    .expect("layer");
     assert_eq!(Some(&layer), c.blobs.get(&c.layer_digest.to_string()));
 
     let token_reqs = token.requests();
-    assert_eq!(token_reqs.len(), 1, "one token, cached for the scope: {token_reqs:?}");
-    assert!(token_reqs[0].target.contains("service=fake-registry"), "{}", token_reqs[0].target);
-    assert!(token_reqs[0].target.contains("scope=repository%3Aapp%3Apull"), "{}", token_reqs[0].target);
+    assert_eq!(
+        token_reqs.len(),
+        1,
+        "one token, cached for the scope: {token_reqs:?}"
+    );
+    assert!(
+        token_reqs[0].target.contains("service=fake-registry"),
+        "{}",
+        token_reqs[0].target
+    );
+    assert!(
+        token_reqs[0]
+            .target
+            .contains("scope=repository%3Aapp%3Apull"),
+        "{}",
+        token_reqs[0].target
+    );
     let storage_reqs = storage.requests();
     assert_eq!(storage_reqs.len(), 2, "config and layer from storage");
     for req in &storage_reqs {
-        assert_eq!(req.header("authorization"), None, "Authorization leaked to {}", req.target);
+        assert_eq!(
+            req.header("authorization"),
+            None,
+            "Authorization leaked to {}",
+            req.target
+        );
     }
-    let authed = registry.requests().iter().filter(|r| r.header("authorization") == Some("Bearer tok-123")).count();
-    assert!(authed >= 3, "manifest and two blob requests carry the token");
+    let authed = registry
+        .requests()
+        .iter()
+        .filter(|r| r.header("authorization") == Some("Bearer tok-123"))
+        .count();
+    assert!(
+        authed >= 3,
+        "manifest and two blob requests carry the token"
+    );
 
     // Without credentials the token endpoint refuses and the error says so.
     let e = pull(&r, &opts()).expect_err("anonymous").to_string();
-    assert!(e.contains("authentication failed") && e.contains("HTTP 401") && e.contains("no credentials found"), "{e}");
+    assert!(
+        e.contains("authentication failed")
+            && e.contains("HTTP 401")
+            && e.contains("no credentials found"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -140,12 +206,19 @@ fn a_blob_that_does_not_hash_to_its_digest_is_refused() {
     });
     let out = tempfile::tempdir().expect("tmp");
     let dir = out.path().join("layout");
-    let o = PullOptions { output_dir: Some(dir.clone()), ..opts() };
+    let o = PullOptions {
+        output_dir: Some(dir.clone()),
+        ..opts()
+    };
     let e = pull(&reference(&server, "app:1"), &o).expect_err("lying blob");
     assert!(matches!(e, RegistryError::DigestMismatch { .. }), "{e}");
     assert!(e.to_string().contains("config"), "{e}");
     // No partial download left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(dir.join("blobs/sha256")).expect("blobs").filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with(".partial")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("blobs/sha256"))
+        .expect("blobs")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".partial"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -170,16 +243,23 @@ fn manifest_digest_lies_are_refused() {
     let e = pull(&reference(&server, &format!("app@{other}")), &opts()).expect_err("digest lie");
     let msg = e.to_string();
     assert!(matches!(e, RegistryError::DigestMismatch { .. }), "{msg}");
-    assert!(msg.contains(&other.to_string()) && msg.contains(&real.to_string()), "{msg}");
+    assert!(
+        msg.contains(&other.to_string()) && msg.contains(&real.to_string()),
+        "{msg}"
+    );
 
     // A Docker-Content-Digest header that disagrees with the body.
     let c = content();
     let m = c.manifest.clone();
     let liar = FakeServer::start(move |req: &Request| match req.path() {
         "/v2/" => Response::new(200, "{}"),
-        _ => Response::new(200, m.clone()).header("Content-Type", OCI_MANIFEST).header("Docker-Content-Digest", &other.to_string()),
+        _ => Response::new(200, m.clone())
+            .header("Content-Type", OCI_MANIFEST)
+            .header("Docker-Content-Digest", &other.to_string()),
     });
-    let msg = pull(&reference(&liar, "app:1"), &opts()).expect_err("header lie").to_string();
+    let msg = pull(&reference(&liar, "app:1"), &opts())
+        .expect_err("header lie")
+        .to_string();
     assert!(msg.contains("Docker-Content-Digest"), "{msg}");
 }
 
@@ -200,28 +280,71 @@ fn declared_sizes_over_the_limits_are_refused_before_download() {
         _ => Response::new(500, "no blob should be requested"),
     });
     let e = pull(&reference(&server, "app:big"), &opts()).expect_err("10 GB layer");
-    assert!(matches!(e, RegistryError::TooLarge { size: 10_000_000_000, .. }), "{e}");
-    assert!(server.requests().iter().all(|r| !r.path().contains("/blobs/")), "a blob was requested");
+    assert!(
+        matches!(
+            e,
+            RegistryError::TooLarge {
+                size: 10_000_000_000,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| !r.path().contains("/blobs/")),
+        "a blob was requested"
+    );
 }
 
 #[test]
 fn plain_http_to_non_loopback_is_refused() {
     let r = Reference::parse("registry.example.com/team/app:1").expect("reference");
-    let o = RegistryOptions { plain_http: true, no_credential_lookup: true, ..RegistryOptions::default() };
+    let o = RegistryOptions {
+        plain_http: true,
+        no_credential_lookup: true,
+        ..RegistryOptions::default()
+    };
     let e = RegistryClient::connect(&r, &o).expect_err("plain http to a public host");
     assert!(matches!(e, RegistryError::InsecureRefused { .. }), "{e}");
-    assert!(e.to_string().contains("http://registry.example.com/v2/"), "{e}");
-    // With the explicit insecure option the same request is allowed to try (and then fails
-    // to resolve the name, which is a transport error, not a refusal).
+    assert!(
+        e.to_string().contains("http://registry.example.com/v2/"),
+        "{e}"
+    );
+    // A private address is not loopback either.
     let r2 = Reference::parse("10.255.255.1:5000/app:1").expect("reference");
-    let e = RegistryClient::connect(&r2, &RegistryOptions { plain_http: true, ..o.clone() }).expect_err("refused");
+    let e = RegistryClient::connect(&r2, &o).expect_err("refused");
     assert!(matches!(e, RegistryError::InsecureRefused { .. }), "{e}");
+    // With the explicit insecure option the client goes ahead and speaks HTTP there (no
+    // registry answers, so it fails, but with a transport or HTTP error, not a refusal).
+    let insecure = RegistryOptions {
+        insecure: true,
+        connect_timeout: std::time::Duration::from_millis(300),
+        ..o
+    };
+    let e = RegistryClient::connect(&r2, &insecure).expect_err("no registry there");
+    assert!(
+        matches!(
+            e,
+            RegistryError::Transport { .. } | RegistryError::Status { .. }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("http://10.255.255.1:5000/v2/"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_redirect_to_plain_http_elsewhere_is_refused() {
-    let server = open_registry(content(), |d, _| Response::new(307, "").header("Location", &format!("http://blobs.example.invalid/{d}")));
-    let e = pull(&reference(&server, "app:1"), &opts()).expect_err("http redirect to a public host");
+    let server = open_registry(content(), |d, _| {
+        Response::new(307, "").header("Location", &format!("http://blobs.example.invalid/{d}"))
+    });
+    let e =
+        pull(&reference(&server, "app:1"), &opts()).expect_err("http redirect to a public host");
     assert!(matches!(e, RegistryError::InsecureRefused { .. }), "{e}");
     assert!(e.to_string().contains("blobs.example.invalid"), "{e}");
 }

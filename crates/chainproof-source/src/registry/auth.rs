@@ -155,13 +155,18 @@ pub enum CredentialSource {
     Found(Credentials),
     /// docker's config names a credential helper for this registry; chainproof does not run
     /// helpers. Kept so that an auth failure can say why.
-    UnsupportedHelper { helper: String },
+    UnsupportedHelper {
+        helper: String,
+    },
 }
 
 /// Looks up credentials for `registry` (as written in references, `docker.io` for Hub):
 /// first `CHAINPROOF_REGISTRY_USERNAME`/`_PASSWORD`, then `$DOCKER_CONFIG/config.json`
 /// (default `~/.docker/config.json`), or `config` when given.
-pub fn credentials_for(registry: &str, config: Option<&Path>) -> Result<CredentialSource, RegistryError> {
+pub fn credentials_for(
+    registry: &str,
+    config: Option<&Path>,
+) -> Result<CredentialSource, RegistryError> {
     if let (Ok(u), Ok(p)) = (std::env::var(USERNAME_ENV), std::env::var(PASSWORD_ENV)) {
         return Ok(CredentialSource::Found(Credentials {
             username: u,
@@ -338,7 +343,8 @@ mod tests {
 
     #[test]
     fn several_challenges_and_escapes() {
-        let c = parse_www_authenticate(r#"Basic realm="a \"b\"", Bearer realm=x, error=invalid_token"#);
+        let c =
+            parse_www_authenticate(r#"Basic realm="a \"b\"", Bearer realm=x, error=invalid_token"#);
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].scheme, "basic");
         assert_eq!(c[0].param("realm"), Some(r#"a "b""#));
@@ -350,9 +356,22 @@ mod tests {
 
     #[test]
     fn base64_roundtrip() {
-        for s in ["", "f", "fo", "foo", "foob", "fooba", "foobar", "user:pa:ss"] {
+        for s in [
+            "",
+            "f",
+            "fo",
+            "foo",
+            "foob",
+            "fooba",
+            "foobar",
+            "user:pa:ss",
+        ] {
             let e = base64_encode(s.as_bytes());
-            assert_eq!(base64_decode(&e).as_deref(), Some(s.as_bytes()), "{s} -> {e}");
+            assert_eq!(
+                base64_decode(&e).as_deref(),
+                Some(s.as_bytes()),
+                "{s} -> {e}"
+            );
         }
         assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
         assert_eq!(base64_encode(b"fo"), "Zm8=");
@@ -367,7 +386,10 @@ mod tests {
         let found = |r: &str| credentials_from_config(cfg, r).expect("valid config");
         assert_eq!(
             found("docker.io"),
-            CredentialSource::Found(Credentials { username: "u1".into(), password: "p1".into() })
+            CredentialSource::Found(Credentials {
+                username: "u1".into(),
+                password: "p1".into()
+            })
         );
         assert_eq!(
             found("localhost:5000"),
@@ -376,7 +398,12 @@ mod tests {
                 password: "s3cr3t".into()
             })
         );
-        assert_eq!(found("gcr.io"), CredentialSource::UnsupportedHelper { helper: "gcloud".into() });
+        assert_eq!(
+            found("gcr.io"),
+            CredentialSource::UnsupportedHelper {
+                helper: "gcloud".into()
+            }
+        );
         assert_eq!(found("quay.io"), CredentialSource::None);
         assert!(credentials_from_config(b"{", "x").is_err());
         assert!(credentials_from_config(br#"{"auths":{"x":{"auth":"!!"}}}"#, "x").is_err());

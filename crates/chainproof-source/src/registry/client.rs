@@ -60,7 +60,9 @@ pub struct RegistryClient {
 
 impl std::fmt::Debug for RegistryClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RegistryClient").field("base", &self.base.as_str()).finish()
+        f.debug_struct("RegistryClient")
+            .field("base", &self.base.as_str())
+            .finish()
     }
 }
 
@@ -82,7 +84,10 @@ fn transport(method: &Method, url: &str, e: &reqwest::Error) -> RegistryError {
 impl RegistryClient {
     /// Connects to the registry of `reference`: picks HTTPS or (where allowed) HTTP by
     /// asking `GET /v2/`, and looks up credentials.
-    pub fn connect(reference: &Reference, options: &RegistryOptions) -> Result<RegistryClient, RegistryError> {
+    pub fn connect(
+        reference: &Reference,
+        options: &RegistryOptions,
+    ) -> Result<RegistryClient, RegistryError> {
         let allow_http = options.insecure || reference.is_loopback();
         let endpoint = reference.endpoint();
         if options.plain_http && !allow_http {
@@ -93,7 +98,12 @@ impl RegistryClient {
                     .into(),
             });
         }
-        let http = Client::builder()
+        let mut builder = Client::builder();
+        if reference.is_loopback() {
+            // A proxy from the environment cannot reach our own loopback.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
@@ -103,7 +113,9 @@ impl RegistryClient {
         let credentials = match (&options.credentials, options.no_credential_lookup) {
             (Some(c), _) => CredentialSource::Found(c.clone()),
             (None, true) => CredentialSource::None,
-            (None, false) => auth::credentials_for(reference.registry(), options.docker_config.as_deref())?,
+            (None, false) => {
+                auth::credentials_for(reference.registry(), options.docker_config.as_deref())?
+            }
         };
         let schemes: &[&str] = match (options.plain_http, allow_http) {
             (true, _) => &["http"],
@@ -112,10 +124,12 @@ impl RegistryClient {
         };
         let mut last_err = None;
         for scheme in schemes {
-            let base = Url::parse(&format!("{scheme}://{endpoint}/")).map_err(|e| RegistryError::Transport {
-                method: "GET".into(),
-                url: format!("{scheme}://{endpoint}/"),
-                message: e.to_string(),
+            let base = Url::parse(&format!("{scheme}://{endpoint}/")).map_err(|e| {
+                RegistryError::Transport {
+                    method: "GET".into(),
+                    url: format!("{scheme}://{endpoint}/"),
+                    message: e.to_string(),
+                }
             })?;
             let client = RegistryClient {
                 http: http.clone(),
@@ -162,22 +176,29 @@ impl RegistryClient {
                 method: "GET".into(),
                 url: url.to_string(),
                 status: s.as_u16(),
-                detail: format!("not an OCI distribution (v2) registry: {}", error_detail(resp)),
+                detail: format!(
+                    "not an OCI distribution (v2) registry: {}",
+                    error_detail(resp)
+                ),
             }),
         }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, AuthState> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// An absolute URL for an API path (`/v2/…`) or a `Location` value.
     pub(crate) fn url(&self, path_or_url: &str) -> Result<Url, RegistryError> {
-        self.base.join(path_or_url).map_err(|e| RegistryError::Transport {
-            method: "-".into(),
-            url: path_or_url.chars().take(300).collect(),
-            message: format!("invalid URL: {e}"),
-        })
+        self.base
+            .join(path_or_url)
+            .map_err(|e| RegistryError::Transport {
+                method: "-".into(),
+                url: path_or_url.chars().take(300).collect(),
+                message: format!("invalid URL: {e}"),
+            })
     }
 
     fn same_origin(&self, url: &Url) -> bool {
@@ -189,7 +210,9 @@ impl RegistryClient {
     fn check_scheme(&self, url: &Url) -> Result<(), RegistryError> {
         match url.scheme() {
             "https" => Ok(()),
-            "http" if self.insecure || url.host_str().is_some_and(reference::is_loopback_host) => Ok(()),
+            "http" if self.insecure || url.host_str().is_some_and(reference::is_loopback_host) => {
+                Ok(())
+            }
             "http" => Err(RegistryError::InsecureRefused {
                 url: url.to_string(),
                 reason: "the host is not loopback and the insecure option is off".into(),
@@ -216,7 +239,8 @@ impl RegistryClient {
         let mut retried = false;
         loop {
             let authz = self.authorization(scope, retried)?;
-            let resp = self.send_following(method.clone(), url, headers, payload, authz.as_deref())?;
+            let resp =
+                self.send_following(method.clone(), url, headers, payload, authz.as_deref())?;
             if resp.status() == StatusCode::UNAUTHORIZED && !retried {
                 if let Some(c) = challenge_of(&resp) {
                     let mut st = self.lock();
@@ -244,17 +268,30 @@ impl RegistryClient {
         let mut url = url.clone();
         for _ in 0..=MAX_REDIRECTS {
             self.check_scheme(&url)?;
-            let mut req = self.http.request(method.clone(), url.clone()).headers(headers.clone());
+            let mut req = self
+                .http
+                .request(method.clone(), url.clone())
+                .headers(headers.clone());
             if let Some(a) = authz.filter(|_| self.same_origin(&url)) {
-                let v = HeaderValue::from_str(a).map_err(|_| self.unauthorized("credentials contain characters not allowed in a header".into()))?;
+                let v = HeaderValue::from_str(a).map_err(|_| {
+                    self.unauthorized(
+                        "credentials contain characters not allowed in a header".into(),
+                    )
+                })?;
                 req = req.header(header::AUTHORIZATION, v);
             }
             if let Some(body) = payload.body()? {
                 req = req.body(body);
             }
-            let resp = req.send().map_err(|e| transport(&method, url.as_str(), &e))?;
-            let follow = matches!(method, Method::GET | Method::HEAD) && resp.status().is_redirection();
-            let location = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok());
+            let resp = req
+                .send()
+                .map_err(|e| transport(&method, url.as_str(), &e))?;
+            let follow =
+                matches!(method, Method::GET | Method::HEAD) && resp.status().is_redirection();
+            let location = resp
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok());
             match (follow, location) {
                 (true, Some(loc)) => {
                     url = url.join(loc).map_err(|e| RegistryError::Transport {
@@ -294,7 +331,9 @@ impl RegistryClient {
             }
             "basic" => match &self.credentials {
                 CredentialSource::Found(c) => Ok(Some(c.basic_header())),
-                _ if after_401 => Err(self.unauthorized("the registry requires Basic authentication".into())),
+                _ if after_401 => {
+                    Err(self.unauthorized("the registry requires Basic authentication".into()))
+                }
                 _ => Ok(None),
             },
             other => Err(self.unauthorized(format!("unsupported authentication scheme `{other}`"))),
@@ -313,16 +352,27 @@ impl RegistryClient {
             if let Some(s) = challenge.param("service") {
                 q.append_pair("service", s);
             }
-            q.append_pair("scope", challenge.param("scope").filter(|s| s.contains(scope_repo(scope))).unwrap_or(scope));
+            // Ask for what this request needs, and for what the registry named if different
+            // (token servers accept several scopes).
+            q.append_pair("scope", scope);
+            if let Some(other) = challenge.param("scope").filter(|s| *s != scope) {
+                q.append_pair("scope", other);
+            }
         }
         let mut req = self.http.get(url.clone());
         if let CredentialSource::Found(c) = &self.credentials {
             req = req.header(header::AUTHORIZATION, basic_value(c)?);
         }
-        let resp = req.send().map_err(|e| transport(&Method::GET, url.as_str(), &e))?;
+        let resp = req
+            .send()
+            .map_err(|e| transport(&Method::GET, url.as_str(), &e))?;
         if !resp.status().is_success() {
             let status = resp.status().as_u16();
-            return Err(self.unauthorized(format!("token endpoint {} answered HTTP {status}: {}", redact(&url), error_detail(resp))));
+            return Err(self.unauthorized(format!(
+                "token endpoint {} answered HTTP {status}: {}",
+                redact(&url),
+                error_detail(resp)
+            )));
         }
         #[derive(serde::Deserialize)]
         struct TokenResponse {
@@ -343,7 +393,9 @@ impl RegistryClient {
 
     fn unauthorized(&self, detail: String) -> RegistryError {
         let hint = match &self.credentials {
-            CredentialSource::Found(c) => format!("credentials for user `{}` were used", c.username),
+            CredentialSource::Found(c) => {
+                format!("credentials for user `{}` were used", c.username)
+            }
             CredentialSource::None => format!(
                 "no credentials found (set {} and {}, or add `auths` for {} to the docker config.json)",
                 auth::USERNAME_ENV,
@@ -369,11 +421,6 @@ fn basic_value(c: &Credentials) -> Result<HeaderValue, RegistryError> {
         registry: String::new(),
         detail: "credentials contain characters not allowed in a header".into(),
     })
-}
-
-/// `repository:ns/name:pull` → `repository:ns/name:`
-fn scope_repo(scope: &str) -> &str {
-    scope.rfind(':').map_or(scope, |i| &scope[..=i])
 }
 
 fn redact(url: &Url) -> String {
@@ -417,5 +464,9 @@ pub(crate) fn error_detail(resp: Response) -> String {
             .join("; ");
     }
     let text: String = String::from_utf8_lossy(&body).chars().take(300).collect();
-    if text.trim().is_empty() { "empty response".into() } else { text.trim().to_string() }
+    if text.trim().is_empty() {
+        "empty response".into()
+    } else {
+        text.trim().to_string()
+    }
 }

@@ -85,11 +85,17 @@ impl FromStr for Digest {
             digest: s.chars().take(200).collect(),
             reason: why.to_string(),
         };
-        let (alg, hex) = s.split_once(':').ok_or_else(|| bad("expected `algorithm:hex`"))?;
+        let (alg, hex) = s
+            .split_once(':')
+            .ok_or_else(|| bad("expected `algorithm:hex`"))?;
         let algorithm = match alg {
             "sha256" => Algorithm::Sha256,
             "sha512" => Algorithm::Sha512,
-            _ => return Err(bad("unsupported algorithm (sha256 and sha512 are supported)")),
+            _ => {
+                return Err(bad(
+                    "unsupported algorithm (sha256 and sha512 are supported)",
+                ));
+            }
         };
         if hex.len() != algorithm.hex_len() {
             return Err(bad(&format!(
@@ -99,7 +105,10 @@ impl FromStr for Digest {
                 hex.len()
             )));
         }
-        if !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if !hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             return Err(bad("the hex part must be lowercase hexadecimal"));
         }
         Ok(Digest {
@@ -186,7 +195,11 @@ mod tests {
     #[test]
     fn parse_rejects_bad_digests() {
         assert!("sha256:abc".parse::<Digest>().is_err());
-        assert!("md5:d41d8cd98f00b204e9800998ecf8427e".parse::<Digest>().is_err());
+        assert!(
+            "md5:d41d8cd98f00b204e9800998ecf8427e"
+                .parse::<Digest>()
+                .is_err()
+        );
         let upper = format!("sha256:{}", "A".repeat(64));
         assert!(upper.parse::<Digest>().is_err());
         let ok = format!("sha256:{}", "a".repeat(64));

@@ -19,6 +19,7 @@ pub const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.
 pub const DOCKER_MANIFEST_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
 pub const DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
 pub const DOCKER_LAYER_GZIP: &str = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+pub const DOCKER_LAYER_TAR: &str = "application/vnd.docker.image.rootfs.diff.tar";
 /// Schema 1 manifests (signed and unsigned): recognized only to be refused clearly.
 pub const DOCKER_SCHEMA1: &[&str] = &[
     "application/vnd.docker.distribution.manifest.v1+json",
@@ -90,12 +91,17 @@ struct Probe {
 impl Manifest {
     /// Parses a manifest body. `content_type` is the response's Content-Type; the body's
     /// own `mediaType` wins when present; without either the shape decides.
-    pub fn parse(body: &[u8], content_type: Option<&str>, what: &str) -> Result<Manifest, RegistryError> {
+    pub fn parse(
+        body: &[u8],
+        content_type: Option<&str>,
+        what: &str,
+    ) -> Result<Manifest, RegistryError> {
         let invalid = |reason: String| RegistryError::InvalidManifest {
             what: what.to_string(),
             reason,
         };
-        let json_err = |e: serde_json::Error| invalid(format!("line {} column {}: {e}", e.line(), e.column()));
+        let json_err =
+            |e: serde_json::Error| invalid(format!("line {} column {}: {e}", e.line(), e.column()));
         let probe: Probe = serde_json::from_slice(body).map_err(json_err)?;
         let ct = content_type.map(|c| c.split(';').next().unwrap_or(c).trim().to_string());
         let media = probe.media_type.clone().or(ct).unwrap_or_default();
@@ -105,7 +111,10 @@ impl Manifest {
             ));
         }
         if probe.schema_version != Some(2) {
-            return Err(invalid(format!("schemaVersion is {:?}, expected 2", probe.schema_version)));
+            return Err(invalid(format!(
+                "schemaVersion is {:?}, expected 2",
+                probe.schema_version
+            )));
         }
         let is_index = match media.as_str() {
             OCI_INDEX | DOCKER_MANIFEST_LIST => true,
@@ -113,9 +122,13 @@ impl Manifest {
             _ => probe.manifests.is_some() && probe.config.is_none(),
         };
         if is_index {
-            Ok(Manifest::Index(serde_json::from_slice(body).map_err(json_err)?))
+            Ok(Manifest::Index(
+                serde_json::from_slice(body).map_err(json_err)?,
+            ))
         } else {
-            Ok(Manifest::Image(serde_json::from_slice(body).map_err(json_err)?))
+            Ok(Manifest::Image(
+                serde_json::from_slice(body).map_err(json_err)?,
+            ))
         }
     }
 }
@@ -127,7 +140,11 @@ pub struct Platform {
     pub architecture: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
-    #[serde(rename = "os.version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "os.version",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os_version: Option<String>,
 }
 
@@ -150,7 +167,10 @@ impl Platform {
     /// (`x86_64` → `amd64`, `aarch64` → `arm64`, arm64's default variant `v8` dropped).
     pub fn normalized(&self) -> Platform {
         let os = self.os.to_ascii_lowercase();
-        let (arch, variant) = match (self.architecture.to_ascii_lowercase().as_str(), self.variant.as_deref()) {
+        let (arch, variant) = match (
+            self.architecture.to_ascii_lowercase().as_str(),
+            self.variant.as_deref(),
+        ) {
             ("x86_64" | "x86-64" | "amd64", v) => ("amd64".to_string(), v.map(str::to_string)),
             ("aarch64" | "arm64", Some("v8") | None) => ("arm64".to_string(), None),
             ("aarch64" | "arm64", Some(v)) => ("arm64".to_string(), Some(v.to_string())),
@@ -192,7 +212,11 @@ impl FromStr for Platform {
     type Err = RegistryError;
     fn from_str(s: &str) -> Result<Platform, RegistryError> {
         let parts: Vec<&str> = s.split('/').collect();
-        let ok = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        let ok = |p: &str| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        };
         match parts.as_slice() {
             [os, arch] if ok(os) && ok(arch) => Ok(Platform::new(os, arch, None)),
             [os, arch, v] if ok(os) && ok(arch) && ok(v) => Ok(Platform::new(os, arch, Some(v))),
@@ -212,7 +236,9 @@ pub fn select_platform<'a>(
 ) -> Result<&'a Descriptor, RegistryError> {
     let images = || {
         index.manifests.iter().filter(|d| {
-            d.platform.as_ref().is_some_and(|p| p.os != "unknown" && p.architecture != "unknown")
+            d.platform
+                .as_ref()
+                .is_some_and(|p| p.os != "unknown" && p.architecture != "unknown")
         })
     };
     // Exact variant first, then the first entry the request accepts.
@@ -222,11 +248,14 @@ pub fn select_platform<'a>(
             w.os == h.os && w.architecture == h.architecture && w.variant == h.variant
         })
     });
-    if let Some(d) = exact.or_else(|| images().find(|d| d.platform.as_ref().is_some_and(|p| want.matches(p)))) {
+    if let Some(d) =
+        exact.or_else(|| images().find(|d| d.platform.as_ref().is_some_and(|p| want.matches(p))))
+    {
         return Ok(d);
     }
-    let mut available: Vec<String> =
-        images().filter_map(|d| d.platform.as_ref().map(Platform::to_string)).collect();
+    let mut available: Vec<String> = images()
+        .filter_map(|d| d.platform.as_ref().map(Platform::to_string))
+        .collect();
     available.dedup();
     Err(RegistryError::PlatformNotFound {
         what: what.to_string(),
@@ -242,7 +271,9 @@ mod tests {
     fn desc(p: &str, hexchar: char) -> Descriptor {
         Descriptor {
             media_type: OCI_MANIFEST.into(),
-            digest: format!("sha256:{}", hexchar.to_string().repeat(64)).parse().expect("digest"),
+            digest: format!("sha256:{}", hexchar.to_string().repeat(64))
+                .parse()
+                .expect("digest"),
             size: 1,
             platform: Some(p.parse().expect("platform")),
             annotations: BTreeMap::new(),
@@ -263,7 +294,10 @@ mod tests {
             ],
             annotations: BTreeMap::new(),
         };
-        let pick = |p: &str| select_platform(&index, &p.parse().expect("platform"), "x").map(|d| d.digest.hex()[..1].to_string());
+        let pick = |p: &str| {
+            select_platform(&index, &p.parse().expect("platform"), "x")
+                .map(|d| d.digest.hex()[..1].to_string())
+        };
         assert_eq!(pick("linux/amd64").ok().as_deref(), Some("a"));
         assert_eq!(pick("linux/x86_64").ok().as_deref(), Some("a"));
         assert_eq!(pick("linux/arm/v7").ok().as_deref(), Some("c"));
@@ -271,7 +305,10 @@ mod tests {
         assert_eq!(pick("linux/arm64").ok().as_deref(), Some("d"));
         assert_eq!(pick("linux/aarch64").ok().as_deref(), Some("d"));
         let err = pick("windows/amd64").expect_err("no windows").to_string();
-        assert!(err.contains("linux/amd64, linux/arm/v6, linux/arm/v7, linux/arm64/v8"), "{err}");
+        assert!(
+            err.contains("linux/amd64, linux/arm/v6, linux/arm/v7, linux/arm64/v8"),
+            "{err}"
+        );
         assert!(!err.contains("unknown"), "{err}");
         assert!("linux".parse::<Platform>().is_err());
         assert!("linux/amd64/v1/x".parse::<Platform>().is_err());
@@ -280,9 +317,15 @@ mod tests {
     #[test]
     fn parse_kinds() {
         let idx = br#"{"schemaVersion":2,"manifests":[]}"#;
-        assert!(matches!(Manifest::parse(idx, None, "t"), Ok(Manifest::Index(_))));
+        assert!(matches!(
+            Manifest::parse(idx, None, "t"),
+            Ok(Manifest::Index(_))
+        ));
         let img = br#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"x","digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","size":0},"layers":[]}"#;
-        assert!(matches!(Manifest::parse(img, None, "t"), Ok(Manifest::Image(_))));
+        assert!(matches!(
+            Manifest::parse(img, None, "t"),
+            Ok(Manifest::Image(_))
+        ));
         let v1 = br#"{"schemaVersion":1,"name":"x"}"#;
         let e = Manifest::parse(v1, None, "t").expect_err("v1").to_string();
         assert!(e.contains("schema 1"), "{e}");

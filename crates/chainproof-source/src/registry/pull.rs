@@ -120,7 +120,12 @@ pub fn pull_with(
             prepare_dir(dir)?;
             LayoutDir::Given(dir.clone())
         }
-        None => LayoutDir::Temp(tempfile::Builder::new().prefix("chainproof-pull-").tempdir().map_err(|e| RegistryError::io(&std::env::temp_dir(), e))?),
+        None => LayoutDir::Temp(
+            tempfile::Builder::new()
+                .prefix("chainproof-pull-")
+                .tempdir()
+                .map_err(|e| RegistryError::io(&std::env::temp_dir(), e))?,
+        ),
     };
     let root = match &layout {
         LayoutDir::Temp(t) => t.path().to_path_buf(),
@@ -128,36 +133,78 @@ pub fn pull_with(
     };
     let repo = reference.repository();
     let what = reference.to_string();
-    let (body, media, digest) = fetch_manifest(client, repo, &reference.manifest_reference(), reference.digest(), &what, &options.limits)?;
+    let (body, media, digest) = fetch_manifest(
+        client,
+        repo,
+        &reference.manifest_reference(),
+        reference.digest(),
+        &what,
+        &options.limits,
+    )?;
     write_blob(&root, &digest, &body)?;
-    let want = options.platform.clone().unwrap_or_else(Platform::linux_amd64);
-    let (image, media, manifest_digest, manifest_size, index_digest, index_platform) = match Manifest::parse(&body, Some(&media), &what)? {
-        Manifest::Image(m) => {
-            let size = body.len() as u64;
-            (m, media, digest.clone(), size, None, None)
-        }
-        Manifest::Index(index) => {
-            let chosen = manifest::select_platform(&index, &want, &what)?.clone();
-            let child_what = format!("{what} ({})", chosen.platform.as_ref().map_or_else(String::new, Platform::to_string));
-            if chosen.size > options.limits.max_manifest_bytes {
-                return Err(RegistryError::TooLarge { what: child_what, size: chosen.size, limit: options.limits.max_manifest_bytes });
+    let want = options
+        .platform
+        .clone()
+        .unwrap_or_else(Platform::linux_amd64);
+    let (image, media, manifest_digest, manifest_size, index_digest, index_platform) =
+        match Manifest::parse(&body, Some(&media), &what)? {
+            Manifest::Image(m) => {
+                let size = body.len() as u64;
+                (m, media, digest.clone(), size, None, None)
             }
-            let (child, child_media, child_digest) = fetch_manifest(client, repo, &chosen.digest.to_string(), Some(&chosen.digest), &child_what, &options.limits)?;
-            if child.len() as u64 != chosen.size {
-                return Err(RegistryError::SizeMismatch { what: child_what, expected: chosen.size, actual: child.len() as u64 });
-            }
-            write_blob(&root, &child_digest, &child)?;
-            match Manifest::parse(&child, Some(&child_media), &child_what)? {
-                Manifest::Image(m) => {
-                    let media = m.media_type.clone().unwrap_or(chosen.media_type.clone());
-                    (m, media, child_digest, chosen.size, Some(digest.clone()), chosen.platform.clone())
+            Manifest::Index(index) => {
+                let chosen = manifest::select_platform(&index, &want, &what)?.clone();
+                let child_what = format!(
+                    "{what} ({})",
+                    chosen
+                        .platform
+                        .as_ref()
+                        .map_or_else(String::new, Platform::to_string)
+                );
+                if chosen.size > options.limits.max_manifest_bytes {
+                    return Err(RegistryError::TooLarge {
+                        what: child_what,
+                        size: chosen.size,
+                        limit: options.limits.max_manifest_bytes,
+                    });
                 }
-                Manifest::Index(_) => {
-                    return Err(RegistryError::InvalidManifest { what: child_what, reason: "an index inside an index is not supported".into() });
+                let (child, child_media, child_digest) = fetch_manifest(
+                    client,
+                    repo,
+                    &chosen.digest.to_string(),
+                    Some(&chosen.digest),
+                    &child_what,
+                    &options.limits,
+                )?;
+                if child.len() as u64 != chosen.size {
+                    return Err(RegistryError::SizeMismatch {
+                        what: child_what,
+                        expected: chosen.size,
+                        actual: child.len() as u64,
+                    });
+                }
+                write_blob(&root, &child_digest, &child)?;
+                match Manifest::parse(&child, Some(&child_media), &child_what)? {
+                    Manifest::Image(m) => {
+                        let media = m.media_type.clone().unwrap_or(chosen.media_type.clone());
+                        (
+                            m,
+                            media,
+                            child_digest,
+                            chosen.size,
+                            Some(digest.clone()),
+                            chosen.platform.clone(),
+                        )
+                    }
+                    Manifest::Index(_) => {
+                        return Err(RegistryError::InvalidManifest {
+                            what: child_what,
+                            reason: "an index inside an index is not supported".into(),
+                        });
+                    }
                 }
             }
-        }
-    };
+        };
     let media = image.media_type.clone().unwrap_or(media);
     check_declared_sizes(&image, &options.limits, &what)?;
     let config = &image.config;
@@ -166,17 +213,33 @@ pub fn pull_with(
     if let (Some(asked), Some(have), None) = (&options.platform, &platform, &index_digest)
         && !asked.matches(have)
     {
-        return Err(RegistryError::PlatformNotFound { what: what.clone(), platform: asked.to_string(), available: vec![have.to_string()] });
+        return Err(RegistryError::PlatformNotFound {
+            what: what.clone(),
+            platform: asked.to_string(),
+            available: vec![have.to_string()],
+        });
     }
     for (i, layer) in image.layers.iter().enumerate() {
-        fetch_blob(client, repo, layer, &root, &format!("{what} layer {} ({})", i + 1, layer.digest))?;
+        fetch_blob(
+            client,
+            repo,
+            layer,
+            &root,
+            &format!("{what} layer {} ({})", i + 1, layer.digest),
+        )?;
     }
     let mut annotations = BTreeMap::new();
     annotations.insert(ANNOTATION_IMAGE_NAME.to_string(), reference.to_string());
     if let Some(t) = reference.tag() {
         annotations.insert(ANNOTATION_REF_NAME.to_string(), t.to_string());
     }
-    let top = Descriptor { media_type: media.clone(), digest: manifest_digest.clone(), size: manifest_size, platform: platform.clone(), annotations };
+    let top = Descriptor {
+        media_type: media.clone(),
+        digest: manifest_digest.clone(),
+        size: manifest_size,
+        platform: platform.clone(),
+        annotations,
+    };
     write_layout_files(&root, &[top])?;
     let name = reference.name();
     Ok(PulledImage {
@@ -188,7 +251,10 @@ pub fn pull_with(
         config_digest: config.digest.clone(),
         layers: image.layers.clone(),
         platform,
-        repo_tags: reference.tag().map(|t| vec![format!("{name}:{t}")]).unwrap_or_default(),
+        repo_tags: reference
+            .tag()
+            .map(|t| vec![format!("{name}:{t}")])
+            .unwrap_or_default(),
         repo_digests: vec![format!("{name}@{digest}")],
     })
 }
@@ -197,7 +263,13 @@ fn prepare_dir(dir: &Path) -> Result<(), RegistryError> {
     if dir.exists() {
         let mut entries = fs::read_dir(dir).map_err(|e| RegistryError::io(dir, e))?;
         if entries.next().is_some() {
-            return Err(RegistryError::io(dir, std::io::Error::new(std::io::ErrorKind::AlreadyExists, "output directory is not empty")));
+            return Err(RegistryError::io(
+                dir,
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "output directory is not empty",
+                ),
+            ));
         }
         Ok(())
     } else {
@@ -205,19 +277,35 @@ fn prepare_dir(dir: &Path) -> Result<(), RegistryError> {
     }
 }
 
-fn check_declared_sizes(m: &ImageManifest, limits: &Limits, what: &str) -> Result<(), RegistryError> {
+fn check_declared_sizes(
+    m: &ImageManifest,
+    limits: &Limits,
+    what: &str,
+) -> Result<(), RegistryError> {
     if m.config.size > limits.max_config_bytes {
-        return Err(RegistryError::TooLarge { what: format!("{what} config"), size: m.config.size, limit: limits.max_config_bytes });
+        return Err(RegistryError::TooLarge {
+            what: format!("{what} config"),
+            size: m.config.size,
+            limit: limits.max_config_bytes,
+        });
     }
     let mut total = m.config.size;
     for l in &m.layers {
         if l.size > limits.max_layer_bytes {
-            return Err(RegistryError::TooLarge { what: format!("{what} layer {}", l.digest), size: l.size, limit: limits.max_layer_bytes });
+            return Err(RegistryError::TooLarge {
+                what: format!("{what} layer {}", l.digest),
+                size: l.size,
+                limit: limits.max_layer_bytes,
+            });
         }
         total = total.saturating_add(l.size);
     }
     if total > limits.max_total_bytes {
-        return Err(RegistryError::TooLarge { what: format!("{what} (all layers)"), size: total, limit: limits.max_total_bytes });
+        return Err(RegistryError::TooLarge {
+            what: format!("{what} (all layers)"),
+            size: total,
+            limit: limits.max_total_bytes,
+        });
     }
     Ok(())
 }
@@ -234,44 +322,99 @@ pub(crate) fn fetch_manifest(
 ) -> Result<(Vec<u8>, String, Digest), RegistryError> {
     let url = client.url(&format!("/v2/{repo}/manifests/{reference}"))?;
     let mut headers = HeaderMap::new();
-    headers.insert(header::ACCEPT, HeaderValue::from_static(manifest::MANIFEST_ACCEPT));
-    let resp = client.send(Method::GET, &url, &headers, Payload::Empty, &pull_scope(repo))?;
+    headers.insert(
+        header::ACCEPT,
+        HeaderValue::from_static(manifest::MANIFEST_ACCEPT),
+    );
+    let resp = client.send(
+        Method::GET,
+        &url,
+        &headers,
+        Payload::Empty,
+        &pull_scope(repo),
+    )?;
     let resp = check_status(resp, "GET", &url, what)?;
-    let media = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let reported = resp.headers().get("docker-content-digest").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let media = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let reported = resp
+        .headers()
+        .get("docker-content-digest")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let limit = limits.max_manifest_bytes;
     let mut body = Vec::new();
-    resp.take(limit + 1).read_to_end(&mut body).map_err(|e| RegistryError::Transport { method: "GET".into(), url: url.to_string(), message: e.to_string() })?;
+    resp.take(limit + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| RegistryError::Transport {
+            method: "GET".into(),
+            url: url.to_string(),
+            message: e.to_string(),
+        })?;
     if body.len() as u64 > limit {
-        return Err(RegistryError::TooLarge { what: format!("{what} manifest"), size: body.len() as u64, limit });
+        return Err(RegistryError::TooLarge {
+            what: format!("{what} manifest"),
+            size: body.len() as u64,
+            limit,
+        });
     }
     let algorithm = expected.map_or(super::digest::Algorithm::Sha256, Digest::algorithm);
     let actual = Digest::of(algorithm, &body);
     if let Some(exp) = expected
         && *exp != actual
     {
-        return Err(RegistryError::DigestMismatch { what: format!("{what} manifest"), expected: exp.to_string(), actual: actual.to_string() });
+        return Err(RegistryError::DigestMismatch {
+            what: format!("{what} manifest"),
+            expected: exp.to_string(),
+            actual: actual.to_string(),
+        });
     }
     if let Some(rep) = reported.and_then(|r| r.parse::<Digest>().ok())
         && rep.algorithm() == actual.algorithm()
         && rep != actual
     {
-        return Err(RegistryError::DigestMismatch { what: format!("{what} manifest (Docker-Content-Digest header)"), expected: rep.to_string(), actual: actual.to_string() });
+        return Err(RegistryError::DigestMismatch {
+            what: format!("{what} manifest (Docker-Content-Digest header)"),
+            expected: rep.to_string(),
+            actual: actual.to_string(),
+        });
     }
     Ok((body, media, actual))
 }
 
-pub(crate) fn check_status(resp: reqwest::blocking::Response, method: &str, url: &reqwest::Url, what: &str) -> Result<reqwest::blocking::Response, RegistryError> {
+pub(crate) fn check_status(
+    resp: reqwest::blocking::Response,
+    method: &str,
+    url: &reqwest::Url,
+    what: &str,
+) -> Result<reqwest::blocking::Response, RegistryError> {
     match resp.status() {
         s if s.is_success() => Ok(resp),
-        StatusCode::NOT_FOUND => Err(RegistryError::NotFound { what: what.to_string(), detail: error_detail(resp) }),
-        s => Err(RegistryError::Status { method: method.into(), url: url.to_string(), status: s.as_u16(), detail: error_detail(resp) }),
+        StatusCode::NOT_FOUND => Err(RegistryError::NotFound {
+            what: what.to_string(),
+            detail: error_detail(resp),
+        }),
+        s => Err(RegistryError::Status {
+            method: method.into(),
+            url: url.to_string(),
+            status: s.as_u16(),
+            detail: error_detail(resp),
+        }),
     }
 }
 
 /// Streams a blob into `blobs/<alg>/<hex>` of `root`: written to a partial file, checked
 /// (size, digest), then renamed.
-fn fetch_blob(client: &RegistryClient, repo: &str, desc: &Descriptor, root: &Path, what: &str) -> Result<(), RegistryError> {
+fn fetch_blob(
+    client: &RegistryClient,
+    repo: &str,
+    desc: &Descriptor,
+    root: &Path,
+    what: &str,
+) -> Result<(), RegistryError> {
     let dir = root.join("blobs").join(desc.digest.algorithm().name());
     fs::create_dir_all(&dir).map_err(|e| RegistryError::io(&dir, e))?;
     let final_path = dir.join(desc.digest.hex());
@@ -279,29 +422,56 @@ fn fetch_blob(client: &RegistryClient, repo: &str, desc: &Descriptor, root: &Pat
         return Ok(()); // already fetched and verified (a layer listed twice)
     }
     let url = client.url(&format!("/v2/{repo}/blobs/{}", desc.digest))?;
-    let resp = client.send(Method::GET, &url, &HeaderMap::new(), Payload::Empty, &pull_scope(repo))?;
+    let resp = client.send(
+        Method::GET,
+        &url,
+        &HeaderMap::new(),
+        Payload::Empty,
+        &pull_scope(repo),
+    )?;
     let mut resp = check_status(resp, "GET", &url, what)?;
     if let Some(len) = resp.content_length()
         && len != desc.size
     {
-        return Err(RegistryError::SizeMismatch { what: what.to_string(), expected: desc.size, actual: len });
+        return Err(RegistryError::SizeMismatch {
+            what: what.to_string(),
+            expected: desc.size,
+            actual: len,
+        });
     }
     let partial = dir.join(format!(".partial-{}", desc.digest.hex()));
     let result = (|| {
         let mut file = fs::File::create(&partial).map_err(|e| RegistryError::io(&partial, e))?;
-        let (digest, n) = copy_hashed(&mut resp, &mut file, desc.digest.algorithm(), desc.size).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::InvalidData {
-                RegistryError::SizeMismatch { what: what.to_string(), expected: desc.size, actual: desc.size.saturating_add(1) }
-            } else {
-                RegistryError::Transport { method: "GET".into(), url: url.to_string(), message: e.to_string() }
-            }
-        })?;
+        let (digest, n) = copy_hashed(&mut resp, &mut file, desc.digest.algorithm(), desc.size)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::InvalidData {
+                    RegistryError::SizeMismatch {
+                        what: what.to_string(),
+                        expected: desc.size,
+                        actual: desc.size.saturating_add(1),
+                    }
+                } else {
+                    RegistryError::Transport {
+                        method: "GET".into(),
+                        url: url.to_string(),
+                        message: e.to_string(),
+                    }
+                }
+            })?;
         file.flush().map_err(|e| RegistryError::io(&partial, e))?;
         if n != desc.size {
-            return Err(RegistryError::SizeMismatch { what: what.to_string(), expected: desc.size, actual: n });
+            return Err(RegistryError::SizeMismatch {
+                what: what.to_string(),
+                expected: desc.size,
+                actual: n,
+            });
         }
         if digest != desc.digest {
-            return Err(RegistryError::DigestMismatch { what: what.to_string(), expected: desc.digest.to_string(), actual: digest.to_string() });
+            return Err(RegistryError::DigestMismatch {
+                what: what.to_string(),
+                expected: desc.digest.to_string(),
+                actual: digest.to_string(),
+            });
         }
         fs::rename(&partial, &final_path).map_err(|e| RegistryError::io(&final_path, e))
     })();
@@ -320,11 +490,21 @@ pub(crate) fn write_blob(root: &Path, digest: &Digest, bytes: &[u8]) -> Result<(
 }
 
 /// `oci-layout` and `index.json` listing `manifests`.
-pub(crate) fn write_layout_files(root: &Path, manifests: &[Descriptor]) -> Result<(), RegistryError> {
+pub(crate) fn write_layout_files(
+    root: &Path,
+    manifests: &[Descriptor],
+) -> Result<(), RegistryError> {
     let layout = root.join("oci-layout");
-    fs::write(&layout, br#"{"imageLayoutVersion":"1.0.0"}"#).map_err(|e| RegistryError::io(&layout, e))?;
-    let index = manifest::ImageIndex { schema_version: 2, media_type: Some(manifest::OCI_INDEX.into()), manifests: manifests.to_vec(), annotations: BTreeMap::new() };
-    let json = serde_json::to_vec_pretty(&index).map_err(|e| RegistryError::io(root, std::io::Error::other(e)))?;
+    fs::write(&layout, br#"{"imageLayoutVersion":"1.0.0"}"#)
+        .map_err(|e| RegistryError::io(&layout, e))?;
+    let index = manifest::ImageIndex {
+        schema_version: 2,
+        media_type: Some(manifest::OCI_INDEX.into()),
+        manifests: manifests.to_vec(),
+        annotations: BTreeMap::new(),
+    };
+    let json = serde_json::to_vec_pretty(&index)
+        .map_err(|e| RegistryError::io(root, std::io::Error::other(e)))?;
     let path = root.join("index.json");
     fs::write(&path, json).map_err(|e| RegistryError::io(&path, e))
 }
@@ -337,8 +517,15 @@ fn read_config_platform(root: &Path, digest: &Digest) -> Option<Platform> {
         architecture: Option<String>,
         variant: Option<String>,
     }
-    let path = root.join("blobs").join(digest.algorithm().name()).join(digest.hex());
+    let path = root
+        .join("blobs")
+        .join(digest.algorithm().name())
+        .join(digest.hex());
     let bytes = fs::read(path).ok()?;
     let c: Cfg = serde_json::from_slice(&bytes).ok()?;
-    Some(Platform::new(&c.os?, &c.architecture?, c.variant.as_deref()))
+    Some(Platform::new(
+        &c.os?,
+        &c.architecture?,
+        c.variant.as_deref(),
+    ))
 }

@@ -70,7 +70,11 @@ impl Reference {
         let (registry, path) = match registry {
             Some(d) => {
                 check_domain(d).map_err(err)?;
-                let d = if d == "index.docker.io" { DOCKER_HUB } else { d };
+                let d = if d == "index.docker.io" {
+                    DOCKER_HUB
+                } else {
+                    d
+                };
                 (d.to_string(), path.to_string())
             }
             None => (DOCKER_HUB.to_string(), path.to_string()),
@@ -319,7 +323,9 @@ mod tests {
     use super::*;
 
     fn norm(s: &str) -> String {
-        Reference::parse(s).map(|r| r.to_string()).unwrap_or_else(|e| format!("ERR {e}"))
+        Reference::parse(s)
+            .map(|r| r.to_string())
+            .unwrap_or_else(|e| format!("ERR {e}"))
     }
 
     #[test]
@@ -327,16 +333,28 @@ mod tests {
         assert_eq!(norm("alpine"), "docker.io/library/alpine:latest");
         assert_eq!(norm("alpine:3.20"), "docker.io/library/alpine:3.20");
         assert_eq!(norm("user/app"), "docker.io/user/app:latest");
-        assert_eq!(norm("index.docker.io/library/busybox"), "docker.io/library/busybox:latest");
-        assert_eq!(norm("docker.io/busybox"), "docker.io/library/busybox:latest");
+        assert_eq!(
+            norm("index.docker.io/library/busybox"),
+            "docker.io/library/busybox:latest"
+        );
+        assert_eq!(
+            norm("docker.io/busybox"),
+            "docker.io/library/busybox:latest"
+        );
         assert_eq!(norm("localhost/app"), "localhost/app:latest");
         assert_eq!(norm("localhost:5000/a/b:v1"), "localhost:5000/a/b:v1");
         assert_eq!(norm("ghcr.io/x/y:1.0"), "ghcr.io/x/y:1.0");
         assert_eq!(norm("[::1]:5000/app:t"), "[::1]:5000/app:t");
         assert_eq!(norm("Host/app"), "Host/app:latest");
         let d = format!("sha256:{}", "ab".repeat(32));
-        assert_eq!(norm(&format!("ghcr.io/x/y@{d}")), format!("ghcr.io/x/y@{d}"));
-        assert_eq!(norm(&format!("alpine:3@{d}")), format!("docker.io/library/alpine:3@{d}"));
+        assert_eq!(
+            norm(&format!("ghcr.io/x/y@{d}")),
+            format!("ghcr.io/x/y@{d}")
+        );
+        assert_eq!(
+            norm(&format!("alpine:3@{d}")),
+            format!("docker.io/library/alpine:3@{d}")
+        );
     }
 
     #[test]

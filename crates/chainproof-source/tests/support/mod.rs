@@ -89,10 +89,8 @@ impl Registry {
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            if let Some(status) = http_status(self.port, "/v2/") {
-                if status == 200 || status == 401 {
-                    return;
-                }
+            if matches!(http_status(self.port, "/v2/"), Some(200 | 401)) {
+                return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -116,9 +114,15 @@ pub fn free_port() -> u16 {
 
 /// The status of `GET path` on 127.0.0.1:port, `None` when nothing answers.
 pub fn http_status(port: u16, path: &str) -> Option<u16> {
-    let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200)).ok()?;
+    let mut s =
+        TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200))
+            .ok()?;
     s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut buf = [0u8; 64];
     let n = s.read(&mut buf).ok()?;
     let line = String::from_utf8_lossy(&buf[..n]).into_owned();
@@ -128,8 +132,17 @@ pub fn http_status(port: u16, path: &str) -> Option<u16> {
 /// A bcrypt htpasswd line made by `htpasswd -Bbn` (apache2-utils), or `None` (with a loud
 /// SKIPPED line) when the tool is missing.
 pub fn htpasswd(test: &str, user: &str, password: &str) -> Option<String> {
-    match Command::new("htpasswd").args(["-Bbn", user, password]).output() {
-        Ok(out) if out.status.success() => Some(String::from_utf8(out.stdout).expect("utf-8").trim().to_string() + "\n"),
+    match Command::new("htpasswd")
+        .args(["-Bbn", user, password])
+        .output()
+    {
+        Ok(out) if out.status.success() => Some(
+            String::from_utf8(out.stdout)
+                .expect("utf-8")
+                .trim()
+                .to_string()
+                + "\n",
+        ),
         _ => {
             eprintln!("SKIPPED {test}: `htpasswd` not found (apt-get install -y apache2-utils)");
             None
