@@ -345,6 +345,46 @@ fn basic_auth_with_docker_config() {
         "{msg}"
     );
 
+    // Credentials from the environment and from $DOCKER_CONFIG: the environment of this
+    // process cannot be changed safely, so a child runs `credentials_from_environment`.
+    let cfg_env = cfg_dir
+        .path()
+        .to_str()
+        .expect("utf-8 temp path")
+        .to_string();
+    let host = reg.host();
+    let envs: [&[(&str, &str)]; 2] = [
+        &[
+            ("CHAINPROOF_REGISTRY_USERNAME", "alice"),
+            ("CHAINPROOF_REGISTRY_PASSWORD", "s3cret-pass"),
+            ("DOCKER_CONFIG", "/nonexistent"),
+        ],
+        &[("DOCKER_CONFIG", &cfg_env)],
+    ];
+    for env in envs {
+        let mut cmd = std::process::Command::new(std::env::current_exe().expect("test binary"));
+        cmd.args([
+            "--exact",
+            "credentials_from_environment",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env_remove("CHAINPROOF_REGISTRY_USERNAME")
+        .env_remove("CHAINPROOF_REGISTRY_PASSWORD")
+        .env("CHAINPROOF_TEST_PRIVATE_REF", r.to_string());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run child test");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "child with {env:?} failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains(&format!("pulled {host}")), "{stdout}");
+    }
+
     // A credential helper in the config is reported as unsupported.
     let helper = cfg_dir.path().join("helper.json");
     fs::write(
@@ -429,4 +469,21 @@ fn docker_v2_manifest_list_and_media_types() {
         idx["manifests"][0]["digest"],
         Digest::sha256_of(&armv7.manifest()).to_string()
     );
+}
+
+/// Run by `basic_auth_with_docker_config` as a child process with credentials in its
+/// environment (`CHAINPROOF_REGISTRY_*` or `DOCKER_CONFIG`); alone it has nothing to pull.
+#[test]
+fn credentials_from_environment() {
+    let Ok(private) = std::env::var("CHAINPROOF_TEST_PRIVATE_REF") else {
+        eprintln!(
+            "credentials_from_environment: runs only as a child of basic_auth_with_docker_config"
+        );
+        return;
+    };
+    let r = Reference::parse(&private).expect("reference");
+    let img =
+        pull(&r, &PullOptions::default()).expect("pull with credentials from the environment");
+    assert_eq!(img.layers.len(), 1);
+    println!("pulled {}", img.repo_tags.join(","));
 }

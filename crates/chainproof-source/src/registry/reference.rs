@@ -373,6 +373,36 @@ mod tests {
     }
 
     #[test]
+    fn normalized_form_parses_to_itself() {
+        let d = format!("sha256:{}", "0f".repeat(32));
+        for s in [
+            "alpine",
+            "library/alpine:3.20",
+            "INDEX.DOCKER.IO/x",
+            "docker.io/library",
+            "localhost:5000",
+            "a.b:1/c/d/e_f__g-h.i---j:T.ag_-1",
+            "[::1]/app",
+            &format!("x@{d}"),
+            &format!("h.io/x:t@{d}"),
+        ] {
+            let r = Reference::parse(s).expect(s);
+            assert_eq!(Reference::parse(&r.to_string()).as_ref(), Ok(&r), "{s}");
+        }
+        let r = Reference::parse("localhost:5000").expect("a tag on docker.io");
+        assert_eq!(r.to_string(), "docker.io/library/localhost:5000");
+        let r = Reference::parse("ghcr.io/a/b:1").expect("valid");
+        assert_eq!(
+            r.with_tag("2").map(|x| x.to_string()).ok().as_deref(),
+            Some("ghcr.io/a/b:2")
+        );
+        assert!(r.with_tag("-x").is_err());
+        let pinned = r.with_digest(d.parse().expect("digest"));
+        assert_eq!(pinned.manifest_reference(), d);
+        assert_eq!(pinned.tag(), None);
+    }
+
+    #[test]
     fn bad_references() {
         for bad in [
             "",
