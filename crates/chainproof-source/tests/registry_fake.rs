@@ -348,3 +348,42 @@ fn a_redirect_to_plain_http_elsewhere_is_refused() {
     assert!(matches!(e, RegistryError::InsecureRefused { .. }), "{e}");
     assert!(e.to_string().contains("blobs.example.invalid"), "{e}");
 }
+
+#[test]
+fn an_oversized_manifest_is_refused() {
+    let huge = format!(
+        r#"{{"schemaVersion":2,"manifests":[],"padding":"{}"}}"#,
+        "x".repeat(5 * 1024 * 1024)
+    );
+    let server = FakeServer::start(move |req: &Request| match req.path() {
+        "/v2/" => Response::new(200, "{}"),
+        _ => Response::new(200, huge.clone())
+            .header("Content-Type", "application/vnd.oci.image.index.v1+json"),
+    });
+    let e = pull(&reference(&server, "app:1"), &opts()).expect_err("5 MiB manifest");
+    assert!(
+        matches!(e, RegistryError::TooLarge { limit: 4194304, .. }),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_registry_that_stalls_times_out() {
+    let server = FakeServer::start(|req: &Request| {
+        if req.path() != "/v2/" {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+        }
+        Response::new(200, "{}")
+    });
+    let mut o = opts();
+    o.registry.timeout = std::time::Duration::from_millis(300);
+    let started = std::time::Instant::now();
+    let e = pull(&reference(&server, "app:1"), &o).expect_err("stalled");
+    assert!(matches!(e, RegistryError::Transport { .. }), "{e}");
+    assert!(e.to_string().contains("/v2/app/manifests/1"), "{e}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1400),
+        "took {:?}",
+        started.elapsed()
+    );
+}
