@@ -387,3 +387,45 @@ fn a_registry_that_stalls_times_out() {
         started.elapsed()
     );
 }
+
+#[test]
+fn an_index_that_lies_about_the_platform_is_refused() {
+    let c = content(); // an amd64 image
+    let manifest = c.manifest.clone();
+    let index = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [{"mediaType": OCI_MANIFEST, "digest": Digest::sha256_of(&manifest).to_string(), "size": manifest.len(), "platform": {"os": "linux", "architecture": "arm64"}}],
+    }))
+    .expect("json");
+    let blobs = c.blobs.clone();
+    let server = FakeServer::start(move |req: &Request| {
+        let path = req.path();
+        if path == "/v2/" {
+            Response::new(200, "{}")
+        } else if path == "/v2/app/manifests/multi" {
+            Response::new(200, index.clone())
+                .header("Content-Type", "application/vnd.oci.image.index.v1+json")
+        } else if path.starts_with("/v2/app/manifests/sha256:") {
+            manifest_response(&manifest)
+        } else if let Some(b) = path
+            .strip_prefix("/v2/app/blobs/")
+            .and_then(|d| blobs.get(d))
+        {
+            Response::new(200, b.clone())
+        } else {
+            Response::new(404, "")
+        }
+    });
+    let o = PullOptions {
+        platform: Some("linux/arm64".parse().expect("platform")),
+        ..opts()
+    };
+    let e = pull(&reference(&server, "app:multi"), &o).expect_err("platform lie");
+    assert!(matches!(e, RegistryError::InvalidManifest { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains("lists this image as linux/arm64 but its config says linux/amd64"),
+        "{e}"
+    );
+}

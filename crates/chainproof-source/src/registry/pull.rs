@@ -205,11 +205,21 @@ pub fn pull_with(
                 }
             }
         };
-    let media = image.media_type.clone().unwrap_or(media);
+    let media = manifest_media_type(&image, media);
     check_declared_sizes(&image, &options.limits, &what)?;
     let config = &image.config;
     fetch_blob(client, repo, config, &root, &format!("{what} config"))?;
-    let platform = read_config_platform(&root, &config.digest).or(index_platform);
+    let config_platform = read_config_platform(&root, &config.digest);
+    if let (Some(entry), Some(cfg)) = (&index_platform, &config_platform) {
+        let (e, c) = (entry.normalized(), cfg.normalized());
+        if e.os != c.os || e.architecture != c.architecture {
+            return Err(RegistryError::InvalidManifest {
+                what,
+                reason: format!("the index lists this image as {entry} but its config says {cfg}"),
+            });
+        }
+    }
+    let platform = config_platform.or(index_platform);
     if let (Some(asked), Some(have), None) = (&options.platform, &platform, &index_digest)
         && !asked.matches(have)
     {
@@ -257,6 +267,18 @@ pub fn pull_with(
             .unwrap_or_default(),
         repo_digests: vec![format!("{name}@{digest}")],
     })
+}
+
+/// The media type for `index.json`: the manifest's own, else the response's Content-Type
+/// when it names a manifest type, else guessed from the config's media type.
+fn manifest_media_type(m: &ImageManifest, content_type: String) -> String {
+    let known = |t: &str| t == manifest::OCI_MANIFEST || t == manifest::DOCKER_MANIFEST;
+    match (&m.media_type, content_type) {
+        (Some(t), _) if !t.is_empty() => t.clone(),
+        (_, ct) if known(&ct) => ct,
+        _ if m.config.media_type == manifest::DOCKER_CONFIG => manifest::DOCKER_MANIFEST.into(),
+        _ => manifest::OCI_MANIFEST.into(),
+    }
 }
 
 fn prepare_dir(dir: &Path) -> Result<(), RegistryError> {
@@ -338,8 +360,8 @@ pub(crate) fn fetch_manifest(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+        .map(|v| v.split(';').next().unwrap_or(v).trim().to_string())
+        .unwrap_or_default();
     let reported = resp
         .headers()
         .get("docker-content-digest")
