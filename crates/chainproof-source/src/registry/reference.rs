@@ -402,6 +402,32 @@ mod tests {
         assert_eq!(pinned.tag(), None);
     }
 
+    /// What the fuzz target checks, on pseudo-random strings over the grammar's alphabet:
+    /// no panic, and a parsed reference prints to a string that parses to itself.
+    #[test]
+    fn random_strings_round_trip_or_fail_cleanly() {
+        const ALPHABET: &[u8] = b"aZ09.-_:/@[]sha256:localhost";
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut parsed = 0;
+        for _ in 0..50_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 24) as usize;
+            let s: String = (0..len)
+                .map(|i| {
+                    let x = state.rotate_left(i as u32 * 5) as usize;
+                    char::from(ALPHABET[x % ALPHABET.len()])
+                })
+                .collect();
+            if let Ok(r) = Reference::parse(&s) {
+                parsed += 1;
+                assert_eq!(Reference::parse(&r.to_string()).as_ref(), Ok(&r), "{s}");
+            }
+        }
+        assert!(parsed > 100, "only {parsed} random strings parsed");
+    }
+
     #[test]
     fn bad_references() {
         for bad in [
