@@ -17,7 +17,7 @@ pub const REGISTRY_BIN: &str = "/usr/bin/docker-registry";
 /// else `registry` on PATH (the upstream name). `None` when absent.
 pub fn registry_binary() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CHAINPROOF_DOCKER_REGISTRY") {
-        return Some(PathBuf::from(p));
+        return Some(PathBuf::from(p)).filter(|p| p.is_file());
     }
     if Path::new(REGISTRY_BIN).is_file() {
         return Some(PathBuf::from(REGISTRY_BIN));
