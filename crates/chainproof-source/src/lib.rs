@@ -14,6 +14,7 @@
 mod directory;
 pub mod image;
 mod memory;
+pub mod registry;
 
 use std::io;
 
