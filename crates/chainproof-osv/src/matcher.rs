@@ -36,7 +36,7 @@ pub struct AffectedMatch {
 /// `versions` list. GIT ranges are ignored. Returns `None` when not affected.
 pub fn match_affected(scheme: Scheme, version: &str, affected: &Affected) -> Option<AffectedMatch> {
     let v = scheme.parse(version).ok()?;
-    match_parsed(scheme, version, &v, affected)
+    prepare(scheme, affected).matches(version, &v)
 }
 
 fn parse(scheme: Scheme, s: &str) -> Option<Version> {
@@ -48,13 +48,21 @@ fn cmp(a: &Version, b: &Version) -> Ordering {
 }
 
 /// An event with its parsed version (`None` for `introduced: "0"` / `limit: "*"`).
-struct Ev<'a> {
+#[derive(Debug)]
+struct Ev {
     kind: u8, // 0 introduced, 1 fixed, 2 last_affected, 3 limit
-    text: &'a str,
+    text: String,
     ver: Option<Version>,
 }
 
-fn events(scheme: Scheme, evs: &[Event]) -> Vec<Ev<'_>> {
+/// An affected entry with its versions parsed once (per scan) and its events sorted.
+#[derive(Debug)]
+struct Prepared {
+    ranges: Vec<Vec<Ev>>,
+    versions: Vec<(String, Option<Version>)>,
+}
+
+fn events(scheme: Scheme, evs: &[Event]) -> Vec<Ev> {
     let mut out = Vec::new();
     for e in evs {
         let fields = [(0u8, &e.introduced), (1, &e.fixed), (2, &e.last_affected), (3, &e.limit)];
@@ -62,9 +70,9 @@ fn events(scheme: Scheme, evs: &[Event]) -> Vec<Ev<'_>> {
             let Some(text) = text.as_deref() else { continue };
             let special = (kind == 0 && text.trim() == "0") || (kind == 3 && text.trim() == "*");
             if special {
-                out.push(Ev { kind, text, ver: None });
+                out.push(Ev { kind, text: text.to_owned(), ver: None });
             } else if let Some(ver) = parse(scheme, text) {
-                out.push(Ev { kind, text, ver: Some(ver) });
+                out.push(Ev { kind, text: text.to_owned(), ver: Some(ver) });
             }
             // An event version the scheme cannot parse is dropped (it cannot be ordered).
         }
@@ -79,74 +87,107 @@ fn events(scheme: Scheme, evs: &[Event]) -> Vec<Ev<'_>> {
     out
 }
 
-fn match_parsed(scheme: Scheme, text: &str, v: &Version, affected: &Affected) -> Option<AffectedMatch> {
-    let mut m = AffectedMatch::default();
-    let mut all_fixed = Vec::new();
-    for range in &affected.ranges {
-        if !matches!(range.kind.as_str(), "SEMVER" | "ECOSYSTEM") {
-            continue;
-        }
-        let evs = events(scheme, &range.events);
-        let limits: Vec<&Ev> = evs.iter().filter(|e| e.kind == 3).collect();
-        let under_limit = limits.is_empty()
-            || limits.iter().any(|l| l.ver.as_ref().is_none_or(|lv| cmp(v, lv) == Ordering::Less));
-        let mut vulnerable = false;
-        let mut start: Option<&str> = None;
-        let mut end: Option<String> = None;
-        for e in &evs {
-            match (e.kind, &e.ver) {
-                (0, None) => {
-                    vulnerable = true;
-                    start = Some("0");
-                    end = None;
-                }
-                (0, Some(iv)) if cmp(v, iv) != Ordering::Less => {
-                    vulnerable = true;
-                    start = Some(e.text);
-                    end = None;
-                }
-                (1, Some(fv)) => {
-                    all_fixed.push((fv.clone(), e.text.to_owned()));
-                    if cmp(v, fv) != Ordering::Less {
-                        vulnerable = false;
-                    } else if vulnerable && end.is_none() {
-                        end = Some(format!("<{}", e.text));
+fn prepare(scheme: Scheme, affected: &Affected) -> Prepared {
+    Prepared {
+        ranges: affected
+            .ranges
+            .iter()
+            .filter(|r| matches!(r.kind.as_str(), "SEMVER" | "ECOSYSTEM"))
+            .map(|r| events(scheme, &r.events))
+            .collect(),
+        versions: affected.versions.iter().map(|v| (v.trim().to_owned(), parse(scheme, v))).collect(),
+    }
+}
+
+impl Prepared {
+    fn matches(&self, text: &str, v: &Version) -> Option<AffectedMatch> {
+        let mut m = AffectedMatch::default();
+        let mut all_fixed: Vec<(&Version, &str)> = Vec::new();
+        for evs in &self.ranges {
+            let mut limited = false;
+            let mut under_limit = false;
+            for l in evs.iter().filter(|e| e.kind == 3) {
+                limited = true;
+                under_limit |= l.ver.as_ref().is_none_or(|lv| cmp(v, lv) == Ordering::Less);
+            }
+            let mut vulnerable = false;
+            let mut start: Option<&str> = None;
+            let mut end: Option<String> = None;
+            for e in evs {
+                match (e.kind, &e.ver) {
+                    (0, None) => {
+                        vulnerable = true;
+                        start = Some("0");
+                        end = None;
                     }
-                }
-                (2, Some(lv)) => {
-                    if cmp(v, lv) == Ordering::Greater {
-                        vulnerable = false;
-                    } else if vulnerable && end.is_none() {
-                        end = Some(format!("<={}", e.text));
+                    (0, Some(iv)) if cmp(v, iv) != Ordering::Less => {
+                        vulnerable = true;
+                        start = Some(&e.text);
+                        end = None;
                     }
+                    (1, Some(fv)) => {
+                        all_fixed.push((fv, &e.text));
+                        if cmp(v, fv) != Ordering::Less {
+                            vulnerable = false;
+                        } else if vulnerable && end.is_none() {
+                            end = Some(format!("<{}", e.text));
+                        }
+                    }
+                    (2, Some(lv)) => {
+                        if cmp(v, lv) == Ordering::Greater {
+                            vulnerable = false;
+                        } else if vulnerable && end.is_none() {
+                            end = Some(format!("<={}", e.text));
+                        }
+                    }
+                    _ => {}
                 }
-                _ => {}
+            }
+            if vulnerable && (!limited || under_limit) {
+                let lo = match start {
+                    Some("0") | None => None,
+                    Some(s) => Some(format!(">={s}")),
+                };
+                let desc: Vec<String> = lo.into_iter().chain(end).collect();
+                m.matched.push(if desc.is_empty() { "all versions".to_owned() } else { desc.join(", ") });
             }
         }
-        if vulnerable && under_limit {
-            let lo = match start {
-                Some("0") | None => None,
-                Some(s) => Some(format!(">={s}")),
-            };
-            let desc: Vec<String> = lo.into_iter().chain(end).collect();
-            m.matched.push(if desc.is_empty() { "all versions".to_owned() } else { desc.join(", ") });
+        let listed = self.versions.iter().any(|(lt, lv)| {
+            lt == text.trim() || lv.as_ref().is_some_and(|p| cmp(p, v) == Ordering::Equal)
+        });
+        if listed && m.matched.is_empty() {
+            m.matched.push("version listed".to_owned());
         }
+        if m.matched.is_empty() {
+            return None;
+        }
+        all_fixed.retain(|(fv, _)| cmp(fv, v) == Ordering::Greater);
+        all_fixed.sort_by(|a, b| cmp(a.0, b.0));
+        all_fixed.dedup_by(|a, b| cmp(a.0, b.0) == Ordering::Equal);
+        m.fixed = all_fixed.into_iter().map(|(_, t)| t.to_owned()).collect();
+        Some(m)
     }
-    let listed = affected
-        .versions
-        .iter()
-        .any(|lv| lv.trim() == text.trim() || parse(scheme, lv).is_some_and(|p| cmp(&p, v) == Ordering::Equal));
-    if listed && m.matched.is_empty() {
-        m.matched.push("version listed".to_owned());
+}
+
+/// A record read from the database with its affected entries prepared for matching.
+struct Loaded {
+    record: Arc<Record>,
+    prepared: Vec<Option<Prepared>>,
+}
+
+impl Loaded {
+    fn new(record: Record) -> Loaded {
+        let prepared = record
+            .affected
+            .iter()
+            .map(|a| {
+                let p = a.package.as_ref()?;
+                let scheme = Scheme::for_osv_ecosystem(&EcosystemName::parse(&p.ecosystem).base)?;
+                Some(prepare(scheme, a))
+            })
+            .collect();
+        Loaded { record: Arc::new(record), prepared }
     }
-    if m.matched.is_empty() {
-        return None;
-    }
-    all_fixed.retain(|(fv, _)| cmp(fv, v) == Ordering::Greater);
-    all_fixed.sort_by(|a, b| cmp(&a.0, &b.0));
-    all_fixed.dedup_by(|a, b| cmp(&a.0, &b.0) == Ordering::Equal);
-    m.fixed = all_fixed.into_iter().map(|(_, t)| t).collect();
-    Some(m)
 }
 
 /// A record that matched a package.
@@ -312,7 +353,7 @@ pub fn scan(inventory: &Inventory, db: &Database, opts: &ScanOptions) -> (Vec<Fi
             ecosystems: meta.ecosystems.keys().cloned().collect(),
         },
     };
-    let mut cache: HashMap<usize, Option<Arc<Record>>> = HashMap::new();
+    let mut cache: HashMap<usize, Option<Arc<Loaded>>> = HashMap::new();
     let mut findings = Vec::new();
     for (id, pkg) in inventory.packages() {
         let osv = osv_package(pkg);
@@ -344,20 +385,22 @@ pub fn scan(inventory: &Inventory, db: &Database, opts: &ScanOptions) -> (Vec<Fi
         let mut hits = Vec::new();
         let mut db_error = None;
         for n in db.lookup(&osv.ecosystem, &osv.name) {
-            let rec = cache.entry(n).or_insert_with(|| match db.record(n) {
-                Ok(r) => Some(Arc::new(r)),
+            let loaded = cache.entry(n).or_insert_with(|| match db.record(n) {
+                Ok(r) => Some(Arc::new(Loaded::new(r))),
                 Err(e) => {
                     db_error = Some(e.to_string());
                     None
                 }
             });
-            let Some(rec) = rec.clone() else { continue };
+            let Some(loaded) = loaded.clone() else { continue };
+            let rec = loaded.record.clone();
             if rec.is_withdrawn() {
                 continue;
             }
             let mut best: Option<(AffectedMatch, Severity)> = None;
-            for a in &rec.affected {
+            for (a, prepared) in rec.affected.iter().zip(&loaded.prepared) {
                 let Some(p) = &a.package else { continue };
+                let Some(prepared) = prepared else { continue };
                 let eco = EcosystemName::parse(&p.ecosystem);
                 if eco.base != osv.ecosystem || normalize_name(&eco.base, &p.name) != osv.name {
                     continue;
@@ -368,7 +411,7 @@ pub fn scan(inventory: &Inventory, db: &Database, opts: &ScanOptions) -> (Vec<Fi
                         continue;
                     }
                 }
-                if let Some(m) = match_parsed(scheme, version, &parsed, a) {
+                if let Some(m) = prepared.matches(version, &parsed) {
                     let sev = record_severity(&rec, Some(a));
                     match &mut best {
                         Some((acc, _)) => {

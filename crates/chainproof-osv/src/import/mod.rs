@@ -133,6 +133,10 @@ fn walk(dir: &Path, out: &mut Imported) {
         let name = path.display().to_string();
         match std::fs::read(&path) {
             Ok(bytes) => {
+                if kind == Kind::Markdown && bytes.iter().all(u8::is_ascii_whitespace) {
+                    out.skipped.push((name, "empty advisory file (a reserved id)".into()));
+                    continue;
+                }
                 if kind == Kind::Markdown && is_rust_toolchain_advisory(&path) {
                     out.skipped.push((name, "RustSec toolchain advisory (rust/ collection), not an OSV crates.io record".into()));
                     continue;

@@ -100,10 +100,21 @@ fn covered(scheme: Scheme, v: &str, ranges: &[&chainproof_osv::Range]) -> bool {
     false
 }
 
-/// Runs the oracle over every record of `records`, scanning with `db`.
+/// One version to check against one record.
+struct Probe {
+    record: String,
+    version: String,
+    listed: bool,
+    covered_elsewhere: bool,
+}
+
+/// Runs the oracle over every record of `records`, scanning with `db` (one scan per package
+/// holding every version to check).
 pub fn check(records: &[ImportedRecord], db: &Database) -> Stats {
     let mut stats = Stats::default();
     let mut seen = std::collections::HashSet::new();
+    // (base ecosystem, name) → probes
+    let mut by_pkg: BTreeMap<(String, String), Vec<Probe>> = BTreeMap::new();
     for imported in records {
         let rec = &imported.record;
         if !seen.insert(rec.id.clone()) {
@@ -117,48 +128,69 @@ pub fn check(records: &[ImportedRecord], db: &Database) -> Stats {
         for a in &rec.affected {
             let Some(p) = &a.package else { continue };
             let eco = EcosystemName::parse(&p.ecosystem);
+            // A record may list the same package in several entries (Go: one per symbol set);
+            // "covered elsewhere" looks at all of them.
+            let same_pkg: Vec<&chainproof_osv::Affected> = rec
+                .affected
+                .iter()
+                .filter(|o| o.package.as_ref().is_some_and(|q| q.ecosystem == p.ecosystem && q.name == p.name))
+                .collect();
+            let all_ranges: Vec<&chainproof_osv::Range> = same_pkg
+                .iter()
+                .flat_map(|o| o.ranges.iter())
+                .filter(|r| r.kind == "SEMVER" || r.kind == "ECOSYSTEM")
+                .collect();
+            let all_listed: Vec<&String> = same_pkg.iter().flat_map(|o| o.versions.iter()).collect();
             let ranges: Vec<&chainproof_osv::Range> =
                 a.ranges.iter().filter(|r| r.kind == "SEMVER" || r.kind == "ECOSYSTEM").collect();
-            let fixed: Vec<&str> = ranges.iter().flat_map(|r| r.events.iter()).filter_map(|e| e.fixed.as_deref()).collect();
-            let n = a.versions.len() + fixed.len();
+            let fixed: Vec<&str> =
+                ranges.iter().flat_map(|r| r.events.iter()).filter_map(|e| e.fixed.as_deref()).collect();
             let Some(scheme) = Scheme::for_osv_ecosystem(&eco.base) else {
-                *stats.unchecked.entry(format!("{}: no version order in chainproof-version", eco.base)).or_default() += n;
+                *stats
+                    .unchecked
+                    .entry(format!("{}: no version order in chainproof-version", eco.base))
+                    .or_default() += a.versions.len() + fixed.len();
                 continue;
             };
-            // One inventory: every listed and fixed version of this package.
-            let mut inv = Inventory::new(SourceInfo::default());
-            let mut ids = Vec::new();
+            let probes = by_pkg.entry((eco.base.clone(), p.name.clone())).or_default();
             for (v, listed) in a.versions.iter().map(|v| (v.as_str(), true)).chain(fixed.iter().map(|v| (*v, false))) {
                 if scheme.parse(v).is_err() {
                     *stats.unchecked.entry(format!("{}: version the scheme cannot parse", eco.base)).or_default() += 1;
                     continue;
                 }
-                let id = inv.add_package(Package::new(core_ecosystem(&eco.base), p.name.clone(), Some(v)));
-                ids.push((id, v.to_owned(), listed));
+                let covered_elsewhere = !listed && (all_listed.iter().any(|x| *x == v) || covered(scheme, v, &all_ranges));
+                probes.push(Probe { record: rec.id.clone(), version: v.to_owned(), listed, covered_elsewhere });
             }
-            let (findings, summary) = scan(&inv, db, &ScanOptions::default());
-            for (id, v, listed) in ids {
-                if let Some(na) = summary.not_audited.iter().find(|n| n.package == id) {
-                    stats.failures.push(format!("{} {} {v}: not audited: {}", rec.id, p.name, na.reason));
-                    continue;
+        }
+    }
+    for ((base, name), probes) in by_pkg {
+        let mut inv = Inventory::new(SourceInfo::default());
+        let mut ids = BTreeMap::new();
+        for pr in &probes {
+            let id = inv.add_package(Package::new(core_ecosystem(&base), name.clone(), Some(&pr.version)));
+            ids.insert(pr.version.clone(), id);
+        }
+        let (findings, summary) = scan(&inv, db, &ScanOptions::default());
+        for pr in probes {
+            let id = ids[&pr.version];
+            let v = &pr.version;
+            if let Some(na) = summary.not_audited.iter().find(|n| n.package == id) {
+                stats.failures.push(format!("{} {name} {v}: not audited: {}", pr.record, na.reason));
+                continue;
+            }
+            let mine = |f: &&chainproof_core::vuln::Finding| f.package == id && f.sources.contains(&pr.record);
+            let hit = findings.iter().any(|f| mine(&f));
+            if pr.listed {
+                stats.listed_checked += 1;
+                if !hit {
+                    stats.failures.push(format!("{} {name} {v}: listed version not reported", pr.record));
                 }
-                let hit = findings
-                    .iter()
-                    .any(|f| f.package == id && (f.sources.contains(&rec.id) || f.all_ids().any(|i| i == rec.id)));
-                let from_this = findings.iter().any(|f| f.package == id && f.sources.contains(&rec.id));
-                if listed {
-                    stats.listed_checked += 1;
-                    if !hit {
-                        stats.failures.push(format!("{} {} {v}: listed version not reported", rec.id, p.name));
-                    }
-                } else {
-                    stats.fixed_checked += 1;
-                    let elsewhere = a.versions.iter().any(|x| x == &v) || covered(scheme, &v, &ranges);
-                    if elsewhere {
-                        stats.fixed_covered_elsewhere += 1;
-                    } else if from_this {
-                        stats.failures.push(format!("{} {} {v}: fixed version reported vulnerable", rec.id, p.name));
-                    }
+            } else {
+                stats.fixed_checked += 1;
+                if pr.covered_elsewhere {
+                    stats.fixed_covered_elsewhere += 1;
+                } else if hit {
+                    stats.failures.push(format!("{} {name} {v}: fixed version reported vulnerable", pr.record));
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod db;
 mod sbom;
 
 use crate::ExitStatus;
@@ -9,5 +10,6 @@ use crate::printer::Printer;
 pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Sbom(args) => sbom::run(args, printer),
+        Command::Db(args) => db::run(args, printer),
     }
 }
