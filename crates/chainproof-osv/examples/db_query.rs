@@ -28,10 +28,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let Some(p) = &a.package else { continue };
             let base = EcosystemName::parse(&p.ecosystem).base;
             let v = a.versions.first().cloned().or_else(|| {
-                a.ranges.iter().flat_map(|r| &r.events).find_map(|e| e.fixed.clone())
+                a.ranges
+                    .iter()
+                    .flat_map(|r| &r.events)
+                    .find_map(|e| e.fixed.clone())
             });
             if let Some(v) = v {
-                pkgs.push(Package::new(core_ecosystem(&base), p.name.clone(), Some(&v)));
+                pkgs.push(Package::new(
+                    core_ecosystem(&base),
+                    p.name.clone(),
+                    Some(&v),
+                ));
             }
         }
     }

@@ -147,7 +147,10 @@ impl DatabaseBuilder {
 
     /// Starts from every record of an existing database (for incremental updates).
     pub fn from_database(db: &Database) -> Result<Self, DbError> {
-        let mut b = DatabaseBuilder { entries: BTreeMap::new(), sources: db.meta.sources.clone() };
+        let mut b = DatabaseBuilder {
+            entries: BTreeMap::new(),
+            sources: db.meta.sources.clone(),
+        };
         let mut keys_of: Vec<BTreeSet<String>> = vec![BTreeSet::new(); db.record_count()];
         for k in 0..db.key_count() {
             let key = db.key_at(k).to_owned();
@@ -162,11 +165,22 @@ impl DatabaseBuilder {
             let (id, modified) = (id.to_owned(), modified.to_owned());
             let blob = db.blob(i)?;
             let raw = db.inflate(&blob, i)?;
-            let record = Record::from_json(&raw).map_err(|e| db.corrupt(format!("record {id}: {e}")))?;
+            let record =
+                Record::from_json(&raw).map_err(|e| db.corrupt(format!("record {id}: {e}")))?;
             let (_, ecosystems) = record_keys(&record);
             let raw_len = u32::try_from(raw.len()).unwrap_or(u32::MAX);
             let withdrawn = record.is_withdrawn();
-            b.entries.insert(id, Entry { modified, blob, raw_len, keys, ecosystems, withdrawn });
+            b.entries.insert(
+                id,
+                Entry {
+                    modified,
+                    blob,
+                    raw_len,
+                    keys,
+                    ecosystems,
+                    withdrawn,
+                },
+            );
         }
         Ok(b)
     }
@@ -212,8 +226,16 @@ impl DatabaseBuilder {
 
     /// Writes the database to `path` (via a temporary file renamed into place).
     pub fn write(&self, path: &Path, built_unix: u64) -> Result<DbMeta, DbError> {
-        let io = |source| DbError::Io { path: path.display().to_string(), source };
-        let mut meta = DbMeta { format: 1, built_unix, sources: self.sources.clone(), ..DbMeta::default() };
+        let io = |source| DbError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let mut meta = DbMeta {
+            format: 1,
+            built_unix,
+            sources: self.sources.clone(),
+            ..DbMeta::default()
+        };
         meta.records = self.entries.len();
         let mut pool = Vec::new();
         let mut recs = Vec::with_capacity(self.entries.len() * REC_ENTRY);
@@ -223,7 +245,11 @@ impl DatabaseBuilder {
             let n = u32::try_from(i).map_err(|_| io(std::io::Error::other("too many records")))?;
             let s = format!("{id}\t{}", e.modified);
             recs.extend_from_slice(&blob_off.to_le_bytes());
-            recs.extend_from_slice(&u32::try_from(e.blob.len()).unwrap_or(u32::MAX).to_le_bytes());
+            recs.extend_from_slice(
+                &u32::try_from(e.blob.len())
+                    .unwrap_or(u32::MAX)
+                    .to_le_bytes(),
+            );
             recs.extend_from_slice(&e.raw_len.to_le_bytes());
             recs.extend_from_slice(&(pool.len() as u32).to_le_bytes());
             recs.extend_from_slice(&(s.len() as u32).to_le_bytes());
@@ -283,11 +309,13 @@ pub struct Database {
     postings: Vec<u8>,
     recs: Vec<u8>,
     blobs_start: u64,
+    file_len: u64,
     file: Mutex<File>,
 }
 
 fn u32_at(b: &[u8], off: usize) -> u32 {
-    b.get(off..off + 4).map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    b.get(off..off + 4)
+        .map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 fn u64_at(b: &[u8], off: usize) -> u64 {
@@ -302,24 +330,40 @@ impl Database {
     /// Opens a database file, reading its header and index.
     pub fn open(path: &Path) -> Result<Database, DbError> {
         let name = path.display().to_string();
-        let io = |source| DbError::Io { path: name.clone(), source };
-        let corrupt = |reason: &str| DbError::Corrupt { path: name.clone(), reason: reason.to_owned() };
+        let io = |source| DbError::Io {
+            path: name.clone(),
+            source,
+        };
+        let corrupt = |reason: &str| DbError::Corrupt {
+            path: name.clone(),
+            reason: reason.to_owned(),
+        };
         let mut file = File::open(path).map_err(io)?;
         let file_len = file.metadata().map_err(io)?.len();
         let mut magic = [0u8; 8];
-        file.read_exact(&mut magic).map_err(|_| corrupt("too short"))?;
+        file.read_exact(&mut magic)
+            .map_err(|_| corrupt("too short"))?;
         if &magic != MAGIC {
             return Err(corrupt("bad magic bytes"));
         }
         let mut pos = 8u64;
         let mut section = |entry: usize| -> Result<(u64, Vec<u8>), DbError> {
             let mut len = [0u8; 8];
-            file.read_exact(&mut len).map_err(|_| corrupt("truncated header"))?;
+            file.read_exact(&mut len)
+                .map_err(|_| corrupt("truncated header"))?;
             let n = u64::from_le_bytes(len);
-            let bytes = n.checked_mul(entry as u64).filter(|b| pos + 8 + b <= file_len)
+            let bytes = n
+                .checked_mul(entry as u64)
+                .filter(|b| {
+                    pos.checked_add(8)
+                        .and_then(|p| p.checked_add(*b))
+                        .is_some_and(|end| end <= file_len)
+                })
                 .ok_or_else(|| corrupt("section length beyond end of file"))?;
-            let mut buf = vec![0u8; usize::try_from(bytes).map_err(|_| corrupt("section too large"))?];
-            file.read_exact(&mut buf).map_err(|_| corrupt("truncated section"))?;
+            let mut buf =
+                vec![0u8; usize::try_from(bytes).map_err(|_| corrupt("section too large"))?];
+            file.read_exact(&mut buf)
+                .map_err(|_| corrupt("truncated section"))?;
             pos += 8 + bytes;
             Ok((n, buf))
         };
@@ -328,15 +372,32 @@ impl Database {
         let (_, index) = section(KEY_ENTRY)?;
         let (_, postings) = section(1)?;
         let (_, recs) = section(REC_ENTRY)?;
-        let meta: DbMeta = serde_json::from_slice(&meta_json).map_err(|e| corrupt(&format!("meta: {e}")))?;
+        let meta: DbMeta =
+            serde_json::from_slice(&meta_json).map_err(|e| corrupt(&format!("meta: {e}")))?;
         if meta.format != 1 {
-            return Err(corrupt(&format!("unsupported format version {}", meta.format)));
+            return Err(corrupt(&format!(
+                "unsupported format version {}",
+                meta.format
+            )));
         }
-        Ok(Database { path: path.to_owned(), meta, pool, index, postings, recs, blobs_start: pos, file: Mutex::new(file) })
+        Ok(Database {
+            path: path.to_owned(),
+            meta,
+            pool,
+            index,
+            postings,
+            recs,
+            blobs_start: pos,
+            file_len,
+            file: Mutex::new(file),
+        })
     }
 
     fn corrupt(&self, reason: String) -> DbError {
-        DbError::Corrupt { path: self.path.display().to_string(), reason }
+        DbError::Corrupt {
+            path: self.path.display().to_string(),
+            reason,
+        }
     }
 
     /// The file it was opened from.
@@ -360,11 +421,17 @@ impl Database {
 
     fn pool_str(&self, off: u32, len: u32) -> &str {
         let (o, l) = (off as usize, len as usize);
-        self.pool.get(o..o.saturating_add(l)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+        self.pool
+            .get(o..o.saturating_add(l))
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 
     fn key_at(&self, k: usize) -> &str {
-        self.pool_str(u32_at(&self.index, k * KEY_ENTRY), u32_at(&self.index, k * KEY_ENTRY + 4))
+        self.pool_str(
+            u32_at(&self.index, k * KEY_ENTRY),
+            u32_at(&self.index, k * KEY_ENTRY + 4),
+        )
     }
 
     fn postings_at(&self, k: usize) -> impl Iterator<Item = u32> + '_ {
@@ -375,7 +442,10 @@ impl Database {
 
     /// `(id, modified)` of record number `i`.
     pub fn id_at(&self, i: usize) -> (&str, &str) {
-        let s = self.pool_str(u32_at(&self.recs, i * REC_ENTRY + 16), u32_at(&self.recs, i * REC_ENTRY + 20));
+        let s = self.pool_str(
+            u32_at(&self.recs, i * REC_ENTRY + 16),
+            u32_at(&self.recs, i * REC_ENTRY + 20),
+        );
         s.split_once('\t').unwrap_or((s, ""))
     }
 
@@ -388,7 +458,9 @@ impl Database {
             match self.key_at(mid).cmp(key.as_str()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return self.postings_at(mid).map(|r| r as usize).collect(),
+                std::cmp::Ordering::Equal => {
+                    return self.postings_at(mid).map(|r| r as usize).collect();
+                }
             }
         }
         Vec::new()
@@ -396,7 +468,10 @@ impl Database {
 
     /// Whether any record covers the base ecosystem (`PyPI`, `Debian`).
     pub fn covers(&self, base_ecosystem: &str) -> bool {
-        self.meta.ecosystems.keys().any(|e| EcosystemName::parse(e).base == base_ecosystem)
+        self.meta
+            .ecosystems
+            .keys()
+            .any(|e| EcosystemName::parse(e).base == base_ecosystem)
     }
 
     /// The record number of an id.
@@ -419,9 +494,16 @@ impl Database {
         }
         let off = u64_at(&self.recs, i * REC_ENTRY);
         let len = u32_at(&self.recs, i * REC_ENTRY + 8) as usize;
+        let start = self.blobs_start.saturating_add(off);
+        if start.saturating_add(len as u64) > self.file_len {
+            return Err(self.corrupt(format!("record {i} lies beyond the end of the file")));
+        }
         let mut buf = vec![0u8; len];
-        let mut file = self.file.lock().map_err(|_| self.corrupt("file lock poisoned".into()))?;
-        file.seek(SeekFrom::Start(self.blobs_start + off))
+        let mut file = self
+            .file
+            .lock()
+            .map_err(|_| self.corrupt("file lock poisoned".into()))?;
+        file.seek(SeekFrom::Start(start))
             .and_then(|_| file.read_exact(&mut buf))
             .map_err(|e| self.corrupt(format!("record {i}: {e}")))?;
         Ok(buf)
@@ -446,6 +528,7 @@ impl Database {
     /// Record number `i`, parsed.
     pub fn record(&self, i: usize) -> Result<Record, DbError> {
         let raw = self.raw(i)?;
-        Record::from_json(&raw).map_err(|e| self.corrupt(format!("record {}: {e}", self.id_at(i).0)))
+        Record::from_json(&raw)
+            .map_err(|e| self.corrupt(format!("record {}: {e}", self.id_at(i).0)))
     }
 }

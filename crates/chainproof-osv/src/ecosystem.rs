@@ -37,7 +37,10 @@ pub fn normalize_name(base_ecosystem: &str, name: &str) -> String {
 /// Normalizes a distro release for comparison: Debian/Red Hat-like → major (`12.5` → `12`),
 /// Alpine → `major.minor` (`v3.20.3` → `3.20`), Ubuntu → `YY.MM`, others lower-cased as given.
 pub fn normalize_release(base_ecosystem: &str, release: &str) -> String {
-    let r = release.trim().trim_start_matches(['v', 'V']).to_ascii_lowercase();
+    let r = release
+        .trim()
+        .trim_start_matches(['v', 'V'])
+        .to_ascii_lowercase();
     let take = |n: usize| r.split('.').take(n).collect::<Vec<_>>().join(".");
     match base_ecosystem {
         "Debian" | "Red Hat" | "AlmaLinux" | "Rocky Linux" | "Mageia" => take(1),
@@ -50,8 +53,17 @@ pub fn normalize_release(base_ecosystem: &str, release: &str) -> String {
 pub fn has_releases(base_ecosystem: &str) -> bool {
     matches!(
         base_ecosystem,
-        "Debian" | "Ubuntu" | "Alpine" | "Red Hat" | "AlmaLinux" | "Rocky Linux" | "Mageia"
-            | "openSUSE" | "SUSE" | "Photon OS" | "openEuler"
+        "Debian"
+            | "Ubuntu"
+            | "Alpine"
+            | "Red Hat"
+            | "AlmaLinux"
+            | "Rocky Linux"
+            | "Mageia"
+            | "openSUSE"
+            | "SUSE"
+            | "Photon OS"
+            | "openEuler"
     )
 }
 
@@ -110,16 +122,23 @@ pub fn osv_package(pkg: &Package) -> OsvPackage {
             e => e.as_str().to_owned(),
         };
         let name = normalize_name(&eco, &pkg.name);
-        return OsvPackage { ecosystem: eco, release: None, name, version };
+        return OsvPackage {
+            ecosystem: eco,
+            release: None,
+            name,
+            version,
+        };
     };
     let ty = purl.ty();
     let ns = purl.namespace();
     if let Some(eco) = distro_ecosystem(ty, ns) {
         let mut name = purl.name().to_owned();
         let mut version = version.or_else(|| purl.version().map(str::to_owned));
-        let upstream = purl
-            .qualifier("upstream")
-            .or_else(|| SOURCE_PROPERTIES.iter().find_map(|k| pkg.properties.get(*k).map(String::as_str)));
+        let upstream = purl.qualifier("upstream").or_else(|| {
+            SOURCE_PROPERTIES
+                .iter()
+                .find_map(|k| pkg.properties.get(*k).map(String::as_str))
+        });
         if let Some(up) = upstream.filter(|u| !u.trim().is_empty()) {
             // `openssl`, `openssl@1.1.1n-0`, or an rpm `openssl-3.0.7-1.el9.src.rpm`.
             let up = up.trim();
@@ -142,7 +161,12 @@ pub fn osv_package(pkg: &Package) -> OsvPackage {
             let rel = rel.trim();
             (!rel.is_empty()).then(|| normalize_release(eco, rel))
         });
-        return OsvPackage { ecosystem: eco.to_owned(), release, name: normalize_name(eco, &name), version };
+        return OsvPackage {
+            ecosystem: eco.to_owned(),
+            release,
+            name: normalize_name(eco, &name),
+            version,
+        };
     }
     let eco = Ecosystem::from_purl_type(ty);
     let eco = eco.as_str().to_owned();
@@ -152,7 +176,12 @@ pub fn osv_package(pkg: &Package) -> OsvPackage {
         _ => purl.name().to_owned(),
     };
     let version = version.or_else(|| purl.version().map(str::to_owned));
-    OsvPackage { name: normalize_name(&eco, &name), ecosystem: eco, release: None, version }
+    OsvPackage {
+        name: normalize_name(&eco, &name),
+        ecosystem: eco,
+        release: None,
+        version,
+    }
 }
 
 /// `openssl-3.0.7-1.el9.src.rpm` → `openssl` (name is everything before the last two `-`).
@@ -161,6 +190,37 @@ fn rpm_source_name(srpm: &str) -> Option<&str> {
     let (rest, _release) = stem.rsplit_once('-')?;
     let (name, _version) = rest.rsplit_once('-')?;
     (!name.is_empty()).then_some(name)
+}
+
+/// The inventory ecosystem of an OSV base ecosystem (`PyPI` → [`Ecosystem::PyPI`]; unknown
+/// ones become [`Ecosystem::Other`] with the OSV name, which [`osv_package`] maps back).
+pub fn core_ecosystem(base: &str) -> Ecosystem {
+    const KNOWN: &[Ecosystem] = &[
+        Ecosystem::CratesIo,
+        Ecosystem::Npm,
+        Ecosystem::PyPI,
+        Ecosystem::Go,
+        Ecosystem::Maven,
+        Ecosystem::RubyGems,
+        Ecosystem::Packagist,
+        Ecosystem::NuGet,
+        Ecosystem::Pub,
+        Ecosystem::Hex,
+        Ecosystem::SwiftURL,
+        Ecosystem::CocoaPods,
+        Ecosystem::Conan,
+        Ecosystem::Cran,
+        Ecosystem::Hackage,
+        Ecosystem::Julia,
+        Ecosystem::GitHubActions,
+        Ecosystem::Debian,
+        Ecosystem::Alpine,
+    ];
+    KNOWN
+        .iter()
+        .find(|e| e.as_str() == base)
+        .cloned()
+        .unwrap_or_else(|| Ecosystem::Other(base.to_owned()))
 }
 
 #[cfg(test)]
@@ -172,7 +232,10 @@ mod tests {
     fn names() {
         assert_eq!(normalize_name("PyPI", "Foo__Bar.baz"), "foo-bar-baz");
         assert_eq!(normalize_name("PyPI", "zope.interface"), "zope-interface");
-        assert_eq!(normalize_name("NuGet", "Newtonsoft.Json"), "newtonsoft.json");
+        assert_eq!(
+            normalize_name("NuGet", "Newtonsoft.Json"),
+            "newtonsoft.json"
+        );
         assert_eq!(normalize_name("Maven", "org.Apache:X"), "org.Apache:X");
     }
 
@@ -181,7 +244,10 @@ mod tests {
         let p = Purl::parse("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1").expect("purl");
         let pkg = Package::new(Ecosystem::Maven, "log4j-core", Some("2.14.1")).with_purl(p);
         let o = osv_package(&pkg);
-        assert_eq!((o.ecosystem.as_str(), o.name.as_str()), ("Maven", "org.apache.logging.log4j:log4j-core"));
+        assert_eq!(
+            (o.ecosystem.as_str(), o.name.as_str()),
+            ("Maven", "org.apache.logging.log4j:log4j-core")
+        );
 
         let p = Purl::parse("pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12.5&upstream=openssl")
             .expect("purl");
@@ -192,27 +258,26 @@ mod tests {
         assert_eq!(o.name, "openssl");
         assert_eq!(o.version.as_deref(), Some("3.0.11-1~deb12u2"));
 
-        let p = Purl::parse("pkg:apk/alpine/libcrypto3@3.1.4-r5?distro=alpine-3.20.3&upstream=openssl%403.1.4-r5")
-            .expect("purl");
-        let o = osv_package(&Package::new(Ecosystem::Alpine, "libcrypto3", Some("3.1.4-r5")).with_purl(p));
-        assert_eq!((o.ecosystem.as_str(), o.release.as_deref(), o.name.as_str()), ("Alpine", Some("3.20"), "openssl"));
+        let p = Purl::parse(
+            "pkg:apk/alpine/libcrypto3@3.1.4-r5?distro=alpine-3.20.3&upstream=openssl%403.1.4-r5",
+        )
+        .expect("purl");
+        let o = osv_package(
+            &Package::new(Ecosystem::Alpine, "libcrypto3", Some("3.1.4-r5")).with_purl(p),
+        );
+        assert_eq!(
+            (o.ecosystem.as_str(), o.release.as_deref(), o.name.as_str()),
+            ("Alpine", Some("3.20"), "openssl")
+        );
 
         let p = Purl::parse("pkg:golang/github.com/gin-gonic/gin@v1.9.0").expect("purl");
-        let o = osv_package(&Package::new(Ecosystem::Go, "github.com/gin-gonic/gin", Some("v1.9.0")).with_purl(p));
+        let o = osv_package(
+            &Package::new(Ecosystem::Go, "github.com/gin-gonic/gin", Some("v1.9.0")).with_purl(p),
+        );
         assert_eq!(o.name, "github.com/gin-gonic/gin");
-        assert_eq!(rpm_source_name("openssl-3.0.7-1.el9.src.rpm"), Some("openssl"));
+        assert_eq!(
+            rpm_source_name("openssl-3.0.7-1.el9.src.rpm"),
+            Some("openssl")
+        );
     }
-}
-
-/// The inventory ecosystem of an OSV base ecosystem (`PyPI` → [`Ecosystem::PyPI`]; unknown
-/// ones become [`Ecosystem::Other`] with the OSV name, which [`osv_package`] maps back).
-pub fn core_ecosystem(base: &str) -> Ecosystem {
-    const KNOWN: &[Ecosystem] = &[
-        Ecosystem::CratesIo, Ecosystem::Npm, Ecosystem::PyPI, Ecosystem::Go, Ecosystem::Maven,
-        Ecosystem::RubyGems, Ecosystem::Packagist, Ecosystem::NuGet, Ecosystem::Pub, Ecosystem::Hex,
-        Ecosystem::SwiftURL, Ecosystem::CocoaPods, Ecosystem::Conan, Ecosystem::Cran,
-        Ecosystem::Hackage, Ecosystem::Julia, Ecosystem::GitHubActions, Ecosystem::Debian,
-        Ecosystem::Alpine,
-    ];
-    KNOWN.iter().find(|e| e.as_str() == base).cloned().unwrap_or_else(|| Ecosystem::Other(base.to_owned()))
 }

@@ -65,14 +65,29 @@ struct Prepared {
 fn events(scheme: Scheme, evs: &[Event]) -> Vec<Ev> {
     let mut out = Vec::new();
     for e in evs {
-        let fields = [(0u8, &e.introduced), (1, &e.fixed), (2, &e.last_affected), (3, &e.limit)];
+        let fields = [
+            (0u8, &e.introduced),
+            (1, &e.fixed),
+            (2, &e.last_affected),
+            (3, &e.limit),
+        ];
         for (kind, text) in fields {
-            let Some(text) = text.as_deref() else { continue };
+            let Some(text) = text.as_deref() else {
+                continue;
+            };
             let special = (kind == 0 && text.trim() == "0") || (kind == 3 && text.trim() == "*");
             if special {
-                out.push(Ev { kind, text: text.to_owned(), ver: None });
+                out.push(Ev {
+                    kind,
+                    text: text.to_owned(),
+                    ver: None,
+                });
             } else if let Some(ver) = parse(scheme, text) {
-                out.push(Ev { kind, text: text.to_owned(), ver: Some(ver) });
+                out.push(Ev {
+                    kind,
+                    text: text.to_owned(),
+                    ver: Some(ver),
+                });
             }
             // An event version the scheme cannot parse is dropped (it cannot be ordered).
         }
@@ -80,8 +95,20 @@ fn events(scheme: Scheme, evs: &[Event]) -> Vec<Ev> {
     // Sort by version; "0" first; at equal versions `introduced` before the closing events.
     out.sort_by(|a, b| match (&a.ver, &b.ver) {
         (None, None) => a.kind.cmp(&b.kind),
-        (None, Some(_)) => if a.kind == 0 { Ordering::Less } else { Ordering::Greater },
-        (Some(_), None) => if b.kind == 0 { Ordering::Greater } else { Ordering::Less },
+        (None, Some(_)) => {
+            if a.kind == 0 {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            }
+        }
+        (Some(_), None) => {
+            if b.kind == 0 {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            }
+        }
         (Some(x), Some(y)) => cmp(x, y).then(a.kind.cmp(&b.kind)),
     });
     out
@@ -95,7 +122,11 @@ fn prepare(scheme: Scheme, affected: &Affected) -> Prepared {
             .filter(|r| matches!(r.kind.as_str(), "SEMVER" | "ECOSYSTEM"))
             .map(|r| events(scheme, &r.events))
             .collect(),
-        versions: affected.versions.iter().map(|v| (v.trim().to_owned(), parse(scheme, v))).collect(),
+        versions: affected
+            .versions
+            .iter()
+            .map(|v| (v.trim().to_owned(), parse(scheme, v)))
+            .collect(),
     }
 }
 
@@ -149,7 +180,11 @@ impl Prepared {
                     Some(s) => Some(format!(">={s}")),
                 };
                 let desc: Vec<String> = lo.into_iter().chain(end).collect();
-                m.matched.push(if desc.is_empty() { "all versions".to_owned() } else { desc.join(", ") });
+                m.matched.push(if desc.is_empty() {
+                    "all versions".to_owned()
+                } else {
+                    desc.join(", ")
+                });
             }
         }
         let listed = self.versions.iter().any(|(lt, lv)| {
@@ -186,7 +221,10 @@ impl Loaded {
                 Some(prepare(scheme, a))
             })
             .collect();
-        Loaded { record: Arc::new(record), prepared }
+        Loaded {
+            record: Arc::new(record),
+            prepared,
+        }
     }
 }
 
@@ -213,7 +251,9 @@ fn native_prefixes(base: &str) -> &'static [&'static str] {
         "AlmaLinux" => &["ALSA-", "ALBA-", "ALEA-"],
         "Rocky Linux" => &["RLSA-", "RXSA-"],
         "openSUSE" | "SUSE" => &["SUSE-", "openSUSE-"],
-        "npm" | "Maven" | "NuGet" | "RubyGems" | "Packagist" | "Pub" | "Hex" | "SwiftURL" => &["GHSA-"],
+        "npm" | "Maven" | "NuGet" | "RubyGems" | "Packagist" | "Pub" | "Hex" | "SwiftURL" => {
+            &["GHSA-"]
+        }
         _ => &[],
     }
 }
@@ -333,7 +373,11 @@ fn merge(base: &str, package: PackageId, hits: Vec<Hit>, scheme: Scheme) -> Vec<
 /// Every package is either audited or listed in [`ScanSummary::not_audited`] with the reason:
 /// `no version`, `no version order for ecosystem X`, `unparseable version V: …`,
 /// `no distro release …`, `no database coverage for X`, or a database read error.
-pub fn scan(inventory: &Inventory, db: &Database, opts: &ScanOptions) -> (Vec<Finding>, ScanSummary) {
+pub fn scan(
+    inventory: &Inventory,
+    db: &Database,
+    opts: &ScanOptions,
+) -> (Vec<Finding>, ScanSummary) {
     let meta = db.meta();
     let now = opts.now_unix.unwrap_or_else(|| {
         std::time::SystemTime::now()
@@ -357,7 +401,12 @@ pub fn scan(inventory: &Inventory, db: &Database, opts: &ScanOptions) -> (Vec<Fi
     let mut findings = Vec::new();
     for (id, pkg) in inventory.packages() {
         let osv = osv_package(pkg);
-        let mut skip = |reason: String| summary.not_audited.push(NotAudited { package: id, reason });
+        let mut skip = |reason: String| {
+            summary.not_audited.push(NotAudited {
+                package: id,
+                reason,
+            })
+        };
         let Some(version) = osv.version.as_deref() else {
             skip("no version".into());
             continue;
@@ -379,7 +428,10 @@ pub fn scan(inventory: &Inventory, db: &Database, opts: &ScanOptions) -> (Vec<Fi
         }
         let distro = has_releases(&osv.ecosystem);
         if distro && osv.release.is_none() {
-            skip(format!("no distro release for this {} package (purl qualifier `distro`)", osv.ecosystem));
+            skip(format!(
+                "no distro release for this {} package (purl qualifier `distro`)",
+                osv.ecosystem
+            ));
             continue;
         }
         let mut hits = Vec::new();
@@ -392,7 +444,9 @@ pub fn scan(inventory: &Inventory, db: &Database, opts: &ScanOptions) -> (Vec<Fi
                     None
                 }
             });
-            let Some(loaded) = loaded.clone() else { continue };
+            let Some(loaded) = loaded.clone() else {
+                continue;
+            };
             let rec = loaded.record.clone();
             if rec.is_withdrawn() {
                 continue;
@@ -406,7 +460,11 @@ pub fn scan(inventory: &Inventory, db: &Database, opts: &ScanOptions) -> (Vec<Fi
                     continue;
                 }
                 if distro {
-                    let rel = eco.suffix.as_deref().and_then(|_| eco.release()).map(|r| normalize_release(&eco.base, &r));
+                    let rel = eco
+                        .suffix
+                        .as_deref()
+                        .and_then(|_| eco.release())
+                        .map(|r| normalize_release(&eco.base, &r));
                     if rel.is_none() || rel != osv.release {
                         continue;
                     }
@@ -423,7 +481,11 @@ pub fn scan(inventory: &Inventory, db: &Database, opts: &ScanOptions) -> (Vec<Fi
                 }
             }
             if let Some((matched, severity)) = best {
-                hits.push(Hit { record: rec, matched, severity });
+                hits.push(Hit {
+                    record: rec,
+                    matched,
+                    severity,
+                });
             }
         }
         if let Some(e) = db_error {

@@ -14,46 +14,98 @@ use serde_json::Value;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// The schema version the record claims (`1.6.0`).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub schema_version: Option<String>,
     /// The record's id (`GHSA-…`, `PYSEC-…`, `RUSTSEC-…`).
     #[serde(deserialize_with = "string")]
     pub id: String,
     /// RFC 3339 time of the last modification.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub modified: Option<String>,
     /// RFC 3339 time of publication.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub published: Option<String>,
     /// RFC 3339 time of withdrawal; a withdrawn record never produces findings.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub withdrawn: Option<String>,
     /// Other ids of the same vulnerability.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "strings")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "strings"
+    )]
     pub aliases: Vec<String>,
     /// Ids of related, but different, vulnerabilities.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "strings")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "strings"
+    )]
     pub related: Vec<String>,
     /// Ids of upstream records this one derives from.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "strings")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "strings"
+    )]
     pub upstream: Vec<String>,
     /// One-line summary.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub summary: Option<String>,
     /// Markdown details.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub details: Option<String>,
     /// Record-level severities.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_list")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient_list"
+    )]
     pub severity: Vec<SeverityEntry>,
     /// Affected packages.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_list")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient_list"
+    )]
     pub affected: Vec<Affected>,
     /// References.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_list")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient_list"
+    )]
     pub references: Vec<Reference>,
     /// Credits.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_list")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient_list"
+    )]
     pub credits: Vec<Credit>,
     /// Database-specific data, kept as is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,7 +125,9 @@ impl Record {
 
     /// Whether the record is withdrawn.
     pub fn is_withdrawn(&self) -> bool {
-        self.withdrawn.as_deref().is_some_and(|w| !w.trim().is_empty())
+        self.withdrawn
+            .as_deref()
+            .is_some_and(|w| !w.trim().is_empty())
     }
 }
 
@@ -92,16 +146,32 @@ pub struct SeverityEntry {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Affected {
     /// The package (absent for some records, e.g. pure GIT ranges).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_opt")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
     pub package: Option<Package>,
     /// Package-level severities.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_list")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient_list"
+    )]
     pub severity: Vec<SeverityEntry>,
     /// Version ranges.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_list")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient_list"
+    )]
     pub ranges: Vec<Range>,
     /// Explicitly affected versions.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "strings")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "strings"
+    )]
     pub versions: Vec<String>,
     /// Ecosystem-specific data, kept as is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,7 +191,11 @@ pub struct Package {
     #[serde(default, deserialize_with = "string")]
     pub name: String,
     /// A purl for the package, when given.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub purl: Option<String>,
 }
 
@@ -132,7 +206,11 @@ pub struct Range {
     #[serde(rename = "type", default, deserialize_with = "string")]
     pub kind: String,
     /// The repository of a GIT range.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub repo: Option<String>,
     /// The events, in any order.
     #[serde(default, deserialize_with = "lenient_list")]
@@ -146,16 +224,32 @@ pub struct Range {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// Start of an affected interval (inclusive); `0` means "from the beginning".
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub introduced: Option<String>,
     /// First unaffected version (exclusive end).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub fixed: Option<String>,
     /// Last affected version (inclusive end).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub last_affected: Option<String>,
     /// Upper limit of the range (exclusive), used with GIT ranges.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub limit: Option<String>,
 }
 
@@ -177,10 +271,19 @@ pub struct Credit {
     #[serde(default, deserialize_with = "string")]
     pub name: String,
     /// How to reach them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "strings")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "strings"
+    )]
     pub contact: Vec<String>,
     /// `FINDER`, `REPORTER`, …
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string"
+    )]
     pub kind: Option<String>,
 }
 
@@ -204,8 +307,14 @@ impl EcosystemName {
                 base: base.trim().to_owned(),
                 suffix: Some(suffix.to_owned()),
             },
-            Some((base, _)) => EcosystemName { base: base.trim().to_owned(), suffix: None },
-            None => EcosystemName { base: s.to_owned(), suffix: None },
+            Some((base, _)) => EcosystemName {
+                base: base.trim().to_owned(),
+                suffix: None,
+            },
+            None => EcosystemName {
+                base: s.to_owned(),
+                suffix: None,
+            },
         }
     }
 
@@ -277,9 +386,10 @@ where
     T: serde::de::DeserializeOwned,
 {
     Ok(match Value::deserialize(d)? {
-        Value::Array(items) => {
-            items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect()
-        }
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
         v @ Value::Object(_) => serde_json::from_value(v).ok().into_iter().collect(),
         _ => Vec::new(),
     })
@@ -300,15 +410,24 @@ mod tests {
     #[test]
     fn ecosystem_suffixes() {
         let e = EcosystemName::parse("Debian:12");
-        assert_eq!((e.base.as_str(), e.release().as_deref()), ("Debian", Some("12")));
+        assert_eq!(
+            (e.base.as_str(), e.release().as_deref()),
+            ("Debian", Some("12"))
+        );
         let e = EcosystemName::parse("Alpine:v3.20");
-        assert_eq!((e.base.as_str(), e.release().as_deref()), ("Alpine", Some("3.20")));
+        assert_eq!(
+            (e.base.as_str(), e.release().as_deref()),
+            ("Alpine", Some("3.20"))
+        );
         let e = EcosystemName::parse("Ubuntu:22.04:LTS");
         assert_eq!(e.release().as_deref(), Some("22.04"));
         let e = EcosystemName::parse("Ubuntu:Pro:18.04:LTS");
         assert_eq!(e.release().as_deref(), Some("18.04"));
         let e = EcosystemName::parse("Red Hat:enterprise_linux:9::appstream");
-        assert_eq!((e.base.as_str(), e.release().as_deref()), ("Red Hat", Some("9")));
+        assert_eq!(
+            (e.base.as_str(), e.release().as_deref()),
+            ("Red Hat", Some("9"))
+        );
         let e = EcosystemName::parse("PyPI");
         assert_eq!((e.base.as_str(), e.suffix), ("PyPI", None));
         assert_eq!(EcosystemName::parse("Debian:12").to_string(), "Debian:12");
@@ -325,7 +444,10 @@ mod tests {
         assert!(r.aliases.is_empty());
         assert_eq!(r.affected.len(), 1);
         assert_eq!(r.affected[0].ranges[0].kind, "NEWTYPE");
-        assert_eq!(r.affected[0].ranges[0].events[1].fixed.as_deref(), Some("1.5"));
+        assert_eq!(
+            r.affected[0].ranges[0].events[1].fixed.as_deref(),
+            Some("1.5")
+        );
         assert_eq!(r.affected[0].versions, vec!["1.0", "2"]);
         assert_eq!(r.severity.len(), 1);
         assert!(Record::from_json(br#"{"affected":[]}"#).is_err());

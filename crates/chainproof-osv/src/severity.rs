@@ -12,7 +12,9 @@ pub fn score_vector(vector: &str) -> Option<Severity> {
     let parsed: cvss::Cvss = vector.trim().parse().ok()?;
     let (source, score) = match &parsed {
         cvss::Cvss::CvssV20(v) => (SeveritySource::CvssV2, v.score().value()),
-        cvss::Cvss::CvssV30(v) | cvss::Cvss::CvssV31(v) => (SeveritySource::CvssV3, v.score().value()),
+        cvss::Cvss::CvssV30(v) | cvss::Cvss::CvssV31(v) => {
+            (SeveritySource::CvssV3, v.score().value())
+        }
         cvss::Cvss::CvssV40(v) => (SeveritySource::CvssV4, v.score().value()),
         _ => return None,
     };
@@ -23,7 +25,12 @@ pub fn score_vector(vector: &str) -> Option<Severity> {
         cvss::Severity::High => Rating::High,
         cvss::Severity::Critical => Rating::Critical,
     };
-    Some(Severity { rating, score: Some(score), vector: Some(vector.trim().to_owned()), source })
+    Some(Severity {
+        rating,
+        score: Some(score),
+        vector: Some(vector.trim().to_owned()),
+        source,
+    })
 }
 
 fn rank(source: SeveritySource) -> u8 {
@@ -65,7 +72,12 @@ fn text_severity(v: Option<&Value>) -> Option<Severity> {
         .iter()
         .find_map(|k| obj.get(*k).and_then(Value::as_str))?;
     let rating = rating_from_text(text)?;
-    Some(Severity { rating, score: None, vector: None, source: SeveritySource::DatabaseSpecific })
+    Some(Severity {
+        rating,
+        score: None,
+        vector: None,
+        source: SeveritySource::DatabaseSpecific,
+    })
 }
 
 /// The severity of `record` as it affects the package of `affected` (the affected entry's own
@@ -92,11 +104,18 @@ mod tests {
     #[test]
     fn scores() {
         let s = score_vector("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").expect("v3");
-        assert_eq!((s.score, s.rating, s.source), (Some(9.8), Rating::Critical, SeveritySource::CvssV3));
+        assert_eq!(
+            (s.score, s.rating, s.source),
+            (Some(9.8), Rating::Critical, SeveritySource::CvssV3)
+        );
         let s = score_vector("AV:N/AC:L/Au:N/C:P/I:P/A:P").expect("v2");
         assert_eq!((s.score, s.source), (Some(7.5), SeveritySource::CvssV2));
-        let s = score_vector("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N").expect("v4");
-        assert_eq!((s.score, s.rating, s.source), (Some(9.3), Rating::Critical, SeveritySource::CvssV4));
+        let s = score_vector("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N")
+            .expect("v4");
+        assert_eq!(
+            (s.score, s.rating, s.source),
+            (Some(9.3), Rating::Critical, SeveritySource::CvssV4)
+        );
         assert!(score_vector("garbage").is_none());
     }
 
@@ -107,7 +126,10 @@ mod tests {
         )
         .expect("record");
         let s = record_severity(&r, None);
-        assert_eq!((s.rating, s.source), (Rating::Medium, SeveritySource::DatabaseSpecific));
+        assert_eq!(
+            (s.rating, s.source),
+            (Rating::Medium, SeveritySource::DatabaseSpecific)
+        );
         let r: Record = serde_json::from_str(r#"{"id":"X"}"#).expect("record");
         assert_eq!(record_severity(&r, None).source, SeveritySource::None);
     }

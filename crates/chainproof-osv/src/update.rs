@@ -15,9 +15,30 @@ pub const OSV_BUCKET: &str = "https://osv-vulnerabilities.storage.googleapis.com
 
 /// The OSV ecosystems chainproof catalogs, whose exports `db update` downloads by default.
 pub const DEFAULT_ECOSYSTEMS: &[&str] = &[
-    "crates.io", "npm", "PyPI", "Go", "Maven", "RubyGems", "Packagist", "NuGet", "Pub", "Hex",
-    "SwiftURL", "CRAN", "Hackage", "GHC", "GitHub Actions", "Bitnami", "Debian", "Ubuntu",
-    "Alpine", "Red Hat", "AlmaLinux", "Rocky Linux", "Wolfi", "Chainguard",
+    "crates.io",
+    "npm",
+    "PyPI",
+    "Go",
+    "Maven",
+    "RubyGems",
+    "Packagist",
+    "NuGet",
+    "Pub",
+    "Hex",
+    "SwiftURL",
+    "CRAN",
+    "Hackage",
+    "GHC",
+    "GitHub Actions",
+    "Bitnami",
+    "Debian",
+    "Ubuntu",
+    "Alpine",
+    "Red Hat",
+    "AlmaLinux",
+    "Rocky Linux",
+    "Wolfi",
+    "Chainguard",
 ];
 
 /// Largest accepted download (the biggest OSV exports are a few hundred MB).
@@ -25,7 +46,10 @@ const MAX_DOWNLOAD: u64 = 4 << 30;
 
 /// `<bucket>/<ecosystem>/all.zip` for each default ecosystem (spaces percent-encoded).
 pub fn default_sources() -> Vec<String> {
-    DEFAULT_ECOSYSTEMS.iter().map(|e| format!("{OSV_BUCKET}/{}/all.zip", e.replace(' ', "%20"))).collect()
+    DEFAULT_ECOSYSTEMS
+        .iter()
+        .map(|e| format!("{OSV_BUCKET}/{}/all.zip", e.replace(' ', "%20")))
+        .collect()
 }
 
 /// Update errors.
@@ -57,8 +81,13 @@ pub enum UpdateError {
 
 /// Checks that `url` is `https://…`, or `http://` to a loopback host.
 pub fn check_url(url: &str) -> Result<(), UpdateError> {
-    let bad = |reason: &str| UpdateError::BadUrl { url: url.to_owned(), reason: reason.to_owned() };
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("not an absolute URL"))?;
+    let bad = |reason: &str| UpdateError::BadUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| bad("not an absolute URL"))?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if let Some(v6) = host_port.strip_prefix('[') {
@@ -73,8 +102,16 @@ pub fn check_url(url: &str) -> Result<(), UpdateError> {
         "https" => Ok(()),
         "http" => {
             let loopback = host.eq_ignore_ascii_case("localhost")
-                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
-            if loopback { Ok(()) } else { Err(bad("plain HTTP is refused (use https://; http:// only to a loopback host)")) }
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if loopback {
+                Ok(())
+            } else {
+                Err(bad(
+                    "plain HTTP is refused (use https://; http:// only to a loopback host)",
+                ))
+            }
         }
         _ => Err(bad("only https:// URLs are supported")),
     }
@@ -95,14 +132,24 @@ pub fn http_date(unix: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(month - 1) as usize];
-    format!("{weekday}, {day:02} {mon} {year} {:02}:{:02}:{:02} GMT", secs / 3600, secs / 60 % 60, secs % 60)
+    let mon = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(month - 1) as usize];
+    format!(
+        "{weekday}, {day:02} {mon} {year} {:02}:{:02}:{:02} GMT",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// Downloads `url`; `None` when the server answers 304 Not Modified to `if_modified_since`.
 pub fn download(url: &str, if_modified_since: Option<u64>) -> Result<Option<Vec<u8>>, UpdateError> {
     check_url(url)?;
-    let err = |reason: String| UpdateError::Download { url: url.to_owned(), reason };
+    let err = |reason: String| UpdateError::Download {
+        url: url.to_owned(),
+        reason,
+    };
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(600))
         .connect_timeout(Duration::from_secs(30))
@@ -130,7 +177,9 @@ pub fn download(url: &str, if_modified_since: Option<u64>) -> Result<Option<Vec<
         return Err(err(format!("HTTP {}", resp.status())));
     }
     let mut body = Vec::new();
-    resp.take(MAX_DOWNLOAD).read_to_end(&mut body).map_err(|e| err(e.to_string()))?;
+    resp.take(MAX_DOWNLOAD)
+        .read_to_end(&mut body)
+        .map_err(|e| err(e.to_string()))?;
     Ok(Some(body))
 }
 
@@ -155,18 +204,33 @@ pub struct SourceReport {
 
 /// Updates (or creates) the database at `db_path` from `urls`, merging by `modified`.
 /// Writes the file unless every source failed.
-pub fn update(db_path: &Path, urls: &[String], now_unix: u64) -> Result<Vec<SourceReport>, UpdateError> {
-    let existing = if db_path.exists() { Some(Database::open(db_path)?) } else { None };
+pub fn update(
+    db_path: &Path,
+    urls: &[String],
+    now_unix: u64,
+) -> Result<Vec<SourceReport>, UpdateError> {
+    let existing = if db_path.exists() {
+        Some(Database::open(db_path)?)
+    } else {
+        None
+    };
     let mut builder = match &existing {
         Some(db) => DatabaseBuilder::from_database(db)?,
         None => DatabaseBuilder::new(),
     };
     let mut reports = Vec::new();
     for url in urls {
-        let mut rep = SourceReport { url: url.clone(), ..SourceReport::default() };
-        let since = existing
-            .as_ref()
-            .and_then(|db| db.meta().sources.iter().find(|s| &s.location == url && s.errors == 0).map(|s| s.read_unix));
+        let mut rep = SourceReport {
+            url: url.clone(),
+            ..SourceReport::default()
+        };
+        let since = existing.as_ref().and_then(|db| {
+            db.meta()
+                .sources
+                .iter()
+                .find(|s| &s.location == url && s.errors == 0)
+                .map(|s| s.read_unix)
+        });
         match download(url, since) {
             Ok(None) => rep.not_modified = true,
             Ok(Some(bytes)) => match import_zip(&bytes, url) {
@@ -205,7 +269,9 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert!(check_url("https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip").is_ok());
+        assert!(
+            check_url("https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip").is_ok()
+        );
         assert!(check_url("http://127.0.0.1:8080/all.zip").is_ok());
         assert!(check_url("http://localhost/all.zip").is_ok());
         assert!(check_url("http://[::1]:9/all.zip").is_ok());
@@ -213,7 +279,10 @@ mod tests {
         assert!(check_url("http://127.0.0.1.evil.com/all.zip").is_err());
         assert!(check_url("ftp://127.0.0.1/x").is_err());
         assert!(check_url("nonsense").is_err());
-        assert_eq!(default_sources()[14], format!("{OSV_BUCKET}/GitHub%20Actions/all.zip"));
+        assert_eq!(
+            default_sources()[14],
+            format!("{OSV_BUCKET}/GitHub%20Actions/all.zip")
+        );
     }
 
     #[test]

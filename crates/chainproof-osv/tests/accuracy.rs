@@ -21,7 +21,12 @@ fn report(label: &str, s: &common::Stats) {
     eprintln!(
         "{label}: {} records ({} withdrawn), {} listed versions checked, {} fixed versions checked \
          ({} also covered by another interval), {} failures",
-        s.records, s.withdrawn, s.listed_checked, s.fixed_checked, s.fixed_covered_elsewhere, s.failures.len()
+        s.records,
+        s.withdrawn,
+        s.listed_checked,
+        s.fixed_checked,
+        s.fixed_covered_elsewhere,
+        s.failures.len()
     );
     for (why, n) in &s.unchecked {
         eprintln!("  not checked: {n} versions — {why}");
@@ -33,7 +38,10 @@ fn report(label: &str, s: &common::Stats) {
 
 #[test]
 fn fixtures_listed_vulnerable_fixed_not() {
-    let dirs: Vec<PathBuf> = ["pypa", "go", "rustsec", "bitnami", "r", "haskell"].iter().map(|d| fixtures().join(d)).collect();
+    let dirs: Vec<PathBuf> = ["pypa", "go", "rustsec", "bitnami", "r", "haskell"]
+        .iter()
+        .map(|d| fixtures().join(d))
+        .collect();
     let refs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
     let imported = common::import_all(&refs);
     assert!(imported.errors.is_empty(), "{:?}", imported.errors);
@@ -73,7 +81,15 @@ fn corpus_listed_vulnerable_fixed_not() {
     let db = common::build_db(&imported.records, tmp.path());
     let stats = common::check(&imported.records, &db);
     report("corpus", &stats);
-    assert!(imported.errors.is_empty(), "{} import errors", imported.errors.len());
+    assert!(
+        imported.errors.is_empty(),
+        "{} import errors",
+        imported.errors.len()
+    );
     assert!(stats.records > 9_000, "{}", stats.records);
-    assert!(stats.failures.is_empty(), "{} failures", stats.failures.len());
+    assert!(
+        stats.failures.is_empty(),
+        "{} failures",
+        stats.failures.len()
+    );
 }

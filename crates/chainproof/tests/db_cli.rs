@@ -17,13 +17,18 @@ fn osv_fixtures() -> PathBuf {
 
 fn chainproof() -> Command {
     let mut c = Command::cargo_bin("chainproof").expect("binary built");
-    c.env_remove("CHAINPROOF_DB").env("XDG_CACHE_HOME", "/nonexistent-cache-for-tests");
+    c.env_remove("CHAINPROOF_DB")
+        .env("XDG_CACHE_HOME", "/nonexistent-cache-for-tests");
     c
 }
 
 fn stdout_of(c: &mut Command) -> String {
     let out = c.output().unwrap();
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -53,7 +58,12 @@ fn build_then_status() {
         .arg(&db)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let status = stdout_of(chainproof().args(["db", "status", "--db"]).arg(&db));
     assert!(status.contains("records:  28 (1 withdrawn)"), "{status}");
     let counts = eco_counts(&status);
@@ -66,7 +76,11 @@ fn build_then_status() {
     assert_eq!(get("GHC"), Some(2));
     assert_eq!(get("Bitnami"), Some(4));
     // The env var names the default database.
-    let via_env = stdout_of(chainproof().args(["db", "status"]).env("CHAINPROOF_DB", &db));
+    let via_env = stdout_of(
+        chainproof()
+            .args(["db", "status"])
+            .env("CHAINPROOF_DB", &db),
+    );
     assert!(via_env.contains(&db.display().to_string()));
 }
 
@@ -75,10 +89,24 @@ fn bad_record_is_reported_with_place_and_others_continue() {
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("src");
     std::fs::create_dir(&src).unwrap();
-    std::fs::copy(osv_fixtures().join("go/GO-2024-2783.json"), src.join("GO-2024-2783.json")).unwrap();
-    std::fs::write(src.join("BAD-2024-1.json"), "{\n  \"id\": \"BAD-2024-1\",\n  \"affected\": [ oops ]\n}\n").unwrap();
+    std::fs::copy(
+        osv_fixtures().join("go/GO-2024-2783.json"),
+        src.join("GO-2024-2783.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("BAD-2024-1.json"),
+        "{\n  \"id\": \"BAD-2024-1\",\n  \"affected\": [ oops ]\n}\n",
+    )
+    .unwrap();
     let db = tmp.path().join("osv.db");
-    let out = chainproof().args(["db", "build"]).arg(&src).arg("-o").arg(&db).output().unwrap();
+    let out = chainproof()
+        .args(["db", "build"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&db)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("BAD-2024-1.json:3:"), "{stderr}");
@@ -89,17 +117,35 @@ fn bad_record_is_reported_with_place_and_others_continue() {
 #[test]
 fn missing_and_stale_databases_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = chainproof().args(["db", "status", "--db"]).arg(tmp.path().join("none.db")).output().unwrap();
+    let out = chainproof()
+        .args(["db", "status", "--db"])
+        .arg(tmp.path().join("none.db"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("chainproof db update"));
 
     let db = tmp.path().join("osv.db");
-    chainproof().args(["db", "build"]).arg(osv_fixtures().join("r")).arg("-o").arg(&db).assert().success();
+    chainproof()
+        .args(["db", "build"])
+        .arg(osv_fixtures().join("r"))
+        .arg("-o")
+        .arg(&db)
+        .assert()
+        .success();
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    let out = chainproof().args(["db", "status", "--max-db-age", "1s", "--db"]).arg(&db).output().unwrap();
+    let out = chainproof()
+        .args(["db", "status", "--max-db-age", "1s", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--max-db-age"));
-    chainproof().args(["db", "status", "--max-db-age", "1h", "--db"]).arg(&db).assert().success();
+    chainproof()
+        .args(["db", "status", "--max-db-age", "1h", "--db"])
+        .arg(&db)
+        .assert()
+        .success();
 }
 
 #[test]
@@ -119,7 +165,8 @@ fn update_refuses_plain_http_to_remote_hosts() {
 fn zip_of(records: &[(&str, String)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, body) in records {
-        w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         w.write_all(body.as_bytes()).unwrap();
     }
     w.finish().unwrap().into_inner()
@@ -143,7 +190,11 @@ fn serve(body: Arc<Mutex<Vec<u8>>>, heads: Arc<Mutex<Vec<String>>>) -> u16 {
             }
             heads.lock().unwrap().push(head);
             let body = body.lock().unwrap().clone();
-            let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
             let _ = stream.write_all(&body);
         }
     });
@@ -152,17 +203,26 @@ fn serve(body: Arc<Mutex<Vec<u8>>>, heads: Arc<Mutex<Vec<String>>>) -> u16 {
 
 #[test]
 fn update_from_loopback_is_incremental_by_modified() {
-    let go = |n: &str| std::fs::read_to_string(osv_fixtures().join(format!("go/{n}.json"))).unwrap();
+    let go =
+        |n: &str| std::fs::read_to_string(osv_fixtures().join(format!("go/{n}.json"))).unwrap();
     let a = go("GO-2024-2783");
     let b = go("GO-2024-3191");
-    let body = Arc::new(Mutex::new(zip_of(&[("GO-2024-2783.json", a.clone()), ("GO-2024-3191.json", b.clone())])));
+    let body = Arc::new(Mutex::new(zip_of(&[
+        ("GO-2024-2783.json", a.clone()),
+        ("GO-2024-3191.json", b.clone()),
+    ])));
     let heads = Arc::new(Mutex::new(Vec::new()));
     let port = serve(body.clone(), heads.clone());
     let url = format!("http://127.0.0.1:{port}/Go/all.zip");
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("osv.db");
 
-    let out = chainproof().args(["db", "update", "--db"]).arg(&db).args(["--source", &url]).output().unwrap();
+    let out = chainproof()
+        .args(["db", "update", "--db"])
+        .arg(&db)
+        .args(["--source", &url])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("2 new, 0 updated, 0 unchanged"), "{stderr}");
@@ -178,7 +238,12 @@ fn update_from_loopback_is_incremental_by_modified() {
         ("GO-2024-3191.json", b),
         ("GO-2024-3305.json", c),
     ]);
-    let out = chainproof().args(["db", "update", "--db"]).arg(&db).args(["--source", &url]).output().unwrap();
+    let out = chainproof()
+        .args(["db", "update", "--db"])
+        .arg(&db)
+        .args(["--source", &url])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("1 new, 1 updated, 1 unchanged"), "{stderr}");
@@ -186,7 +251,13 @@ fn update_from_loopback_is_incremental_by_modified() {
     assert_eq!(heads.len(), 2);
     assert!(heads[0].starts_with("GET /Go/all.zip"));
     assert!(!heads[0].to_ascii_lowercase().contains("if-modified-since"));
-    assert!(heads[1].to_ascii_lowercase().contains("if-modified-since: "), "{}", heads[1]);
+    assert!(
+        heads[1]
+            .to_ascii_lowercase()
+            .contains("if-modified-since: "),
+        "{}",
+        heads[1]
+    );
 
     let status = stdout_of(chainproof().args(["db", "status", "--db"]).arg(&db));
     assert!(status.contains("records:  3 "), "{status}");

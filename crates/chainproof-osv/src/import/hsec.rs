@@ -7,7 +7,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::ImportError;
-use super::rustsec::{cvss_kind, date_string, date_to_rfc3339, split_front_matter, title_and_details, toml_error};
+use super::rustsec::{
+    cvss_kind, date_string, date_to_rfc3339, split_front_matter, title_and_details, toml_error,
+};
 use crate::model::{Affected, Event, Package, Range, Record, Reference, SeverityEntry};
 
 #[derive(Deserialize)]
@@ -86,26 +88,47 @@ pub fn parse_hsec_markdown(text: &str, origin: &str) -> Result<Record, ImportErr
             (Some(p), _) => ("Hackage", p),
             (None, Some(c)) => ("GHC", c),
             (None, None) => {
-                return Err(ImportError::new(origin, "affected entry names neither package nor ghc-component")
-                    .at(format!("[[affected]] #{}", i + 1)));
+                return Err(ImportError::new(
+                    origin,
+                    "affected entry names neither package nor ghc-component",
+                )
+                .at(format!("[[affected]] #{}", i + 1)));
             }
         };
         let mut events = Vec::new();
         for v in a.versions {
-            events.push(Event { introduced: Some(v.introduced.unwrap_or_else(|| "0".into())), ..Event::default() });
+            events.push(Event {
+                introduced: Some(v.introduced.unwrap_or_else(|| "0".into())),
+                ..Event::default()
+            });
             if let Some(f) = v.fixed {
-                events.push(Event { fixed: Some(f), ..Event::default() });
+                events.push(Event {
+                    fixed: Some(f),
+                    ..Event::default()
+                });
             }
         }
         let purl = (ecosystem == "Hackage").then(|| format!("pkg:hackage/{name}"));
         affected.push(Affected {
-            package: Some(Package { ecosystem: ecosystem.into(), name, purl }),
+            package: Some(Package {
+                ecosystem: ecosystem.into(),
+                name,
+                purl,
+            }),
             severity: a
                 .cvss
                 .iter()
-                .map(|v| SeverityEntry { kind: cvss_kind(v).into(), score: v.clone() })
+                .map(|v| SeverityEntry {
+                    kind: cvss_kind(v).into(),
+                    score: v.clone(),
+                })
                 .collect(),
-            ranges: vec![Range { kind: "ECOSYSTEM".into(), repo: None, events, database_specific: None }],
+            ranges: vec![Range {
+                kind: "ECOSYSTEM".into(),
+                repo: None,
+                events,
+                database_specific: None,
+            }],
             versions: Vec::new(),
             ecosystem_specific: Some(json!({
                 "os": a.os,
@@ -134,7 +157,10 @@ pub fn parse_hsec_markdown(text: &str, origin: &str) -> Result<Record, ImportErr
         references: parsed
             .references
             .into_iter()
-            .map(|r| Reference { kind: r.kind, url: r.url })
+            .map(|r| Reference {
+                kind: r.kind,
+                url: r.url,
+            })
             .collect(),
         credits: Vec::new(),
         database_specific: Some(json!({
@@ -159,7 +185,10 @@ mod tests {
         assert_eq!(r.summary.as_deref(), Some("Hash flooding"));
         let a = &r.affected[0];
         let p = a.package.as_ref().expect("package");
-        assert_eq!((p.ecosystem.as_str(), p.name.as_str()), ("Hackage", "aeson"));
+        assert_eq!(
+            (p.ecosystem.as_str(), p.name.as_str()),
+            ("Hackage", "aeson")
+        );
         assert_eq!(a.ranges[0].events[0].introduced.as_deref(), Some("0.4.0.0"));
         assert_eq!(a.ranges[0].events[1].fixed.as_deref(), Some("2.0.1.0"));
         assert_eq!(a.severity[0].kind, "CVSS_V3");

@@ -30,7 +30,11 @@ pub struct ImportError {
 
 impl ImportError {
     pub(crate) fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
-        ImportError { file: file.into(), place: None, message: message.into() }
+        ImportError {
+            file: file.into(),
+            place: None,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn at(mut self, place: impl Into<String>) -> Self {
@@ -105,7 +109,12 @@ pub fn import_path(path: &Path) -> Result<Imported, ImportError> {
         let bytes = std::fs::read(path).map_err(|e| ImportError::new(&name, e.to_string()))?;
         match classify(path) {
             Some(kind) => out.push(parse_file(kind, &bytes, &name)),
-            None => return Err(ImportError::new(&name, "not an OSV .json/.yaml, advisory .md or .zip file")),
+            None => {
+                return Err(ImportError::new(
+                    &name,
+                    "not an OSV .json/.yaml, advisory .md or .zip file",
+                ));
+            }
         }
     }
     Ok(out)
@@ -115,13 +124,17 @@ fn walk(dir: &Path, out: &mut Imported) {
     let mut entries: Vec<_> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
         Err(e) => {
-            out.errors.push(ImportError::new(dir.display().to_string(), e.to_string()));
+            out.errors
+                .push(ImportError::new(dir.display().to_string(), e.to_string()));
             return;
         }
     };
     entries.sort();
     for path in entries {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
@@ -129,12 +142,15 @@ fn walk(dir: &Path, out: &mut Imported) {
             walk(&path, out);
             continue;
         }
-        let Some(kind) = classify(&path) else { continue };
+        let Some(kind) = classify(&path) else {
+            continue;
+        };
         let name = path.display().to_string();
         match std::fs::read(&path) {
             Ok(bytes) => {
                 if kind == Kind::Markdown && bytes.iter().all(u8::is_ascii_whitespace) {
-                    out.skipped.push((name, "empty advisory file (a reserved id)".into()));
+                    out.skipped
+                        .push((name, "empty advisory file (a reserved id)".into()));
                     continue;
                 }
                 if kind == Kind::Markdown && is_rust_toolchain_advisory(&path) {
@@ -152,7 +168,10 @@ fn is_rust_toolchain_advisory(path: &Path) -> bool {
     // advisory-db layout: rust/<component>/<ID>.md; RustSec's OSV export reads crates/ only.
     let mut comps = path.components().rev().skip(2);
     comps.next().is_some_and(|c| c.as_os_str() == "rust")
-        && path.file_stem().and_then(|s| s.to_str()).is_some_and(|s| !s.starts_with("RUSTSEC-"))
+        && path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| !s.starts_with("RUSTSEC-"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,7 +182,9 @@ enum Kind {
 }
 
 fn has_ext(path: &Path, ext: &str) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// Which files are records: `*.json`, `*.yaml`/`*.yml`, and `*.md` named like an advisory id
@@ -218,7 +239,11 @@ fn is_hsec(text: &str) -> bool {
 
 fn converted(record: Record, origin: &str) -> Result<ImportedRecord, ImportError> {
     let raw = serde_json::to_vec(&record).map_err(|e| ImportError::new(origin, e.to_string()))?;
-    Ok(ImportedRecord { record, raw, origin: origin.to_owned() })
+    Ok(ImportedRecord {
+        record,
+        raw,
+        origin: origin.to_owned(),
+    })
 }
 
 /// Parses one OSV JSON record; the stored raw form is the input itself.
@@ -227,7 +252,11 @@ pub fn parse_json(bytes: &[u8], origin: &str) -> Result<ImportedRecord, ImportEr
         ImportError::new(origin, e.to_string()).at(format!("{}:{}", e.line(), e.column()))
     })?;
     check(&record, origin)?;
-    Ok(ImportedRecord { record, raw: bytes.to_vec(), origin: origin.to_owned() })
+    Ok(ImportedRecord {
+        record,
+        raw: bytes.to_vec(),
+        origin: origin.to_owned(),
+    })
 }
 
 /// Parses one OSV YAML record (PyPA, R); it is stored converted to JSON.
@@ -259,14 +288,16 @@ pub fn import_zip(bytes: &[u8], origin: &str) -> Result<Imported, ImportError> {
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                out.errors.push(ImportError::new(origin, e.to_string()).at(format!("entry {i}")));
+                out.errors
+                    .push(ImportError::new(origin, e.to_string()).at(format!("entry {i}")));
                 continue;
             }
         };
         let entry_name = match entry.name() {
             Ok(n) => n.into_owned(),
             Err(e) => {
-                out.errors.push(ImportError::new(origin, e.to_string()).at(format!("entry {i}")));
+                out.errors
+                    .push(ImportError::new(origin, e.to_string()).at(format!("entry {i}")));
                 continue;
             }
         };

@@ -81,16 +81,23 @@ pub(crate) fn split_front_matter<'a>(
     let rest = trimmed
         .strip_prefix("```toml")
         .ok_or_else(|| ImportError::new(origin, "no ```toml front matter").at("line 1"))?;
-    let end = rest
-        .find("\n```")
-        .ok_or_else(|| ImportError::new(origin, "unterminated ```toml front matter").at("line 1"))?;
+    let end = rest.find("\n```").ok_or_else(|| {
+        ImportError::new(origin, "unterminated ```toml front matter").at("line 1")
+    })?;
     let body = rest[end + 4..].trim_start_matches(|c| c != '\n');
     Ok((&rest[..end], skipped_lines, body))
 }
 
 /// A TOML error located by line in the Markdown file.
-pub(crate) fn toml_error(origin: &str, front: &str, offset: usize, e: &toml::de::Error) -> ImportError {
-    let line = e.span().map(|s| front[..s.start.min(front.len())].matches('\n').count() + offset + 1);
+pub(crate) fn toml_error(
+    origin: &str,
+    front: &str,
+    offset: usize,
+    e: &toml::de::Error,
+) -> ImportError {
+    let line = e
+        .span()
+        .map(|s| front[..s.start.min(front.len())].matches('\n').count() + offset + 1);
     let msg = e.message().to_owned();
     match line {
         Some(l) => ImportError::new(origin, msg).at(format!("line {l}")),
@@ -106,7 +113,10 @@ pub(crate) fn title_and_details(body: &str) -> (Option<String>, Option<String>) 
     };
     let (title, details) = stripped.split_once('\n').unwrap_or((stripped, ""));
     let details = details.trim();
-    (Some(title.trim().to_owned()), (!details.is_empty()).then(|| details.to_owned()))
+    (
+        Some(title.trim().to_owned()),
+        (!details.is_empty()).then(|| details.to_owned()),
+    )
 }
 
 pub(crate) fn date_string(v: &toml::Value) -> String {
@@ -119,7 +129,11 @@ pub(crate) fn date_string(v: &toml::Value) -> String {
 
 /// `2020-01-31` → `2020-01-31T12:00:00Z` (RustSec's export convention).
 pub(crate) fn date_to_rfc3339(date: &str) -> String {
-    if date.len() == 10 { format!("{date}T12:00:00Z") } else { date.to_owned() }
+    if date.len() == 10 {
+        format!("{date}T12:00:00Z")
+    } else {
+        date.to_owned()
+    }
 }
 
 /// The OSV severity type of a CVSS vector string.
@@ -154,9 +168,15 @@ pub fn parse_rustsec_markdown(text: &str, origin: &str) -> Result<Record, Import
         .map_err(|m| ImportError::new(origin, m).at("[versions]"))?;
     let mut events = Vec::new();
     for (introduced, fixed) in ranges {
-        events.push(Event { introduced: Some(introduced.unwrap_or_else(|| "0.0.0-0".into())), ..Event::default() });
+        events.push(Event {
+            introduced: Some(introduced.unwrap_or_else(|| "0.0.0-0".into())),
+            ..Event::default()
+        });
         if let Some(f) = fixed {
-            events.push(Event { fixed: Some(f), ..Event::default() });
+            events.push(Event {
+                fixed: Some(f),
+                ..Event::default()
+            });
         }
     }
     let (title, details) = title_and_details(body);
@@ -166,7 +186,10 @@ pub fn parse_rustsec_markdown(text: &str, origin: &str) -> Result<Record, Import
         (None, Some(true)) => Some(published.clone()),
         _ => None,
     };
-    let modified = withdrawn.clone().filter(|w| *w > published).unwrap_or_else(|| published.clone());
+    let modified = withdrawn
+        .clone()
+        .filter(|w| *w > published)
+        .unwrap_or_else(|| published.clone());
     let affected_toml = parsed.affected.unwrap_or_default();
     let mut urls = vec![
         format!("https://crates.io/crates/{}", adv.package),
@@ -181,7 +204,12 @@ pub fn parse_rustsec_markdown(text: &str, origin: &str) -> Result<Record, Import
             purl: Some(format!("pkg:cargo/{}", adv.package)),
         }),
         severity: Vec::new(),
-        ranges: vec![Range { kind: "SEMVER".into(), repo: None, events, database_specific: None }],
+        ranges: vec![Range {
+            kind: "SEMVER".into(),
+            repo: None,
+            events,
+            database_specific: None,
+        }],
         versions: Vec::new(),
         ecosystem_specific: Some(json!({
             "affects": {
@@ -210,12 +238,18 @@ pub fn parse_rustsec_markdown(text: &str, origin: &str) -> Result<Record, Import
         severity: adv
             .cvss
             .iter()
-            .map(|v| SeverityEntry { kind: cvss_kind(v).into(), score: v.clone() })
+            .map(|v| SeverityEntry {
+                kind: cvss_kind(v).into(),
+                score: v.clone(),
+            })
             .collect(),
         affected: vec![affected],
         references: urls
             .into_iter()
-            .map(|u| Reference { kind: guess_url_kind(&u).into(), url: u })
+            .map(|u| Reference {
+                kind: guess_url_kind(&u).into(),
+                url: u,
+            })
             .collect(),
         credits: Vec::new(),
         database_specific: Some(match adv.license {
@@ -270,7 +304,10 @@ Body text.
         assert_eq!(r.details.as_deref(), Some("Body text."));
         assert_eq!(r.published.as_deref(), Some("2021-01-31T12:00:00Z"));
         let a = &r.affected[0];
-        assert_eq!(a.package.as_ref().map(|p| p.name.as_str()), Some("my-crate"));
+        assert_eq!(
+            a.package.as_ref().map(|p| p.name.as_str()),
+            Some("my-crate")
+        );
         let ev: Vec<_> = a.ranges[0]
             .events
             .iter()
@@ -294,7 +331,10 @@ Body text.
         let bad = "```toml\n[advisory]\nid = \"RUSTSEC-2021-0001\"\npackage = 3\n```\n# t\n";
         let e = parse_rustsec_markdown(bad, "bad.md").expect_err("bad type");
         assert_eq!(e.file, "bad.md");
-        assert!(e.place.as_deref().is_some_and(|p| p.starts_with("line ")), "{e}");
+        assert!(
+            e.place.as_deref().is_some_and(|p| p.starts_with("line ")),
+            "{e}"
+        );
         assert!(parse_rustsec_markdown("no front matter", "x.md").is_err());
     }
 }

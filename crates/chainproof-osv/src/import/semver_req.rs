@@ -20,7 +20,12 @@ pub(crate) struct V {
 
 impl V {
     fn new(major: u64, minor: u64, patch: u64) -> V {
-        V { major, minor, patch, pre: String::new() }
+        V {
+            major,
+            minor,
+            patch,
+            pre: String::new(),
+        }
     }
 
     fn with_pre0(mut self) -> V {
@@ -83,7 +88,9 @@ impl Bound {
             (None, _) | (_, None) => true,
             (Some(a), Some(b)) => match a.cmp(b) {
                 Ordering::Less => true,
-                Ordering::Equal => matches!((self, end), (Bound::Inclusive(_), Bound::Inclusive(_))),
+                Ordering::Equal => {
+                    matches!((self, end), (Bound::Inclusive(_), Bound::Inclusive(_)))
+                }
                 Ordering::Greater => false,
             },
         }
@@ -135,10 +142,13 @@ fn parse_comparator(s: &str) -> Result<Comparator, String> {
     let num = |p: Option<&str>| -> Result<Option<u64>, String> {
         match p {
             None => Ok(None),
-            Some(p) if p == "*" || p.eq_ignore_ascii_case("x") => {
-                Err(format!("wildcard in version requirement {s:?} is not supported"))
-            }
-            Some(p) => p.parse::<u64>().map(Some).map_err(|_| format!("bad version requirement {s:?}")),
+            Some(p) if p == "*" || p.eq_ignore_ascii_case("x") => Err(format!(
+                "wildcard in version requirement {s:?} is not supported"
+            )),
+            Some(p) => p
+                .parse::<u64>()
+                .map(Some)
+                .map_err(|_| format!("bad version requirement {s:?}")),
         }
     };
     let major = num(parts.next())?.ok_or_else(|| format!("empty version requirement {s:?}"))?;
@@ -147,17 +157,31 @@ fn parse_comparator(s: &str) -> Result<Comparator, String> {
     if parts.next().is_some() || (patch.is_none() && !pre.is_empty()) {
         return Err(format!("bad version requirement {s:?}"));
     }
-    if !pre.is_empty() && !pre.split('.').all(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+    if !pre.is_empty()
+        && !pre
+            .split('.')
+            .all(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
         return Err(format!("bad pre-release in version requirement {s:?}"));
     }
-    Ok(Comparator { op, major, minor, patch, pre: pre.to_owned() })
+    Ok(Comparator {
+        op,
+        major,
+        minor,
+        patch,
+        pre: pre.to_owned(),
+    })
 }
 
 fn unaffected_range(req: &str) -> Result<Unaffected, String> {
-    let comparators =
-        req.split(',').map(parse_comparator).collect::<Result<Vec<_>, _>>()?;
+    let comparators = req
+        .split(',')
+        .map(parse_comparator)
+        .collect::<Result<Vec<_>, _>>()?;
     if comparators.len() > 2 {
-        return Err(format!("too many comparators in version requirement {req:?}"));
+        return Err(format!(
+            "too many comparators in version requirement {req:?}"
+        ));
     }
     let mut start = Bound::Unbounded;
     let mut end = Bound::Unbounded;
@@ -168,24 +192,36 @@ fn unaffected_range(req: &str) -> Result<Unaffected, String> {
                 if start != Bound::Unbounded {
                     return Err(format!("more than one lower bound in {req:?}"));
                 }
-                start = if c.op == ">" { Bound::Exclusive(c.version()) } else { Bound::Inclusive(c.version()) };
+                start = if c.op == ">" {
+                    Bound::Exclusive(c.version())
+                } else {
+                    Bound::Inclusive(c.version())
+                };
             }
             "<" | "<=" => {
                 if end != Bound::Unbounded {
                     return Err(format!("more than one upper bound in {req:?}"));
                 }
-                end = if c.op == "<" { Bound::Exclusive(c.version()) } else { Bound::Inclusive(c.version()) };
+                end = if c.op == "<" {
+                    Bound::Exclusive(c.version())
+                } else {
+                    Bound::Inclusive(c.version())
+                };
             }
             "=" => {
                 if !alone {
-                    return Err(format!("an exact version must be alone in its range: {req:?}"));
+                    return Err(format!(
+                        "an exact version must be alone in its range: {req:?}"
+                    ));
                 }
                 start = Bound::Inclusive(c.version());
                 end = Bound::Inclusive(c.version());
             }
             "^" => {
                 if !alone {
-                    return Err(format!("a caret requirement must be alone in its range: {req:?}"));
+                    return Err(format!(
+                        "a caret requirement must be alone in its range: {req:?}"
+                    ));
                 }
                 let v = c.version();
                 let end_v = if c.major == 0 {
@@ -203,7 +239,9 @@ fn unaffected_range(req: &str) -> Result<Unaffected, String> {
             _ => {
                 // "~"
                 if !alone {
-                    return Err(format!("a tilde requirement must be alone in its range: {req:?}"));
+                    return Err(format!(
+                        "a tilde requirement must be alone in its range: {req:?}"
+                    ));
                 }
                 let end_v = match c.minor {
                     None => V::new(c.major.saturating_add(1), 0, 0),
@@ -220,12 +258,15 @@ fn unaffected_range(req: &str) -> Result<Unaffected, String> {
     Ok(Unaffected { start, end })
 }
 
+/// An affected `(introduced, fixed)` pair.
+pub(crate) type AffectedRange = (Option<String>, Option<String>);
+
 /// Affected `(introduced, fixed)` pairs for RustSec `unaffected` + `patched` requirement
 /// lists, `introduced` `None` meaning "from the start" and `fixed` `None` "no fix".
 pub(crate) fn affected_ranges(
     unaffected: &[String],
     patched: &[String],
-) -> Result<Vec<(Option<String>, Option<String>)>, String> {
+) -> Result<Vec<AffectedRange>, String> {
     let mut ranges = unaffected
         .iter()
         .chain(patched)
@@ -284,17 +325,26 @@ mod tests {
 
     fn pairs(r: Vec<(Option<String>, Option<String>)>) -> Vec<(String, String)> {
         r.into_iter()
-            .map(|(a, b)| (a.unwrap_or_else(|| "-".into()), b.unwrap_or_else(|| "-".into())))
+            .map(|(a, b)| {
+                (
+                    a.unwrap_or_else(|| "-".into()),
+                    b.unwrap_or_else(|| "-".into()),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn template_example() {
         // EXAMPLE_ADVISORY.md: patched [">= 1.2.3, < 1.3.0", ">= 1.3.4"], unaffected ["<= 0.1.2"]
-        let r = affected_ranges(&s(&["<= 0.1.2"]), &s(&[">= 1.2.3, < 1.3.0", ">= 1.3.4"])).expect("ok");
+        let r =
+            affected_ranges(&s(&["<= 0.1.2"]), &s(&[">= 1.2.3, < 1.3.0", ">= 1.3.4"])).expect("ok");
         assert_eq!(
             pairs(r),
-            vec![("0.1.3-0".into(), "1.2.3".into()), ("1.3.0".into(), "1.3.4".into())]
+            vec![
+                ("0.1.3-0".into(), "1.2.3".into()),
+                ("1.3.0".into(), "1.3.4".into())
+            ]
         );
     }
 
@@ -303,11 +353,20 @@ mod tests {
         let r = affected_ranges(&[], &s(&["^0.4.2", "> 1.27.0"])).expect("ok");
         assert_eq!(
             pairs(r),
-            vec![("-".into(), "0.4.2".into()), ("0.5.0-0".into(), "1.27.1-0".into())]
+            vec![
+                ("-".into(), "0.4.2".into()),
+                ("0.5.0-0".into(), "1.27.1-0".into())
+            ]
         );
         let r = affected_ranges(&[], &s(&["~1.2"])).expect("ok");
-        assert_eq!(pairs(r), vec![("-".into(), "1.2.0".into()), ("1.3.0-0".into(), "-".into())]);
-        assert_eq!(pairs(affected_ranges(&[], &[]).expect("ok")), vec![("-".into(), "-".into())]);
+        assert_eq!(
+            pairs(r),
+            vec![("-".into(), "1.2.0".into()), ("1.3.0-0".into(), "-".into())]
+        );
+        assert_eq!(
+            pairs(affected_ranges(&[], &[]).expect("ok")),
+            vec![("-".into(), "-".into())]
+        );
         assert!(affected_ranges(&[], &s(&[">= 1.0", ">= 1.5"])).is_err());
         assert!(affected_ranges(&[], &s(&["*"])).is_err());
     }

@@ -50,29 +50,30 @@ pub fn build_db(records: &[ImportedRecord], dir: &Path) -> Database {
 /// `[introduced, last_affected]` interval of the ranges, reading events in written order
 /// after sorting by version (ties: introduced first)?
 fn covered(scheme: Scheme, v: &str, ranges: &[&chainproof_osv::Range]) -> bool {
-    let Ok(pv) = scheme.parse(v) else { return false };
+    let Ok(pv) = scheme.parse(v) else {
+        return false;
+    };
     for r in ranges {
         let mut evs: Vec<(u8, Option<chainproof_version::Version>)> = Vec::new();
         for e in &r.events {
             if let Some(i) = &e.introduced {
                 evs.push((0, if i == "0" { None } else { scheme.parse(i).ok() }));
             }
-            if let Some(f) = &e.fixed {
-                if let Ok(f) = scheme.parse(f) {
-                    evs.push((1, Some(f)));
-                }
+            if let Some(Ok(f)) = e.fixed.as_deref().map(|f| scheme.parse(f)) {
+                evs.push((1, Some(f)));
             }
-            if let Some(l) = &e.last_affected {
-                if let Ok(l) = scheme.parse(l) {
-                    evs.push((2, Some(l)));
-                }
+            if let Some(Ok(l)) = e.last_affected.as_deref().map(|l| scheme.parse(l)) {
+                evs.push((2, Some(l)));
             }
         }
         evs.sort_by(|a, b| match (&a.1, &b.1) {
             (None, None) => a.0.cmp(&b.0),
             (None, _) => std::cmp::Ordering::Less,
             (_, None) => std::cmp::Ordering::Greater,
-            (Some(x), Some(y)) => x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)),
+            (Some(x), Some(y)) => x
+                .partial_cmp(y)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.0.cmp(&b.0)),
         });
         let mut start: Option<Option<&chainproof_version::Version>> = None;
         for (kind, ver) in &evs {
@@ -91,10 +92,10 @@ fn covered(scheme: Scheme, v: &str, ranges: &[&chainproof_osv::Range]) -> bool {
                 _ => {}
             }
         }
-        if let Some(s) = start {
-            if s.is_none_or(|s| &pv >= s) {
-                return true;
-            }
+        if let Some(s) = start
+            && s.is_none_or(|s| &pv >= s)
+        {
+            return true;
         }
     }
     false
@@ -133,33 +134,63 @@ pub fn check(records: &[ImportedRecord], db: &Database) -> Stats {
             let same_pkg: Vec<&chainproof_osv::Affected> = rec
                 .affected
                 .iter()
-                .filter(|o| o.package.as_ref().is_some_and(|q| q.ecosystem == p.ecosystem && q.name == p.name))
+                .filter(|o| {
+                    o.package
+                        .as_ref()
+                        .is_some_and(|q| q.ecosystem == p.ecosystem && q.name == p.name)
+                })
                 .collect();
             let all_ranges: Vec<&chainproof_osv::Range> = same_pkg
                 .iter()
                 .flat_map(|o| o.ranges.iter())
                 .filter(|r| r.kind == "SEMVER" || r.kind == "ECOSYSTEM")
                 .collect();
-            let all_listed: Vec<&String> = same_pkg.iter().flat_map(|o| o.versions.iter()).collect();
-            let ranges: Vec<&chainproof_osv::Range> =
-                a.ranges.iter().filter(|r| r.kind == "SEMVER" || r.kind == "ECOSYSTEM").collect();
-            let fixed: Vec<&str> =
-                ranges.iter().flat_map(|r| r.events.iter()).filter_map(|e| e.fixed.as_deref()).collect();
+            let all_listed: Vec<&String> =
+                same_pkg.iter().flat_map(|o| o.versions.iter()).collect();
+            let ranges: Vec<&chainproof_osv::Range> = a
+                .ranges
+                .iter()
+                .filter(|r| r.kind == "SEMVER" || r.kind == "ECOSYSTEM")
+                .collect();
+            let fixed: Vec<&str> = ranges
+                .iter()
+                .flat_map(|r| r.events.iter())
+                .filter_map(|e| e.fixed.as_deref())
+                .collect();
             let Some(scheme) = Scheme::for_osv_ecosystem(&eco.base) else {
                 *stats
                     .unchecked
-                    .entry(format!("{}: no version order in chainproof-version", eco.base))
+                    .entry(format!(
+                        "{}: no version order in chainproof-version",
+                        eco.base
+                    ))
                     .or_default() += a.versions.len() + fixed.len();
                 continue;
             };
-            let probes = by_pkg.entry((eco.base.clone(), p.name.clone())).or_default();
-            for (v, listed) in a.versions.iter().map(|v| (v.as_str(), true)).chain(fixed.iter().map(|v| (*v, false))) {
+            let probes = by_pkg
+                .entry((eco.base.clone(), p.name.clone()))
+                .or_default();
+            for (v, listed) in a
+                .versions
+                .iter()
+                .map(|v| (v.as_str(), true))
+                .chain(fixed.iter().map(|v| (*v, false)))
+            {
                 if scheme.parse(v).is_err() {
-                    *stats.unchecked.entry(format!("{}: version the scheme cannot parse", eco.base)).or_default() += 1;
+                    *stats
+                        .unchecked
+                        .entry(format!("{}: version the scheme cannot parse", eco.base))
+                        .or_default() += 1;
                     continue;
                 }
-                let covered_elsewhere = !listed && (all_listed.iter().any(|x| *x == v) || covered(scheme, v, &all_ranges));
-                probes.push(Probe { record: rec.id.clone(), version: v.to_owned(), listed, covered_elsewhere });
+                let covered_elsewhere = !listed
+                    && (all_listed.iter().any(|x| *x == v) || covered(scheme, v, &all_ranges));
+                probes.push(Probe {
+                    record: rec.id.clone(),
+                    version: v.to_owned(),
+                    listed,
+                    covered_elsewhere,
+                });
             }
         }
     }
@@ -167,7 +198,11 @@ pub fn check(records: &[ImportedRecord], db: &Database) -> Stats {
         let mut inv = Inventory::new(SourceInfo::default());
         let mut ids = BTreeMap::new();
         for pr in &probes {
-            let id = inv.add_package(Package::new(core_ecosystem(&base), name.clone(), Some(&pr.version)));
+            let id = inv.add_package(Package::new(
+                core_ecosystem(&base),
+                name.clone(),
+                Some(&pr.version),
+            ));
             ids.insert(pr.version.clone(), id);
         }
         let (findings, summary) = scan(&inv, db, &ScanOptions::default());
@@ -175,22 +210,33 @@ pub fn check(records: &[ImportedRecord], db: &Database) -> Stats {
             let id = ids[&pr.version];
             let v = &pr.version;
             if let Some(na) = summary.not_audited.iter().find(|n| n.package == id) {
-                stats.failures.push(format!("{} {name} {v}: not audited: {}", pr.record, na.reason));
+                stats.failures.push(format!(
+                    "{} {name} {v}: not audited: {}",
+                    pr.record, na.reason
+                ));
                 continue;
             }
-            let mine = |f: &&chainproof_core::vuln::Finding| f.package == id && f.sources.contains(&pr.record);
+            let mine = |f: &&chainproof_core::vuln::Finding| {
+                f.package == id && f.sources.contains(&pr.record)
+            };
             let hit = findings.iter().any(|f| mine(&f));
             if pr.listed {
                 stats.listed_checked += 1;
                 if !hit {
-                    stats.failures.push(format!("{} {name} {v}: listed version not reported", pr.record));
+                    stats.failures.push(format!(
+                        "{} {name} {v}: listed version not reported",
+                        pr.record
+                    ));
                 }
             } else {
                 stats.fixed_checked += 1;
                 if pr.covered_elsewhere {
                     stats.fixed_covered_elsewhere += 1;
                 } else if hit {
-                    stats.failures.push(format!("{} {name} {v}: fixed version reported vulnerable", pr.record));
+                    stats.failures.push(format!(
+                        "{} {name} {v}: fixed version reported vulnerable",
+                        pr.record
+                    ));
                 }
             }
         }

@@ -27,14 +27,24 @@ pub fn default_db_path(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
     let cache = std::env::var_os("XDG_CACHE_HOME")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("LOCALAPPDATA").filter(|p| !p.is_empty()).map(PathBuf::from))
-        .or_else(|| std::env::var_os("HOME").filter(|p| !p.is_empty()).map(|h| PathBuf::from(h).join(".cache")))
+        .or_else(|| {
+            std::env::var_os("LOCALAPPDATA")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|p| !p.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        })
         .context("no cache directory: set CHAINPROOF_DB, XDG_CACHE_HOME or HOME, or pass --db")?;
     Ok(cache.join("chainproof").join("osv.db"))
 }
 
 fn now_unix() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Opens the database, refusing it when older than `max_age`. Errors say how to get one.
@@ -66,7 +76,9 @@ pub fn open_db(explicit: Option<&Path>, max_age: Option<Duration>) -> anyhow::Re
 pub fn run(args: DbArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     match args.action {
         DbAction::Build { sources, output } => build(&sources, &output, printer),
-        DbAction::Status { db, max_db_age } => status(db.as_deref(), max_db_age.map(Into::into), printer),
+        DbAction::Status { db, max_db_age } => {
+            status(db.as_deref(), max_db_age.map(Into::into), printer)
+        }
         DbAction::Update { db, sources } => run_update(db.as_deref(), &sources, printer),
     }
 }
@@ -111,7 +123,8 @@ fn build(sources: &[PathBuf], output: &Path, printer: &Printer) -> anyhow::Resul
         return Ok(ExitStatus::Error);
     }
     if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
     let meta = builder.write(output, now_unix())?;
     let size = std::fs::metadata(output).map_or(0, |m| m.len());
@@ -124,14 +137,23 @@ fn build(sources: &[PathBuf], output: &Path, printer: &Printer) -> anyhow::Resul
         size,
         started.elapsed()
     ));
-    Ok(if errors > 0 { ExitStatus::Failure } else { ExitStatus::Success })
+    Ok(if errors > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
-fn status(db: Option<&Path>, max_age: Option<Duration>, printer: &Printer) -> anyhow::Result<ExitStatus> {
+fn status(
+    db: Option<&Path>,
+    max_age: Option<Duration>,
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
     let db = open_db(db, max_age)?;
     let meta = db.meta();
     let age = now_unix().saturating_sub(meta.built_unix);
-    let built = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(meta.built_unix));
+    let built =
+        humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(meta.built_unix));
     let mut out = format!(
         "database: {}\nbuilt:    {built} ({} ago)\nrecords:  {} ({} withdrawn)\nsources:\n",
         db.path().display(),
@@ -141,7 +163,10 @@ fn status(db: Option<&Path>, max_age: Option<Duration>, printer: &Printer) -> an
     );
     for s in &meta.sources {
         let read = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(s.read_unix));
-        out.push_str(&format!("  {}  {} records, {} errors, read {read}\n", s.location, s.records, s.errors));
+        out.push_str(&format!(
+            "  {}  {} records, {} errors, read {read}\n",
+            s.location, s.records, s.errors
+        ));
     }
     out.push_str("ecosystems:\n");
     for (eco, n) in &meta.ecosystems {
@@ -151,12 +176,21 @@ fn status(db: Option<&Path>, max_age: Option<Duration>, printer: &Printer) -> an
     Ok(ExitStatus::Success)
 }
 
-fn run_update(db: Option<&Path>, sources: &[String], printer: &Printer) -> anyhow::Result<ExitStatus> {
+fn run_update(
+    db: Option<&Path>,
+    sources: &[String],
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
     let path = default_db_path(db)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
-    let urls = if sources.is_empty() { update::default_sources() } else { sources.to_vec() };
+    let urls = if sources.is_empty() {
+        update::default_sources()
+    } else {
+        sources.to_vec()
+    };
     for u in &urls {
         update::check_url(u)?;
     }
@@ -183,9 +217,16 @@ fn run_update(db: Option<&Path>, sources: &[String], printer: &Printer) -> anyho
         }
     }
     if reports.iter().all(|r| r.failure.is_some()) {
-        printer.error(&format!("no source could be read; {} left as it was", path.display()));
+        printer.error(&format!(
+            "no source could be read; {} left as it was",
+            path.display()
+        ));
     } else {
         printer.info(&format!("updated {}", path.display()));
     }
-    Ok(if failed { ExitStatus::Error } else { ExitStatus::Success })
+    Ok(if failed {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Success
+    })
 }
