@@ -26,6 +26,8 @@ pub enum Command {
     Sbom(SbomArgs),
     /// Create and merge VEX documents (OpenVEX v0.2.0, CycloneDX 1.6 VEX).
     Vex(VexArgs),
+    /// Build, update and inspect the offline vulnerability database (OSV).
+    Db(DbArgs),
 }
 
 #[derive(Debug, Args)]
@@ -158,4 +160,42 @@ pub enum SbomAction {
     },
     /// List the catalogers: the files each one reads and what it records (Markdown table).
     Catalogers,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub action: DbAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Build a database from OSV JSON/YAML directories, OSV `all.zip` exports and RustSec /
+    /// HSEC advisory checkouts. Exit 1 when some records could not be read (the others are in).
+    Build {
+        /// Directories, `all.zip` files or single records.
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+        /// The database file to write.
+        #[arg(short, long, value_name = "DB")]
+        output: PathBuf,
+    },
+    /// Show a database's sources, record counts per ecosystem, build time and age.
+    Status {
+        /// The database (default: $CHAINPROOF_DB, else <cache dir>/chainproof/osv.db).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Refuse (exit 2) a database older than this (e.g. `7d`, `12h`).
+        #[arg(long, value_name = "DURATION")]
+        max_db_age: Option<humantime::Duration>,
+    },
+    /// Download OSV `all.zip` exports (HTTPS) and merge them into the database by `modified`.
+    Update {
+        /// The database (default: $CHAINPROOF_DB, else <cache dir>/chainproof/osv.db).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// An `all.zip` URL; repeatable (default: the public OSV bucket, one per ecosystem).
+        #[arg(long = "source", value_name = "URL")]
+        sources: Vec<String>,
+    },
 }

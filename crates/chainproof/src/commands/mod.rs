@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod db;
 mod sbom;
 mod vex;
 
@@ -11,5 +12,6 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Sbom(args) => sbom::run(args, printer),
         Command::Vex(args) => vex::run(args, printer),
+        Command::Db(args) => db::run(args, printer),
     }
 }
