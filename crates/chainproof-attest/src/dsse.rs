@@ -184,6 +184,18 @@ pub fn read_envelopes(text: &[u8], at: &str) -> Result<Vec<Envelope>, AttestErro
     Ok(out)
 }
 
+/// The DSSE envelope inside a Sigstore bundle (`dsseEnvelope`), **unverified**: the bundle's
+/// certificate and transparency-log proofs are the Sigstore verifier's job. `None` when the JSON
+/// is not a bundle with a DSSE envelope.
+pub fn envelope_in_sigstore_bundle(bytes: &[u8]) -> Option<Envelope> {
+    let v: serde_json::Value = serde_json::from_slice(bytes.trim_ascii()).ok()?;
+    let media = v.get("mediaType")?.as_str()?;
+    if !media.starts_with("application/vnd.dev.sigstore.bundle") {
+        return None;
+    }
+    serde_json::from_value(v.get("dsseEnvelope")?.clone()).ok()
+}
+
 /// Write envelopes as `.intoto.jsonl`.
 pub fn write_jsonl(envelopes: &[Envelope]) -> String {
     let mut s = String::new();
