@@ -24,6 +24,12 @@ pub struct Cli {
 pub enum Command {
     /// Inventory a target into an SBOM (CycloneDX / SPDX), or validate / convert SBOMs.
     Sbom(SbomArgs),
+    /// Generate signing keys.
+    Key(crate::commands::key::KeyArgs),
+    /// Sign an in-toto statement into a DSSE envelope (`attest provenance` builds SLSA v1 provenance).
+    Attest(crate::commands::attest::AttestArgs),
+    /// Verify attestations and provenance. Exit 0 verified, 1 not verified, 2 error.
+    Verify(crate::commands::verify::VerifyArgs),
 }
 
 #[derive(Debug, Args)]

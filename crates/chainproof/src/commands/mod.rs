@@ -1,6 +1,9 @@
 //! One module per subcommand.
 
+pub mod attest;
+pub mod key;
 mod sbom;
+pub mod verify;
 
 use crate::ExitStatus;
 use crate::cli::{Cli, Command};
@@ -9,5 +12,8 @@ use crate::printer::Printer;
 pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Sbom(args) => sbom::run(args, printer),
+        Command::Key(args) => key::run(args, printer),
+        Command::Attest(args) => attest::run(args, printer),
+        Command::Verify(args) => verify::run(args, printer),
     }
 }
