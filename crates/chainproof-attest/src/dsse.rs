@@ -89,7 +89,11 @@ pub struct Verified {
 
 impl Envelope {
     /// Sign `payload` with every signer (one signature each).
-    pub fn sign(payload_type: &str, payload: Vec<u8>, signers: &[&dyn Signer]) -> Result<Self, AttestError> {
+    pub fn sign(
+        payload_type: &str,
+        payload: Vec<u8>,
+        signers: &[&dyn Signer],
+    ) -> Result<Self, AttestError> {
         let pae = pae(payload_type, &payload);
         let signatures = signers
             .iter()
@@ -111,10 +115,16 @@ impl Envelope {
     /// Parse envelope JSON; `at` names the source for error messages.
     pub fn from_json(bytes: &[u8], at: &str) -> Result<Self, AttestError> {
         let env: Self = serde_json::from_slice(bytes).map_err(|e| {
-            AttestError::malformed(format!("{at}:{}:{}", e.line(), e.column()), format!("DSSE envelope: {e}"))
+            AttestError::malformed(
+                format!("{at}:{}:{}", e.line(), e.column()),
+                format!("DSSE envelope: {e}"),
+            )
         })?;
         if env.payload_type.is_empty() {
-            return Err(AttestError::malformed(format!("{at}#/payloadType"), "empty payloadType"));
+            return Err(AttestError::malformed(
+                format!("{at}#/payloadType"),
+                "empty payloadType",
+            ));
         }
         Ok(env)
     }
@@ -143,7 +153,11 @@ impl Envelope {
             if key_ids.contains(&id) {
                 continue;
             }
-            if self.signatures.iter().any(|s| key.verify_default(&pae, &s.sig).is_ok()) {
+            if self
+                .signatures
+                .iter()
+                .any(|s| key.verify_default(&pae, &s.sig).is_ok())
+            {
                 key_ids.push(id);
             }
         }

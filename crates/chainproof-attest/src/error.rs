@@ -15,7 +15,9 @@ pub enum AttestError {
     #[error("signing: {0}")]
     Sign(#[from] chainproof_crypto::CryptoError),
     /// Fewer distinct keys verified than the threshold.
-    #[error("DSSE: {verified} of the required {threshold} key(s) verified a signature ({signatures} signature(s), {keys} key(s) tried)")]
+    #[error(
+        "DSSE: {verified} of the required {threshold} key(s) verified a signature ({signatures} signature(s), {keys} key(s) tried)"
+    )]
     Threshold {
         /// Distinct keys that verified.
         verified: usize,
@@ -36,6 +38,9 @@ pub enum AttestError {
 
 impl AttestError {
     pub(crate) fn malformed(at: impl Into<String>, msg: impl Into<String>) -> Self {
-        Self::Malformed { at: at.into(), msg: msg.into() }
+        Self::Malformed {
+            at: at.into(),
+            msg: msg.into(),
+        }
     }
 }

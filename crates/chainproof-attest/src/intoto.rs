@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::AttestError;
-use crate::slsa::{ProvenanceV02, ProvenanceV1};
+use crate::slsa::{ProvenanceV1, ProvenanceV02};
 
 /// `_type` of Statement v1.
 pub const STATEMENT_V1: &str = "https://in-toto.io/Statement/v1";
@@ -70,7 +70,11 @@ impl ResourceDescriptor {
     pub fn with_digest(name: impl Into<String>, alg: &str, hex: &str) -> Self {
         let mut digest = BTreeMap::new();
         digest.insert(alg.to_string(), hex.to_ascii_lowercase());
-        Self { name: Some(name.into()), digest, ..Self::default() }
+        Self {
+            name: Some(name.into()),
+            digest,
+            ..Self::default()
+        }
     }
 }
 
@@ -196,13 +200,21 @@ pub struct OpenVex {
 impl Statement {
     /// A v1 statement.
     pub fn new(subject: Vec<ResourceDescriptor>, predicate_type: &str, predicate: Value) -> Self {
-        Self { type_: STATEMENT_V1.into(), subject, predicate_type: predicate_type.into(), predicate }
+        Self {
+            type_: STATEMENT_V1.into(),
+            subject,
+            predicate_type: predicate_type.into(),
+            predicate,
+        }
     }
 
     /// Parse statement JSON (v1 or v0.1); `at` names the source.
     pub fn from_json(bytes: &[u8], at: &str) -> Result<Self, AttestError> {
         let st: Self = serde_json::from_slice(bytes).map_err(|e| {
-            AttestError::malformed(format!("{at}:{}:{}", e.line(), e.column()), format!("in-toto statement: {e}"))
+            AttestError::malformed(
+                format!("{at}:{}:{}", e.line(), e.column()),
+                format!("in-toto statement: {e}"),
+            )
         })?;
         if st.type_ != STATEMENT_V1 && st.type_ != STATEMENT_V01 {
             return Err(AttestError::malformed(
@@ -212,7 +224,10 @@ impl Statement {
         }
         for (i, s) in st.subject.iter().enumerate() {
             if s.digest.is_empty() && st.type_ == STATEMENT_V01 {
-                return Err(AttestError::malformed(format!("{at}#/subject/{i}/digest"), "subject without digest"));
+                return Err(AttestError::malformed(
+                    format!("{at}#/subject/{i}/digest"),
+                    "subject without digest",
+                ));
             }
         }
         Ok(st)
@@ -238,7 +253,9 @@ impl Statement {
             t::SLSA_PROVENANCE_V1 => Predicate::SlsaProvenanceV1(de(p, "SLSA provenance v1")?),
             t::VSA_V1 | t::VSA_V02 => Predicate::Vsa(de(p, "SLSA VSA")?),
             t::TEST_RESULT => Predicate::TestResult(de(p, "test result")?),
-            t::VULNS | "https://cosign.sigstore.dev/attestation/vuln/v1" => Predicate::Vulns(de(p, "vulns")?),
+            t::VULNS | "https://cosign.sigstore.dev/attestation/vuln/v1" => {
+                Predicate::Vulns(de(p, "vulns")?)
+            }
             _ if pt.starts_with(t::OPENVEX) => Predicate::OpenVex(de(p, "OpenVEX")?),
             _ if pt.starts_with(t::SPDX) => Predicate::Spdx(p),
             _ if pt.starts_with(t::CYCLONEDX) => Predicate::CycloneDx(p),
@@ -248,8 +265,10 @@ impl Statement {
 
     /// Does some subject carry digest `alg:hex` (hex compared case-insensitively)?
     pub fn has_subject_digest(&self, alg: &str, hex: &str) -> bool {
-        self.subject
-            .iter()
-            .any(|s| s.digest.get(alg).is_some_and(|h| h.eq_ignore_ascii_case(hex)))
+        self.subject.iter().any(|s| {
+            s.digest
+                .get(alg)
+                .is_some_and(|h| h.eq_ignore_ascii_case(hex))
+        })
     }
 }

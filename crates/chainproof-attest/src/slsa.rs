@@ -16,7 +16,7 @@ mod types;
 mod verify;
 
 pub use types::*;
-pub use verify::{Failure, FailureKind, VerifyOptions, Verdict, TRUSTED_GITHUB_BUILDERS, verify};
+pub use verify::{Failure, FailureKind, TRUSTED_GITHUB_BUILDERS, Verdict, VerifyOptions, verify};
 
 /// Builds a SLSA v1 provenance statement for a local build.
 #[derive(Debug, Clone, Default)]
@@ -49,13 +49,23 @@ impl ProvenanceBuilder {
     pub fn predicate(&self) -> ProvenanceV1 {
         ProvenanceV1 {
             build_definition: BuildDefinition {
-                build_type: if self.build_type.is_empty() { LOCAL_BUILD_TYPE.into() } else { self.build_type.clone() },
-                external_parameters: Value::Object(self.external_parameters.clone().into_iter().collect()),
+                build_type: if self.build_type.is_empty() {
+                    LOCAL_BUILD_TYPE.into()
+                } else {
+                    self.build_type.clone()
+                },
+                external_parameters: Value::Object(
+                    self.external_parameters.clone().into_iter().collect(),
+                ),
                 internal_parameters: self.internal_parameters.clone(),
                 resolved_dependencies: self.resolved_dependencies.clone(),
             },
             run_details: RunDetails {
-                builder: BuilderV1 { id: self.builder_id.clone(), version: None, builder_dependencies: Vec::new() },
+                builder: BuilderV1 {
+                    id: self.builder_id.clone(),
+                    version: None,
+                    builder_dependencies: Vec::new(),
+                },
                 metadata: Some(BuildMetadataV1 {
                     invocation_id: self.invocation_id.clone(),
                     started_on: self.started_on.clone(),
@@ -69,7 +79,11 @@ impl ProvenanceBuilder {
     /// The full in-toto v1 statement.
     pub fn statement(&self) -> Statement {
         let predicate = serde_json::to_value(self.predicate()).expect("provenance serialises");
-        Statement::new(self.subjects.clone(), predicate_types::SLSA_PROVENANCE_V1, predicate)
+        Statement::new(
+            self.subjects.clone(),
+            predicate_types::SLSA_PROVENANCE_V1,
+            predicate,
+        )
     }
 }
 

@@ -32,7 +32,9 @@ impl FromStr for KeyAlgorithm {
             "p256" | "p-256" | "ecdsa-p256" | "ecdsa-sha2-nistp256" => Ok(Self::EcdsaP256),
             "p384" | "p-384" | "ecdsa-p384" | "ecdsa-sha2-nistp384" => Ok(Self::EcdsaP384),
             "ed25519" => Ok(Self::Ed25519),
-            _ => Err(format!("unknown key algorithm {s:?} (expected p256, p384 or ed25519)")),
+            _ => Err(format!(
+                "unknown key algorithm {s:?} (expected p256, p384 or ed25519)"
+            )),
         }
     }
 }

@@ -63,7 +63,10 @@ fn b64(field: &str, s: &str) -> Result<Vec<u8>, CryptoError> {
 
 fn derive(pass: &[u8], salt: &[u8], p: &KdfParams) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
     if !p.n.is_power_of_two() || p.n < 2 {
-        return Err(CryptoError::Der(format!("cosign key: scrypt N={} is not a power of two", p.n)));
+        return Err(CryptoError::Der(format!(
+            "cosign key: scrypt N={} is not a power of two",
+            p.n
+        )));
     }
     let log_n = p.n.trailing_zeros();
     // Bound memory (128·r·N bytes) and time: cosign uses N=2^15, r=8, p=1.
@@ -86,22 +89,33 @@ pub fn decrypt(json: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, Cry
     let enc: Encrypted = serde_json::from_slice(json)
         .map_err(|e| CryptoError::Der(format!("cosign key JSON: {e}")))?;
     if enc.kdf.name != "scrypt" {
-        return Err(CryptoError::Unsupported(format!("cosign key KDF {:?}", enc.kdf.name)));
+        return Err(CryptoError::Unsupported(format!(
+            "cosign key KDF {:?}",
+            enc.kdf.name
+        )));
     }
     if enc.cipher.name != "nacl/secretbox" {
-        return Err(CryptoError::Unsupported(format!("cosign key cipher {:?}", enc.cipher.name)));
+        return Err(CryptoError::Unsupported(format!(
+            "cosign key cipher {:?}",
+            enc.cipher.name
+        )));
     }
     let salt = b64("kdf.salt", &enc.kdf.salt)?;
     let nonce = b64("cipher.nonce", &enc.cipher.nonce)?;
     if nonce.len() != 24 {
-        return Err(CryptoError::Der(format!("cosign key: nonce is {} bytes, expected 24", nonce.len())));
+        return Err(CryptoError::Der(format!(
+            "cosign key: nonce is {} bytes, expected 24",
+            nonce.len()
+        )));
     }
     let ciphertext = b64("ciphertext", &enc.ciphertext)?;
     let key = derive(passphrase, &salt, &enc.kdf.params)?;
     let cipher = XSalsa20Poly1305::new(Key::from_slice(&key[..]));
     let plain = cipher
         .decrypt(Nonce::from_slice(&nonce), ciphertext.as_slice())
-        .map_err(|_| CryptoError::Passphrase("cannot decrypt the cosign key: wrong passphrase?".into()))?;
+        .map_err(|_| {
+            CryptoError::Passphrase("cannot decrypt the cosign key: wrong passphrase?".into())
+        })?;
     Ok(Zeroizing::new(plain))
 }
 
@@ -111,15 +125,26 @@ pub fn encrypt(pkcs8_der: &[u8], passphrase: &[u8]) -> Result<String, CryptoErro
     let mut nonce = [0u8; 24];
     crate::random_bytes(&mut salt)?;
     crate::random_bytes(&mut nonce)?;
-    let params = KdfParams { n: 1 << 15, r: 8, p: 1 };
+    let params = KdfParams {
+        n: 1 << 15,
+        r: 8,
+        p: 1,
+    };
     let key = derive(passphrase, &salt, &params)?;
     let cipher = XSalsa20Poly1305::new(Key::from_slice(&key[..]));
     let ciphertext = cipher
         .encrypt(Nonce::from_slice(&nonce), pkcs8_der)
         .map_err(|_| CryptoError::Backend("secretbox encryption failed".into()))?;
     let enc = Encrypted {
-        kdf: Kdf { name: "scrypt".into(), params, salt: STANDARD.encode(salt) },
-        cipher: Cipher { name: "nacl/secretbox".into(), nonce: STANDARD.encode(nonce) },
+        kdf: Kdf {
+            name: "scrypt".into(),
+            params,
+            salt: STANDARD.encode(salt),
+        },
+        cipher: Cipher {
+            name: "nacl/secretbox".into(),
+            nonce: STANDARD.encode(nonce),
+        },
         ciphertext: STANDARD.encode(ciphertext),
     };
     serde_json::to_string(&enc).map_err(|e| CryptoError::Backend(format!("JSON: {e}")))

@@ -15,7 +15,7 @@ pub fn encode(bytes: &[u8]) -> String {
 /// Decode hex (either case); `None` for odd lengths or non-hex characters.
 pub fn decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
     let nib = |c: u8| match c {

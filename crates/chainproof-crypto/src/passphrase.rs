@@ -14,7 +14,7 @@ pub const ENV_VARS: [&str; 2] = ["CHAINPROOF_PASSWORD", "COSIGN_PASSWORD"];
 pub fn from_env() -> Option<Zeroizing<Vec<u8>>> {
     ENV_VARS
         .iter()
-        .find_map(|v| std::env::var_os(v))
+        .find_map(std::env::var_os)
         .map(|v| Zeroizing::new(v.to_string_lossy().as_bytes().to_vec()))
 }
 

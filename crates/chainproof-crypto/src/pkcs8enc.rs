@@ -12,16 +12,17 @@ pub fn decrypt(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, Cryp
         .map_err(|e| CryptoError::Der(format!("EncryptedPrivateKeyInfo: {e}")))?;
     if let Some(kdf) = info.encryption_algorithm.pbes2().map(|p| &p.kdf)
         && let Some(s) = kdf.scrypt()
-        && (u64::from(s.cost_parameter) > (1 << 20) || u64::from(s.block_size) * u64::from(s.parallelization) > 64)
+        && (s.cost_parameter > (1 << 20)
+            || u64::from(s.block_size) * u64::from(s.parallelization) > 64)
     {
         return Err(CryptoError::Unsupported(format!(
             "scrypt parameters too large (N={}, r={}, p={})",
             s.cost_parameter, s.block_size, s.parallelization
         )));
     }
-    let doc = info
-        .decrypt(passphrase)
-        .map_err(|_| CryptoError::Passphrase("cannot decrypt the private key: wrong passphrase?".into()))?;
+    let doc = info.decrypt(passphrase).map_err(|_| {
+        CryptoError::Passphrase("cannot decrypt the private key: wrong passphrase?".into())
+    })?;
     Ok(Zeroizing::new(doc.as_bytes().to_vec()))
 }
 

@@ -124,17 +124,22 @@ impl PrivateKey {
             } else if curve == OID_P384 {
                 &sig::ECDSA_P384_SHA384_ASN1_SIGNING
             } else {
-                return Err(CryptoError::Unsupported(format!("signing with EC curve {curve}")));
+                return Err(CryptoError::Unsupported(format!(
+                    "signing with EC curve {curve}"
+                )));
             };
             Inner::Ecdsa(EcdsaKeyPair::from_pkcs8(alg, der).map_err(backend("EC PKCS#8"))?)
         } else if oid == OID_ED25519 {
             Inner::Ed25519(
-                Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).map_err(backend("Ed25519 PKCS#8"))?,
+                Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
+                    .map_err(backend("Ed25519 PKCS#8"))?,
             )
         } else if oid == OID_RSA {
             Inner::Rsa(RsaKeyPair::from_pkcs8(der).map_err(backend("RSA PKCS#8"))?)
         } else {
-            return Err(CryptoError::Unsupported(format!("private key algorithm {oid}")));
+            return Err(CryptoError::Unsupported(format!(
+                "private key algorithm {oid}"
+            )));
         };
         Self::from_inner(inner)
     }
@@ -142,7 +147,10 @@ impl PrivateKey {
     /// Load a private key from PEM or DER. Encrypted keys (`ENCRYPTED PRIVATE KEY`,
     /// cosign's `ENCRYPTED SIGSTORE PRIVATE KEY` / `ENCRYPTED COSIGN PRIVATE KEY`) call
     /// `password` once.
-    pub fn from_pem_or_der(input: &[u8], password: PasswordSource<'_>) -> Result<Self, CryptoError> {
+    pub fn from_pem_or_der(
+        input: &[u8],
+        password: PasswordSource<'_>,
+    ) -> Result<Self, CryptoError> {
         if !pem::looks_like_pem(input) {
             return Self::from_pkcs8_der(input).or_else(|first| {
                 if pkcs8::EncryptedPrivateKeyInfo::try_from(input).is_ok() {
@@ -163,11 +171,17 @@ impl PrivateKey {
                 Self::from_pkcs8_der(&der)
             }
             "EC PRIVATE KEY" => {
-                let kp = EcdsaKeyPair::from_private_key_der(&sig::ECDSA_P256_SHA256_ASN1_SIGNING, &block.der)
-                    .or_else(|_| {
-                        EcdsaKeyPair::from_private_key_der(&sig::ECDSA_P384_SHA384_ASN1_SIGNING, &block.der)
-                    })
-                    .map_err(backend("EC PRIVATE KEY"))?;
+                let kp = EcdsaKeyPair::from_private_key_der(
+                    &sig::ECDSA_P256_SHA256_ASN1_SIGNING,
+                    &block.der,
+                )
+                .or_else(|_| {
+                    EcdsaKeyPair::from_private_key_der(
+                        &sig::ECDSA_P384_SHA384_ASN1_SIGNING,
+                        &block.der,
+                    )
+                })
+                .map_err(backend("EC PRIVATE KEY"))?;
                 Self::from_inner(Inner::Ecdsa(kp))
             }
             "RSA PRIVATE KEY" => Self::from_inner(Inner::Rsa(
@@ -178,7 +192,9 @@ impl PrivateKey {
                 let der = cosign::decrypt(&block.der, &pass)?;
                 Self::from_pkcs8_der(&der)
             }
-            other => Err(CryptoError::Pem(format!("not a private key PEM block: {other:?}"))),
+            other => Err(CryptoError::Pem(format!(
+                "not a private key PEM block: {other:?}"
+            ))),
         }
     }
 
@@ -202,7 +218,10 @@ impl PrivateKey {
     }
 
     /// `-----BEGIN ENCRYPTED PRIVATE KEY-----` PEM: PKCS#8 PBES2 (scrypt, AES-256-CBC).
-    pub fn to_encrypted_pkcs8_pem(&self, passphrase: &[u8]) -> Result<Zeroizing<String>, CryptoError> {
+    pub fn to_encrypted_pkcs8_pem(
+        &self,
+        passphrase: &[u8],
+    ) -> Result<Zeroizing<String>, CryptoError> {
         let der = pkcs8enc::encrypt(&self.to_pkcs8_der()?, passphrase)?;
         pem::encode("ENCRYPTED PRIVATE KEY", &der)
     }

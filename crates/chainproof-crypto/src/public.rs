@@ -159,7 +159,9 @@ impl PublicKey {
         } else if oid == OID_RSA_PSS {
             KeyKind::RsaPss
         } else {
-            return Err(CryptoError::Unsupported(format!("public key algorithm {oid}")));
+            return Err(CryptoError::Unsupported(format!(
+                "public key algorithm {oid}"
+            )));
         };
         let key = Self {
             kind,
@@ -265,7 +267,11 @@ impl PublicKey {
                 KeyKind::EcdsaP384 => 96,
                 _ => 132,
             };
-            if sig.len() == width && UnparsedPublicKey::new(fixed, &self.raw).verify(msg, sig).is_ok() {
+            if sig.len() == width
+                && UnparsedPublicKey::new(fixed, &self.raw)
+                    .verify(msg, sig)
+                    .is_ok()
+            {
                 return Ok(());
             }
         }
@@ -274,7 +280,11 @@ impl PublicKey {
 
     /// Verify with the key type's usual scheme(s) ([`KeyKind::default_algorithms`]).
     /// Returns the scheme that matched.
-    pub fn verify_default(&self, msg: &[u8], sig: &[u8]) -> Result<SignatureAlgorithm, CryptoError> {
+    pub fn verify_default(
+        &self,
+        msg: &[u8],
+        sig: &[u8],
+    ) -> Result<SignatureAlgorithm, CryptoError> {
         for &alg in self.kind.default_algorithms() {
             if self.verify(alg, msg, sig).is_ok() {
                 return Ok(alg);

@@ -6,10 +6,18 @@ use chainproof_crypto::{
 use proptest::prelude::*;
 use zeroize::Zeroizing;
 
-const ALGS: [KeyAlgorithm; 3] = [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Ed25519];
+const ALGS: [KeyAlgorithm; 3] = [
+    KeyAlgorithm::EcdsaP256,
+    KeyAlgorithm::EcdsaP384,
+    KeyAlgorithm::Ed25519,
+];
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
 }
 
 fn pass(p: &'static [u8]) -> impl FnMut() -> Result<Zeroizing<Vec<u8>>, CryptoError> {
@@ -27,13 +35,24 @@ fn sign_verify_round_trip_each_key_type() {
         let msg = b"hello chainproof";
         let sig = key.sign(msg).expect("sign");
         let public_pem = key.public_key().to_pem();
-        assert!(public_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"), "{alg}");
+        assert!(
+            public_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"),
+            "{alg}"
+        );
         let public = PublicKey::from_pem(public_pem.as_bytes()).expect("public PEM");
         assert_eq!(public.key_id(), key.key_id());
         assert_eq!(public.key_id().len(), 64);
         public.verify(key.algorithm(), msg, &sig).expect("verifies");
-        assert_eq!(public.verify_default(msg, &sig).expect("default"), key.algorithm());
-        assert!(public.verify(key.algorithm(), b"hello chainproog", &sig).is_err(), "{alg}");
+        assert_eq!(
+            public.verify_default(msg, &sig).expect("default"),
+            key.algorithm()
+        );
+        assert!(
+            public
+                .verify(key.algorithm(), b"hello chainproog", &sig)
+                .is_err(),
+            "{alg}"
+        );
         // The PKCS#8 PEM reloads to the same key.
         let pem = key.to_pkcs8_pem().expect("pem");
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
@@ -44,7 +63,10 @@ fn sign_verify_round_trip_each_key_type() {
         assert_eq!(again.key_id(), key.key_id());
         // Debug never shows key material.
         let dbg = format!("{key:?}");
-        assert!(dbg.contains(&key.key_id()) && !dbg.contains("BEGIN"), "{dbg}");
+        assert!(
+            dbg.contains(&key.key_id()) && !dbg.contains("BEGIN"),
+            "{dbg}"
+        );
     }
 }
 
@@ -53,9 +75,14 @@ fn wrong_key_and_wrong_algorithm_are_rejected() {
     let a = PrivateKey::generate(KeyAlgorithm::EcdsaP256).expect("a");
     let b = PrivateKey::generate(KeyAlgorithm::EcdsaP256).expect("b");
     let sig = a.sign(b"m").expect("sign");
-    assert!(matches!(b.public_key().verify(SignatureAlgorithm::EcdsaP256Sha256, b"m", &sig), Err(CryptoError::BadSignature)));
     assert!(matches!(
-        a.public_key().verify(SignatureAlgorithm::Ed25519, b"m", &sig),
+        b.public_key()
+            .verify(SignatureAlgorithm::EcdsaP256Sha256, b"m", &sig),
+        Err(CryptoError::BadSignature)
+    ));
+    assert!(matches!(
+        a.public_key()
+            .verify(SignatureAlgorithm::Ed25519, b"m", &sig),
         Err(CryptoError::AlgorithmMismatch { .. })
     ));
 }
@@ -64,11 +91,15 @@ fn wrong_key_and_wrong_algorithm_are_rejected() {
 fn encrypted_pkcs8_round_trip() {
     for alg in ALGS {
         let key = PrivateKey::generate(alg).expect("generate");
-        let pem = key.to_encrypted_pkcs8_pem(b"correct horse").expect("encrypt");
+        let pem = key
+            .to_encrypted_pkcs8_pem(b"correct horse")
+            .expect("encrypt");
         assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
-        let again = PrivateKey::from_pem_or_der(pem.as_bytes(), &mut pass(b"correct horse")).expect("decrypt");
+        let again = PrivateKey::from_pem_or_der(pem.as_bytes(), &mut pass(b"correct horse"))
+            .expect("decrypt");
         assert_eq!(again.key_id(), key.key_id());
-        let err = PrivateKey::from_pem_or_der(pem.as_bytes(), &mut pass(b"wrong")).expect_err("wrong passphrase");
+        let err = PrivateKey::from_pem_or_der(pem.as_bytes(), &mut pass(b"wrong"))
+            .expect_err("wrong passphrase");
         assert!(matches!(err, CryptoError::Passphrase(_)), "{err}");
     }
 }
@@ -83,7 +114,10 @@ fn cosign_key_round_trip() {
     assert!(PrivateKey::from_pem_or_der(pem.as_bytes(), &mut pass(b"pw2")).is_err());
     // Hostile parameters are refused before any work is done.
     let json = br#"{"kdf":{"name":"scrypt","params":{"N":1099511627776,"r":8,"p":1},"salt":"AAAA"},"cipher":{"name":"nacl/secretbox","nonce":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},"ciphertext":"AAAA"}"#;
-    assert!(matches!(cosign::decrypt(json, b"x"), Err(CryptoError::Unsupported(_))));
+    assert!(matches!(
+        cosign::decrypt(json, b"x"),
+        Err(CryptoError::Unsupported(_))
+    ));
 }
 
 #[test]
@@ -93,7 +127,8 @@ fn loads_corpus_public_keys() {
         let k = PublicKey::from_pem_or_der(&fixture(name)).expect(name);
         assert_eq!(k.kind().as_str(), "rsa", "{name}");
     }
-    let k = PublicKey::from_pem_or_der(&fixture("conformance-managed-key.pub")).expect("conformance key");
+    let k = PublicKey::from_pem_or_der(&fixture("conformance-managed-key.pub"))
+        .expect("conformance key");
     assert_eq!(k.kind().as_str(), "ecdsa-p256");
     // Re-encoding is stable.
     let again = PublicKey::from_pem(k.to_pem().as_bytes()).expect("re-read");
@@ -109,13 +144,15 @@ fn cosign_fixture_from_python_if_present() {
     let Ok(pem) = std::fs::read(format!("{dir}/cosign-p256.key")) else {
         panic!("cosign-p256.key fixture missing (run tests/interop/gen_interop.py)");
     };
-    let key = PrivateKey::from_pem_or_der(&pem, &mut pass(b"interop-passphrase")).expect("cosign key");
+    let key =
+        PrivateKey::from_pem_or_der(&pem, &mut pass(b"interop-passphrase")).expect("cosign key");
     let public = PublicKey::from_pem(&fixture("cosign-p256.pub")).expect("pub");
     assert_eq!(key.key_id(), public.key_id());
     let sig = key.sign(b"x").expect("sign");
     public.verify_default(b"x", &sig).expect("verify");
     let enc = fixture("pkcs8-encrypted-p384.pem");
-    let key = PrivateKey::from_pem_or_der(&enc, &mut pass(b"interop-passphrase")).expect("PBES2 from cryptography");
+    let key = PrivateKey::from_pem_or_der(&enc, &mut pass(b"interop-passphrase"))
+        .expect("PBES2 from cryptography");
     assert_eq!(key.public_key().kind().as_str(), "ecdsa-p384");
 }
 

@@ -7,7 +7,8 @@ use assert_cmd::Command;
 
 fn cp() -> Command {
     let mut c = Command::cargo_bin("chainproof").expect("binary");
-    c.env_remove("CHAINPROOF_PASSWORD").env_remove("COSIGN_PASSWORD");
+    c.env_remove("CHAINPROOF_PASSWORD")
+        .env_remove("COSIGN_PASSWORD");
     c
 }
 
@@ -29,17 +30,27 @@ fn generate_sign_verify_each_algorithm_and_tamper() {
     let dir = tempfile::tempdir().expect("tmp");
     let d = dir.path();
     std::fs::write(d.join("art.bin"), b"artifact bytes").expect("write");
-    std::fs::write(d.join("pred.json"), br#"{"result":"PASSED","configuration":[]}"#).expect("write");
+    std::fs::write(
+        d.join("pred.json"),
+        br#"{"result":"PASSED","configuration":[]}"#,
+    )
+    .expect("write");
     for alg in ["p256", "p384", "ed25519"] {
         let prefix = d.join(alg);
-        let (rc, _, err) = code(cp().args(["key", "generate", "--algorithm", alg, "-o"]).arg(&prefix));
+        let (rc, _, err) = code(
+            cp().args(["key", "generate", "--algorithm", alg, "-o"])
+                .arg(&prefix),
+        );
         assert_eq!(rc, 0, "{err}");
         let key = std::fs::read_to_string(d.join(format!("{alg}.key"))).expect("key");
         assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(d.join(format!("{alg}.key"))).expect("meta").permissions().mode();
+            let mode = std::fs::metadata(d.join(format!("{alg}.key")))
+                .expect("meta")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         // Refuses to overwrite.
@@ -47,14 +58,35 @@ fn generate_sign_verify_each_algorithm_and_tamper() {
         let att = d.join(format!("{alg}.att.json"));
         let (rc, _, err) = code(
             cp().current_dir(d)
-                .args(["attest", "--predicate", "pred.json", "--type", "test-result", "--subject", "art.bin", "--key"])
+                .args([
+                    "attest",
+                    "--predicate",
+                    "pred.json",
+                    "--type",
+                    "test-result",
+                    "--subject",
+                    "art.bin",
+                    "--key",
+                ])
                 .arg(d.join(format!("{alg}.key")))
                 .arg("-o")
                 .arg(&att),
         );
         assert_eq!(rc, 0, "{err}");
         let verify = |file: &Path, key: &str| {
-            code(cp().current_dir(d).args(["verify", "attestation"]).arg(file).args(["--key", key, "--subject", "art.bin", "--type", "test-result"]))
+            code(
+                cp().current_dir(d)
+                    .args(["verify", "attestation"])
+                    .arg(file)
+                    .args([
+                        "--key",
+                        key,
+                        "--subject",
+                        "art.bin",
+                        "--type",
+                        "test-result",
+                    ]),
+            )
         };
         let (rc, out, err) = verify(&att, &format!("{alg}.pub"));
         assert_eq!(rc, 0, "{err}");
@@ -76,13 +108,30 @@ fn generate_sign_verify_each_algorithm_and_tamper() {
         let (rc, _, _) = verify(&bad, &format!("{alg}.pub"));
         assert!(rc == 1 || rc == 2, "tampered envelope gave {rc}");
         // Wrong subject / type: not verified.
-        let (rc, _, err) = code(cp().current_dir(d).args(["verify", "attestation"]).arg(&att).args(["--key", &format!("{alg}.pub"), "--subject", "pred.json"]));
+        let (rc, _, err) = code(
+            cp().current_dir(d)
+                .args(["verify", "attestation"])
+                .arg(&att)
+                .args(["--key", &format!("{alg}.pub"), "--subject", "pred.json"]),
+        );
         assert_eq!(rc, 1, "{err}");
-        let (rc, _, err) = code(cp().current_dir(d).args(["verify", "attestation"]).arg(&att).args(["--key", &format!("{alg}.pub"), "--type", "vsa"]));
+        let (rc, _, err) = code(
+            cp().current_dir(d)
+                .args(["verify", "attestation"])
+                .arg(&att)
+                .args(["--key", &format!("{alg}.pub"), "--type", "vsa"]),
+        );
         assert_eq!(rc, 1, "{err}");
     }
     // Missing envelope: error (2).
-    assert_eq!(code(cp().current_dir(d).args(["verify", "attestation", "nope.json", "--key", "p256.pub"])).0, 2);
+    assert_eq!(
+        code(
+            cp().current_dir(d)
+                .args(["verify", "attestation", "nope.json", "--key", "p256.pub"])
+        )
+        .0,
+        2
+    );
 }
 
 #[test]
@@ -90,11 +139,31 @@ fn encrypted_and_cosign_keys_sign_with_env_passphrase() {
     let dir = tempfile::tempdir().expect("tmp");
     let d = dir.path();
     std::fs::write(d.join("pred.json"), b"{}").expect("write");
-    let (rc, _, err) = code(cp().current_dir(d).env("CHAINPROOF_PASSWORD", "s3cret").args(["key", "generate", "--encrypt", "-o", "enc"]));
+    let (rc, _, err) = code(
+        cp().current_dir(d)
+            .env("CHAINPROOF_PASSWORD", "s3cret")
+            .args(["key", "generate", "--encrypt", "-o", "enc"]),
+    );
     assert_eq!(rc, 0, "{err}");
-    assert!(std::fs::read_to_string(d.join("enc.key")).expect("key").starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assert!(
+        std::fs::read_to_string(d.join("enc.key"))
+            .expect("key")
+            .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    );
     let sign = |key: &str, var: &str, pass: &str| {
-        code(cp().current_dir(d).env(var, pass).args(["attest", "--predicate", "pred.json", "--type", "custom", "--subject", "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "--key", key, "-o", "out.json"]))
+        code(cp().current_dir(d).env(var, pass).args([
+            "attest",
+            "--predicate",
+            "pred.json",
+            "--type",
+            "custom",
+            "--subject",
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "--key",
+            key,
+            "-o",
+            "out.json",
+        ]))
     };
     assert_eq!(sign("enc.key", "CHAINPROOF_PASSWORD", "s3cret").0, 0);
     let (rc, _, err) = sign("enc.key", "CHAINPROOF_PASSWORD", "wrong");
@@ -106,7 +175,17 @@ fn encrypted_and_cosign_keys_sign_with_env_passphrase() {
     std::fs::copy(crypto.join("cosign-p256.pub"), d.join("cosign.pub")).expect("copy");
     let (rc, _, err) = sign("cosign.key", "COSIGN_PASSWORD", "interop-passphrase");
     assert_eq!(rc, 0, "{err}");
-    assert_eq!(code(cp().current_dir(d).args(["verify", "attestation", "out.json", "--key", "cosign.pub"])).0, 0);
+    assert_eq!(
+        code(cp().current_dir(d).args([
+            "verify",
+            "attestation",
+            "out.json",
+            "--key",
+            "cosign.pub"
+        ]))
+        .0,
+        0
+    );
 }
 
 #[test]
@@ -115,29 +194,82 @@ fn provenance_build_and_verify() {
     let d = dir.path();
     std::fs::write(d.join("app"), b"binary").expect("write");
     std::fs::write(d.join("sbom.json"), br#"{"bomFormat":"CycloneDX","components":[{"name":"serde","purl":"pkg:cargo/serde@1.0.0","hashes":[{"alg":"SHA-256","content":"AB"}]}]}"#).expect("write");
-    assert_eq!(code(cp().current_dir(d).args(["key", "generate", "-o", "k"])).0, 0);
+    assert_eq!(
+        code(cp().current_dir(d).args(["key", "generate", "-o", "k"])).0,
+        0
+    );
     let (rc, _, err) = code(cp().current_dir(d).args([
-        "attest", "provenance", "--subject", "app", "--builder-id", "https://ci.example/builder@v1",
-        "--external-parameter", "workflow={\"repository\":\"https://github.com/o/r\",\"ref\":\"refs/tags/v1.2.3\"}",
-        "--dependency", "git+https://github.com/o/r@refs/tags/v1.2.3=sha1:0123456789abcdef0123456789abcdef01234567",
-        "--sbom", "sbom.json", "--started-on", "2026-01-01T00:00:00Z", "--key", "k.key", "-o", "prov.json",
+        "attest",
+        "provenance",
+        "--subject",
+        "app",
+        "--builder-id",
+        "https://ci.example/builder@v1",
+        "--external-parameter",
+        "workflow={\"repository\":\"https://github.com/o/r\",\"ref\":\"refs/tags/v1.2.3\"}",
+        "--dependency",
+        "git+https://github.com/o/r@refs/tags/v1.2.3=sha1:0123456789abcdef0123456789abcdef01234567",
+        "--sbom",
+        "sbom.json",
+        "--started-on",
+        "2026-01-01T00:00:00Z",
+        "--key",
+        "k.key",
+        "-o",
+        "prov.json",
     ]));
     assert_eq!(rc, 0, "{err}");
-    let env: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("prov.json")).expect("read")).expect("json");
-    let payload = chainproof_attest::dsse::decode_base64(env["payload"].as_str().expect("payload")).expect("b64");
+    let env: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("prov.json")).expect("read")).expect("json");
+    let payload = chainproof_attest::dsse::decode_base64(env["payload"].as_str().expect("payload"))
+        .expect("b64");
     let st: serde_json::Value = serde_json::from_slice(&payload).expect("statement");
     assert_eq!(st["predicateType"], "https://slsa.dev/provenance/v1");
     assert_eq!(st["subject"][0]["name"], "app");
-    let deps = st["predicate"]["buildDefinition"]["resolvedDependencies"].as_array().expect("deps");
+    let deps = st["predicate"]["buildDefinition"]["resolvedDependencies"]
+        .as_array()
+        .expect("deps");
     assert_eq!(deps.len(), 2);
-    assert!(deps.iter().any(|d| d["uri"] == "pkg:cargo/serde@1.0.0" && d["digest"]["sha256"] == "ab"));
-    assert_eq!(st["predicate"]["runDetails"]["metadata"]["startedOn"], "2026-01-01T00:00:00Z");
+    assert!(
+        deps.iter()
+            .any(|d| d["uri"] == "pkg:cargo/serde@1.0.0" && d["digest"]["sha256"] == "ab")
+    );
+    assert_eq!(
+        st["predicate"]["runDetails"]["metadata"]["startedOn"],
+        "2026-01-01T00:00:00Z"
+    );
     let v = |extra: &[&str]| {
-        code(cp().current_dir(d).args(["verify", "provenance", "app", "--provenance", "prov.json", "--key", "k.pub", "--builder-id", "https://ci.example/builder"]).args(extra))
+        code(
+            cp().current_dir(d)
+                .args([
+                    "verify",
+                    "provenance",
+                    "app",
+                    "--provenance",
+                    "prov.json",
+                    "--key",
+                    "k.pub",
+                    "--builder-id",
+                    "https://ci.example/builder",
+                ])
+                .args(extra),
+        )
     };
     assert_eq!(v(&[]).0, 0);
-    assert_eq!(v(&["--source-uri", "github.com/o/r", "--source-tag", "v1.2.3"]).0, 0);
-    assert_eq!(v(&["--source-uri", "github.com/o/r", "--source-versioned-tag", "v1"]).0, 0);
+    assert_eq!(
+        v(&["--source-uri", "github.com/o/r", "--source-tag", "v1.2.3"]).0,
+        0
+    );
+    assert_eq!(
+        v(&[
+            "--source-uri",
+            "github.com/o/r",
+            "--source-versioned-tag",
+            "v1"
+        ])
+        .0,
+        0
+    );
     let (rc, _, err) = v(&["--source-uri", "github.com/o/other"]);
     assert_eq!(rc, 1);
     assert!(err.contains("mismatch-source"), "{err}");
@@ -145,28 +277,78 @@ fn provenance_build_and_verify() {
     assert_eq!(rc, 1);
     assert!(err.contains("mismatch-tag"), "{err}");
     // No key and no --content-only: an error, not a silent pass.
-    assert_eq!(code(cp().current_dir(d).args(["verify", "provenance", "app", "--provenance", "prov.json"])).0, 2);
+    assert_eq!(
+        code(cp().current_dir(d).args([
+            "verify",
+            "provenance",
+            "app",
+            "--provenance",
+            "prov.json"
+        ]))
+        .0,
+        2
+    );
 }
 
 #[test]
 fn slsa_verifier_provenance_through_the_cli() {
     let root = attest_fixtures().join("slsa-verifier/testdata/gha_generic/v1.2.2");
-    let digests = std::fs::read_to_string(attest_fixtures().join("slsa-verifier/OMITTED_ARTIFACTS_SHA256.txt")).expect("list");
+    let digests = std::fs::read_to_string(
+        attest_fixtures().join("slsa-verifier/OMITTED_ARTIFACTS_SHA256.txt"),
+    )
+    .expect("list");
     let digest = |name: &str| {
-        digests.lines().find(|l| l.ends_with(&format!("gha_generic/v1.2.2/{name}"))).and_then(|l| l.split_whitespace().next()).expect("digest").to_string()
+        digests
+            .lines()
+            .find(|l| l.ends_with(&format!("gha_generic/v1.2.2/{name}")))
+            .and_then(|l| l.split_whitespace().next())
+            .expect("digest")
+            .to_string()
     };
     let run = |artifact: &str, extra: &[&str]| {
-        code(cp().args(["verify", "provenance", &format!("sha256:{}", digest(artifact)), "--content-only", "--source-uri", "github.com/slsa-framework/example-package", "--provenance"])
+        code(
+            cp().args([
+                "verify",
+                "provenance",
+                &format!("sha256:{}", digest(artifact)),
+                "--content-only",
+                "--source-uri",
+                "github.com/slsa-framework/example-package",
+                "--provenance",
+            ])
             .arg(root.join(format!("{artifact}.intoto.jsonl")))
-            .args(extra))
+            .args(extra),
+        )
     };
-    let (rc, out, err) = run("binary-linux-amd64-workflow_dispatch", &["--source-branch", "main"]);
+    let (rc, out, err) = run(
+        "binary-linux-amd64-workflow_dispatch",
+        &["--source-branch", "main"],
+    );
     assert_eq!(rc, 0, "{err}");
-    assert!(out.contains("PASSED: SLSA v0.2 provenance") && err.contains("NOT checked"), "{out}{err}");
-    let (rc, _, err) = run("binary-linux-amd64-workflow_dispatch", &["--source-branch", "master"]);
+    assert!(
+        out.contains("PASSED: SLSA v0.2 provenance") && err.contains("NOT checked"),
+        "{out}{err}"
+    );
+    let (rc, _, err) = run(
+        "binary-linux-amd64-workflow_dispatch",
+        &["--source-branch", "master"],
+    );
     assert_eq!((rc, err.contains("mismatch-branch")), (1, true), "{err}");
-    let (rc, _, err) = run("binary-linux-amd64-push-v14", &["--source-versioned-tag", "v15"]);
-    assert_eq!((rc, err.contains("mismatch-versioned-tag")), (1, true), "{err}");
-    let (rc, _, err) = run("binary-linux-amd64-push-v14", &["--builder-id", "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v1.2.2"]);
+    let (rc, _, err) = run(
+        "binary-linux-amd64-push-v14",
+        &["--source-versioned-tag", "v15"],
+    );
+    assert_eq!(
+        (rc, err.contains("mismatch-versioned-tag")),
+        (1, true),
+        "{err}"
+    );
+    let (rc, _, err) = run(
+        "binary-linux-amd64-push-v14",
+        &[
+            "--builder-id",
+            "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v1.2.2",
+        ],
+    );
     assert_eq!(rc, 0, "{err}");
 }

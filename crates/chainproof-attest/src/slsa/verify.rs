@@ -109,7 +109,10 @@ impl fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 fn fail<T>(kind: FailureKind, message: impl Into<String>) -> Result<T, Failure> {
-    Err(Failure { kind, message: message.into() })
+    Err(Failure {
+        kind,
+        message: message.into(),
+    })
 }
 
 /// What verified.
@@ -131,7 +134,10 @@ pub fn verify(statement: &Statement, opts: &VerifyOptions) -> Result<Verdict, Fa
         Ok(None) => {
             return fail(
                 FailureKind::InvalidPayload,
-                format!("predicate type {:?} is not SLSA provenance v0.2 or v1", statement.predicate_type),
+                format!(
+                    "predicate type {:?} is not SLSA provenance v0.2 or v1",
+                    statement.predicate_type
+                ),
             );
         }
         Err(e) => return fail(FailureKind::InvalidPayload, e.to_string()),
@@ -151,13 +157,19 @@ pub fn verify(statement: &Statement, opts: &VerifyOptions) -> Result<Verdict, Fa
         let got = facts.branch()?;
         let name = ref_name("heads", &got)?;
         if &name != b {
-            return fail(FailureKind::MismatchBranch, format!("expected branch {b:?}, got {name:?}"));
+            return fail(
+                FailureKind::MismatchBranch,
+                format!("expected branch {b:?}, got {name:?}"),
+            );
         }
     }
     if let Some(t) = &opts.source_tag {
         let name = ref_name("tags", &facts.tag()?)?;
         if &name != t {
-            return fail(FailureKind::MismatchTag, format!("expected tag {t:?}, got {name:?}"));
+            return fail(
+                FailureKind::MismatchTag,
+                format!("expected tag {t:?}, got {name:?}"),
+            );
         }
     }
     if let Some(t) = &opts.source_versioned_tag {
@@ -188,11 +200,19 @@ struct Facts {
 impl Facts {
     fn of(prov: &Provenance) -> Self {
         let lower = |v: &Value| -> Option<BTreeMap<String, Value>> {
-            v.as_object().map(|m| m.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect())
+            v.as_object().map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                    .collect()
+            })
         };
         match prov {
             Provenance::V02(p) => Self {
-                source: p.materials.first().map(|m| m.uri.clone()).filter(|u| !u.is_empty()),
+                source: p
+                    .materials
+                    .first()
+                    .map(|m| m.uri.clone())
+                    .filter(|u| !u.is_empty()),
                 trigger: Some(p.invocation.config_source.uri.clone()).filter(|u| !u.is_empty()),
                 env: p.invocation.environment.as_ref().and_then(lower),
             },
@@ -203,11 +223,19 @@ impl Facts {
                     let r#ref = w.get("ref")?.as_str()?;
                     Some(format!("{}@{}", normalize_git_uri(repo), r#ref))
                 });
-                let source = p.build_definition.resolved_dependencies.first().and_then(|d| d.uri.clone());
+                let source = p
+                    .build_definition
+                    .resolved_dependencies
+                    .first()
+                    .and_then(|d| d.uri.clone());
                 Self {
                     trigger: trigger.or_else(|| source.clone()),
                     source,
-                    env: p.build_definition.internal_parameters.as_ref().and_then(lower),
+                    env: p
+                        .build_definition
+                        .internal_parameters
+                        .as_ref()
+                        .and_then(lower),
                 }
             }
         }
@@ -217,13 +245,19 @@ impl Facts {
         match self.env.as_ref().and_then(|e| e.get(key)) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => fail(FailureKind::InvalidPayload, format!("environment field {key} is not a string")),
+            Some(_) => fail(
+                FailureKind::InvalidPayload,
+                format!("environment field {key} is not a string"),
+            ),
         }
     }
 
     /// The trigger's ref from the URI (`...@refs/heads/main`).
     fn trigger_ref(&self) -> Option<String> {
-        self.trigger.as_deref().and_then(|t| t.split_once('@')).map(|(_, r)| r.to_string())
+        self.trigger
+            .as_deref()
+            .and_then(|t| t.split_once('@'))
+            .map(|(_, r)| r.to_string())
     }
 
     fn ref_type(&self) -> Result<Option<String>, Failure> {
@@ -241,16 +275,26 @@ impl Facts {
                 let payload = self.event_payload();
                 Ok(match event.as_str() {
                     "push" => payload
-                        .and_then(|p| p.get("base_ref").and_then(Value::as_str).map(str::to_string))
+                        .and_then(|p| {
+                            p.get("base_ref")
+                                .and_then(Value::as_str)
+                                .map(str::to_string)
+                        })
                         .unwrap_or_default(),
                     "release" => payload
-                        .and_then(|p| p.pointer("/release/target_commitish").and_then(Value::as_str))
+                        .and_then(|p| {
+                            p.pointer("/release/target_commitish")
+                                .and_then(Value::as_str)
+                        })
                         .map(|b| format!("refs/heads/{b}"))
                         .unwrap_or_default(),
                     _ => String::new(),
                 })
             }
-            Some(other) => fail(FailureKind::InvalidPayload, format!("unknown github_ref_type {other:?}")),
+            Some(other) => fail(
+                FailureKind::InvalidPayload,
+                format!("unknown github_ref_type {other:?}"),
+            ),
             None => Ok(self.trigger_ref().unwrap_or_default()),
         }
     }
@@ -259,13 +303,18 @@ impl Facts {
         match self.ref_type()?.as_deref() {
             Some("branch") => Ok(String::new()),
             Some("tag") => Ok(self.env_str("github_ref")?.unwrap_or_default()),
-            Some(other) => fail(FailureKind::InvalidPayload, format!("unknown github_ref_type {other:?}")),
+            Some(other) => fail(
+                FailureKind::InvalidPayload,
+                format!("unknown github_ref_type {other:?}"),
+            ),
             None => Ok(self.trigger_ref().unwrap_or_default()),
         }
     }
 
     fn event_payload(&self) -> Option<&Value> {
-        self.env.as_ref().and_then(|e| e.get("github_event_payload"))
+        self.env
+            .as_ref()
+            .and_then(|e| e.get("github_event_payload"))
     }
 }
 
@@ -286,7 +335,10 @@ fn split_builder(id: &str) -> Result<(&str, Option<&str>), Failure> {
     match (parts.next(), parts.next()) {
         (None, _) => Ok((name, None)),
         (Some(v), None) if !v.is_empty() => Ok((name, Some(v))),
-        _ => fail(FailureKind::InvalidPayload, format!("malformed builder id {id:?}")),
+        _ => fail(
+            FailureKind::InvalidPayload,
+            format!("malformed builder id {id:?}"),
+        ),
     }
 }
 
@@ -301,7 +353,10 @@ fn check_builder(prov_id: &str, expected: Option<&str>) -> Result<(), Failure> {
             format!("builder {prov_id:?} is not a trusted builder; pass --builder-id to trust it"),
         );
     };
-    let (ename, eversion) = split_builder(expected).map_err(|f| Failure { kind: FailureKind::MismatchBuilderId, ..f })?;
+    let (ename, eversion) = split_builder(expected).map_err(|f| Failure {
+        kind: FailureKind::MismatchBuilderId,
+        ..f
+    })?;
     if ename != name {
         let kind = if ename.starts_with("https://github.com/slsa-framework/slsa-github-generator/")
             && !TRUSTED_GITHUB_BUILDERS.contains(&ename)
@@ -310,12 +365,18 @@ fn check_builder(prov_id: &str, expected: Option<&str>) -> Result<(), Failure> {
         } else {
             FailureKind::MismatchBuilderId
         };
-        return fail(kind, format!("expected builder {ename:?}, provenance has {name:?}"));
+        return fail(
+            kind,
+            format!("expected builder {ename:?}, provenance has {name:?}"),
+        );
     }
     if let Some(ev) = eversion {
         let pv = version.unwrap_or_default();
         if ev != pv && format!("refs/tags/{ev}") != pv {
-            return fail(FailureKind::MismatchBuilderId, format!("expected builder version {ev:?}, provenance has {pv:?}"));
+            return fail(
+                FailureKind::MismatchBuilderId,
+                format!("expected builder version {ev:?}, provenance has {pv:?}"),
+            );
         }
     }
     Ok(())
@@ -334,13 +395,22 @@ fn check_source(f: &Facts, expected: &str) -> Result<(), Failure> {
     })?;
     let (turi, tref) = strip_ref(trigger);
     if !turi.starts_with("git+") {
-        return fail(FailureKind::MalformedUri, format!("trigger {trigger:?} is not a git URI"));
+        return fail(
+            FailureKind::MalformedUri,
+            format!("trigger {trigger:?} is not a git URI"),
+        );
     }
     if turi != want {
-        return fail(FailureKind::MismatchSource, format!("expected source {want:?}, trigger is {trigger:?}"));
+        return fail(
+            FailureKind::MismatchSource,
+            format!("expected source {want:?}, trigger is {trigger:?}"),
+        );
     }
     if tref.is_empty() {
-        return fail(FailureKind::MalformedUri, format!("trigger {trigger:?} has no ref"));
+        return fail(
+            FailureKind::MalformedUri,
+            format!("trigger {trigger:?} has no ref"),
+        );
     }
     let source = f.source.as_deref().ok_or(Failure {
         kind: FailureKind::InvalidPayload,
@@ -348,7 +418,10 @@ fn check_source(f: &Facts, expected: &str) -> Result<(), Failure> {
     })?;
     let (suri, _) = strip_ref(source);
     if suri != want {
-        return fail(FailureKind::MismatchSource, format!("expected source {want:?}, material is {source:?}"));
+        return fail(
+            FailureKind::MismatchSource,
+            format!("expected source {want:?}, material is {source:?}"),
+        );
     }
     Ok(())
 }
@@ -359,7 +432,10 @@ fn check_digest(statement: &Statement, d: &str) -> Result<(), Failure> {
         None => (format!("sha{}", d.len() * 4), d),
     };
     if hex.len() < 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return fail(FailureKind::InvalidHash, format!("digest {d:?} is not hex of at least 256 bits"));
+        return fail(
+            FailureKind::InvalidHash,
+            format!("digest {d:?} is not hex of at least 256 bits"),
+        );
     }
     if statement.subject.is_empty() {
         return fail(FailureKind::InvalidPayload, "provenance has no subjects");
@@ -367,16 +443,24 @@ fn check_digest(statement: &Statement, d: &str) -> Result<(), Failure> {
     if statement.has_subject_digest(&alg, hex) {
         return Ok(());
     }
-    fail(FailureKind::MismatchHash, format!("no subject has digest {alg}:{}", hex.to_ascii_lowercase()))
+    fail(
+        FailureKind::MismatchHash,
+        format!("no subject has digest {alg}:{}", hex.to_ascii_lowercase()),
+    )
 }
 
 fn ref_name(kind: &str, r: &str) -> Result<String, Failure> {
     let mut parts = r.splitn(3, '/');
     match (parts.next(), parts.next(), parts.next()) {
-        (Some("refs"), Some(k), Some(name)) if k == kind && !name.is_empty() => Ok(name.to_string()),
+        (Some("refs"), Some(k), Some(name)) if k == kind && !name.is_empty() => {
+            Ok(name.to_string())
+        }
         _ => fail(
             FailureKind::InvalidRef,
-            format!("{r:?} is not a {} ref", if kind == "tags" { "tag" } else { "branch" }),
+            format!(
+                "{r:?} is not a {} ref",
+                if kind == "tags" { "tag" } else { "branch" }
+            ),
         ),
     }
 }
@@ -390,14 +474,23 @@ fn semver_parts(s: &str) -> Option<Vec<u64>> {
 
 fn check_versioned_tag(tag: &str, expected: &str) -> Result<(), Failure> {
     let Some(want) = semver_parts(expected) else {
-        return fail(FailureKind::InvalidRef, format!("{expected:?} is not a semver tag"));
+        return fail(
+            FailureKind::InvalidRef,
+            format!("{expected:?} is not a semver tag"),
+        );
     };
     let Some(got) = semver_parts(tag) else {
-        return fail(FailureKind::InvalidRef, format!("tag {tag:?} is not a semver tag"));
+        return fail(
+            FailureKind::InvalidRef,
+            format!("tag {tag:?} is not a semver tag"),
+        );
     };
     for (i, w) in want.iter().enumerate() {
         if got.get(i).copied().unwrap_or(0) != *w {
-            return fail(FailureKind::MismatchVersionedTag, format!("expected version {expected:?}, tag is {tag:?}"));
+            return fail(
+                FailureKind::MismatchVersionedTag,
+                format!("expected version {expected:?}, tag is {tag:?}"),
+            );
         }
     }
     Ok(())
@@ -411,15 +504,29 @@ fn check_inputs(f: &Facts, inputs: &BTreeMap<String, String>) -> Result<(), Fail
             format!("expected a workflow_dispatch trigger, got {event:?}"),
         );
     }
-    let got = f.event_payload().and_then(|p| p.get("inputs")).and_then(Value::as_object).ok_or(Failure {
-        kind: FailureKind::InvalidPayload,
-        message: "event payload has no inputs".into(),
-    })?;
+    let got = f
+        .event_payload()
+        .and_then(|p| p.get("inputs"))
+        .and_then(Value::as_object)
+        .ok_or(Failure {
+            kind: FailureKind::InvalidPayload,
+            message: "event payload has no inputs".into(),
+        })?;
     for (k, v) in inputs {
         match got.get(k).and_then(Value::as_str) {
             Some(g) if g == v => {}
-            Some(g) => return fail(FailureKind::MismatchWorkflowInputs, format!("expected {k}={v:?}, got {k}={g:?}")),
-            None => return fail(FailureKind::MismatchWorkflowInputs, format!("input {k:?} is missing")),
+            Some(g) => {
+                return fail(
+                    FailureKind::MismatchWorkflowInputs,
+                    format!("expected {k}={v:?}, got {k}={g:?}"),
+                );
+            }
+            None => {
+                return fail(
+                    FailureKind::MismatchWorkflowInputs,
+                    format!("input {k:?} is missing"),
+                );
+            }
         }
     }
     Ok(())

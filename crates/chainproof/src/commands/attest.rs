@@ -93,9 +93,15 @@ pub fn run(args: AttestArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         None => {
             let predicate_path = args.predicate.context("--predicate is required")?;
             let ty = resolve_type(args.predicate_type.as_deref().unwrap_or_default())?;
-            let text = std::fs::read(&predicate_path).with_context(|| format!("reading {}", predicate_path.display()))?;
+            let text = std::fs::read(&predicate_path)
+                .with_context(|| format!("reading {}", predicate_path.display()))?;
             let predicate: Value = serde_json::from_slice(&text).map_err(|e| {
-                anyhow::anyhow!("{}:{}:{}: predicate is not JSON: {e}", predicate_path.display(), e.line(), e.column())
+                anyhow::anyhow!(
+                    "{}:{}:{}: predicate is not JSON: {e}",
+                    predicate_path.display(),
+                    e.line(),
+                    e.column()
+                )
             })?;
             let statement = Statement::new(subjects(&args.common.subjects)?, &ty, predicate);
             emit(&statement, &args.common, printer)
@@ -117,7 +123,9 @@ pub fn resolve_type(t: &str) -> anyhow::Result<String> {
         "vsa" => predicate_types::VSA_V1.into(),
         "custom" => "https://cosign.sigstore.dev/attestation/v1".into(),
         uri if uri.contains("://") => uri.into(),
-        other => bail!("unknown predicate type {other:?}: give a URI or one of slsaprovenance, slsaprovenance1, spdx, cyclonedx, vuln, vulns, openvex, test-result, vsa, custom"),
+        other => bail!(
+            "unknown predicate type {other:?}: give a URI or one of slsaprovenance, slsaprovenance1, spdx, cyclonedx, vuln, vulns, openvex, test-result, vsa, custom"
+        ),
     })
 }
 
@@ -133,8 +141,14 @@ pub fn subjects(args: &[String]) -> anyhow::Result<Vec<ResourceDescriptor>> {
             }
             let path = Path::new(a);
             let bytes = std::fs::read(path).with_context(|| format!("reading subject {a}"))?;
-            let name = path.file_name().map_or_else(|| a.clone(), |n| n.to_string_lossy().into_owned());
-            Ok(ResourceDescriptor::with_digest(name, "sha256", &hex::encode(&chainproof_crypto::sha256(&bytes))))
+            let name = path
+                .file_name()
+                .map_or_else(|| a.clone(), |n| n.to_string_lossy().into_owned());
+            Ok(ResourceDescriptor::with_digest(
+                name,
+                "sha256",
+                &hex::encode(&chainproof_crypto::sha256(&bytes)),
+            ))
         })
         .collect()
 }
@@ -146,10 +160,21 @@ fn emit(statement: &Statement, args: &SignArgs, printer: &Printer) -> anyhow::Re
     let out = if args.unsigned {
         serde_json::to_string_pretty(statement)? + "\n"
     } else {
-        let key_path = args.key.as_ref().context("--key is required (or --unsigned)")?;
+        let key_path = args
+            .key
+            .as_ref()
+            .context("--key is required (or --unsigned)")?;
         let key = load_private_key(key_path)?;
-        let env = Envelope::sign(INTOTO_PAYLOAD_TYPE, statement.to_json().into_bytes(), &[&key])?;
-        printer.info(&format!("signed with key {} ({})", key.key_id(), key.algorithm()));
+        let env = Envelope::sign(
+            INTOTO_PAYLOAD_TYPE,
+            statement.to_json().into_bytes(),
+            &[&key],
+        )?;
+        printer.info(&format!(
+            "signed with key {} ({})",
+            key.key_id(),
+            key.algorithm()
+        ));
         env.to_json() + "\n"
     };
     match &args.output {
@@ -162,7 +187,9 @@ fn emit(statement: &Statement, args: &SignArgs, printer: &Printer) -> anyhow::Re
 fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let mut external_parameters = BTreeMap::new();
     for kv in &args.external_parameters {
-        let (k, v) = kv.split_once('=').with_context(|| format!("--external-parameter {kv:?}: expected KEY=VALUE"))?;
+        let (k, v) = kv
+            .split_once('=')
+            .with_context(|| format!("--external-parameter {kv:?}: expected KEY=VALUE"))?;
         let value = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_string()));
         external_parameters.insert(k.to_string(), value);
     }
@@ -172,7 +199,10 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
             Some((u, dg)) if dg.contains(':') => (u, Some(dg)),
             _ => (d.as_str(), None),
         };
-        let mut rd = ResourceDescriptor { uri: Some(uri.to_string()), ..ResourceDescriptor::default() };
+        let mut rd = ResourceDescriptor {
+            uri: Some(uri.to_string()),
+            ..ResourceDescriptor::default()
+        };
         if let Some(dg) = digest {
             let (alg, h) = dg.split_once(':').context("digest")?;
             if hex::decode(h).is_none() {
@@ -184,14 +214,20 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
     }
     if let Some(sbom) = &args.sbom {
         let text = std::fs::read(sbom).with_context(|| format!("reading {}", sbom.display()))?;
-        let doc: Value = serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", sbom.display()))?;
+        let doc: Value = serde_json::from_slice(&text)
+            .with_context(|| format!("{} is not JSON", sbom.display()))?;
         let found = sbom_dependencies(&doc);
-        printer.info(&format!("{} resolved dependencies from {}", found.len(), sbom.display()));
+        printer.info(&format!(
+            "{} resolved dependencies from {}",
+            found.len(),
+            sbom.display()
+        ));
         deps.extend(found);
     }
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     for t in [&args.started_on, &args.finished_on].into_iter().flatten() {
-        humantime::parse_rfc3339_weak(t).with_context(|| format!("{t:?} is not an RFC 3339 time"))?;
+        humantime::parse_rfc3339_weak(t)
+            .with_context(|| format!("{t:?} is not an RFC 3339 time"))?;
     }
     let builder = ProvenanceBuilder {
         subjects: subjects(&args.common.subjects)?,
@@ -217,24 +253,60 @@ fn sbom_dependencies(doc: &Value) -> Vec<ResourceDescriptor> {
             if let Some(nested) = c.get("components").and_then(Value::as_array) {
                 stack.extend(nested);
             }
-            let Some(purl) = c.get("purl").and_then(Value::as_str) else { continue };
-            let mut rd = ResourceDescriptor { uri: Some(purl.to_string()), ..ResourceDescriptor::default() };
-            for h in c.get("hashes").and_then(Value::as_array).into_iter().flatten() {
-                if let (Some(a), Some(v)) = (h.get("alg").and_then(Value::as_str), h.get("content").and_then(Value::as_str)) {
+            let Some(purl) = c.get("purl").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut rd = ResourceDescriptor {
+                uri: Some(purl.to_string()),
+                ..ResourceDescriptor::default()
+            };
+            for h in c
+                .get("hashes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let (Some(a), Some(v)) = (
+                    h.get("alg").and_then(Value::as_str),
+                    h.get("content").and_then(Value::as_str),
+                ) {
                     rd.digest.insert(norm(a), v.to_ascii_lowercase());
                 }
             }
             out.push(rd);
         }
     }
-    for p in doc.get("packages").and_then(Value::as_array).into_iter().flatten() {
-        let purl = p.get("externalRefs").and_then(Value::as_array).into_iter().flatten().find_map(|r| {
-            (r.get("referenceType").and_then(Value::as_str) == Some("purl")).then(|| r.get("referenceLocator").and_then(Value::as_str)).flatten()
-        });
+    for p in doc
+        .get("packages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let purl = p
+            .get("externalRefs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find_map(|r| {
+                (r.get("referenceType").and_then(Value::as_str) == Some("purl"))
+                    .then(|| r.get("referenceLocator").and_then(Value::as_str))
+                    .flatten()
+            });
         let Some(purl) = purl else { continue };
-        let mut rd = ResourceDescriptor { uri: Some(purl.to_string()), ..ResourceDescriptor::default() };
-        for c in p.get("checksums").and_then(Value::as_array).into_iter().flatten() {
-            if let (Some(a), Some(v)) = (c.get("algorithm").and_then(Value::as_str), c.get("checksumValue").and_then(Value::as_str)) {
+        let mut rd = ResourceDescriptor {
+            uri: Some(purl.to_string()),
+            ..ResourceDescriptor::default()
+        };
+        for c in p
+            .get("checksums")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(a), Some(v)) = (
+                c.get("algorithm").and_then(Value::as_str),
+                c.get("checksumValue").and_then(Value::as_str),
+            ) {
                 rd.digest.insert(norm(a), v.to_ascii_lowercase());
             }
         }

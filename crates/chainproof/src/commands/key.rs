@@ -41,7 +41,13 @@ pub enum KeyAction {
 
 pub fn run(args: KeyArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     match args.action {
-        KeyAction::Generate { algorithm, output, encrypt, cosign, force } => {
+        KeyAction::Generate {
+            algorithm,
+            output,
+            encrypt,
+            cosign,
+            force,
+        } => {
             let key_path = with_ext(&output, "key");
             let pub_path = with_ext(&output, "pub");
             for p in [&key_path, &pub_path] {
@@ -52,7 +58,11 @@ pub fn run(args: KeyArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             let key = PrivateKey::generate(algorithm)?;
             let pem = if encrypt || cosign {
                 let pass = passphrase::obtain("Enter passphrase for the new private key: ", true)?;
-                if cosign { key.to_cosign_pem(&pass)? } else { key.to_encrypted_pkcs8_pem(&pass)? }
+                if cosign {
+                    key.to_cosign_pem(&pass)?
+                } else {
+                    key.to_encrypted_pkcs8_pem(&pass)?
+                }
             } else {
                 key.to_pkcs8_pem()?
             };
@@ -85,8 +95,11 @@ fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).with_context(|| format!("creating {}", path.display()))?;
-    f.write_all(data).with_context(|| format!("writing {}", path.display()))?;
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(data)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 

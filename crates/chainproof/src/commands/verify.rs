@@ -81,9 +81,20 @@ pub struct ProvenanceArgs {
 
 pub fn run(args: VerifyArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     match args.action {
-        VerifyAction::Attestation { envelope, keys, threshold, predicate_type, subjects: subs } => {
-            attestation(&envelope, &keys, threshold, predicate_type.as_deref(), &subs, printer)
-        }
+        VerifyAction::Attestation {
+            envelope,
+            keys,
+            threshold,
+            predicate_type,
+            subjects: subs,
+        } => attestation(
+            &envelope,
+            &keys,
+            threshold,
+            predicate_type.as_deref(),
+            &subs,
+            printer,
+        ),
         VerifyAction::Provenance(p) => provenance(p, printer),
     }
 }
@@ -115,36 +126,60 @@ fn attestation(
     let want_type = want_type.map(resolve_type).transpose()?;
     let want = subjects(want_subjects)?;
     for (i, env) in envelopes.iter().enumerate() {
-        let place = if envelopes.len() > 1 { format!("{at} line {}", i + 1) } else { at.clone() };
+        let place = if envelopes.len() > 1 {
+            format!("{at} line {}", i + 1)
+        } else {
+            at.clone()
+        };
         let verified = match env.verify(&keys, threshold) {
             Ok(v) => v,
             Err(e) => return not_verified(printer, &format!("{place}: {e}")),
         };
         if want_type.is_some() || !want.is_empty() {
             if env.payload_type != INTOTO_PAYLOAD_TYPE {
-                return not_verified(printer, &format!("{place}: payload type {:?} is not in-toto", env.payload_type));
+                return not_verified(
+                    printer,
+                    &format!(
+                        "{place}: payload type {:?} is not in-toto",
+                        env.payload_type
+                    ),
+                );
             }
             let st = Statement::from_json(&env.payload, &place)?;
             if let Some(t) = &want_type
                 && &st.predicate_type != t
             {
-                return not_verified(printer, &format!("{place}: predicate type is {:?}, expected {t:?}", st.predicate_type));
+                return not_verified(
+                    printer,
+                    &format!(
+                        "{place}: predicate type is {:?}, expected {t:?}",
+                        st.predicate_type
+                    ),
+                );
             }
             for s in &want {
                 let (alg, hex) = s.digest.iter().next().context("subject digest")?;
                 if !st.has_subject_digest(alg, hex) {
-                    return not_verified(printer, &format!("{place}: no subject has digest {alg}:{hex}"));
+                    return not_verified(
+                        printer,
+                        &format!("{place}: no subject has digest {alg}:{hex}"),
+                    );
                 }
             }
         }
-        printer.stdout(&format!("Verified {place}: signed by {}\n", verified.key_ids.join(", ")))?;
+        printer.stdout(&format!(
+            "Verified {place}: signed by {}\n",
+            verified.key_ids.join(", ")
+        ))?;
     }
     Ok(ExitStatus::Success)
 }
 
 fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     if args.keys.is_empty() && !args.content_only {
-        bail!("give --key PUB to check the signature (keyless Sigstore verification is not available yet), or --content-only to check the provenance content alone");
+        bail!(
+            "give --key PUB to check the signature (keyless Sigstore verification is not available yet), or --content-only to check the provenance content alone"
+        );
     }
     let keys = load_public_keys(&args.keys)?;
     let bytes = read(&args.provenance)?;
@@ -155,7 +190,9 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
     };
     let mut inputs = BTreeMap::new();
     for kv in &args.workflow_inputs {
-        let (k, v) = kv.split_once('=').with_context(|| format!("--build-workflow-input {kv:?}: expected KEY=VALUE"))?;
+        let (k, v) = kv
+            .split_once('=')
+            .with_context(|| format!("--build-workflow-input {kv:?}: expected KEY=VALUE"))?;
         inputs.insert(k.to_string(), v.to_string());
     }
     let digests = subjects(&args.artifacts)?
@@ -193,7 +230,9 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
                     "PASSED: SLSA {} provenance from builder {}{}\n",
                     v.version,
                     v.builder_id,
-                    v.source_uri.map(|s| format!(", source {s}")).unwrap_or_default()
+                    v.source_uri
+                        .map(|s| format!(", source {s}"))
+                        .unwrap_or_default()
                 ))?;
                 return Ok(ExitStatus::Success);
             }
