@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::intoto::{Predicate, ResourceDescriptor, Statement, predicate_types};
 
+pub mod gcb;
 mod types;
 mod verify;
 

@@ -69,6 +69,16 @@ pub enum FailureKind {
     InvalidRef,
     /// Workflow inputs differ.
     MismatchWorkflowInputs,
+    /// No signature verified with a trusted key.
+    NoValidSignature,
+    /// The unsigned copy of the statement differs from the signed one (GCB).
+    MismatchIntoto,
+    /// A structural field has the wrong value (GCB `kind`, predicate type).
+    InvalidFormat,
+    /// The builder id is not one this verifier knows (GCB).
+    InvalidBuilderId,
+    /// The build recipe does not fit the builder (GCB).
+    InvalidRecipe,
 }
 
 impl FailureKind {
@@ -87,6 +97,11 @@ impl FailureKind {
             Self::MismatchVersionedTag => "mismatch-versioned-tag",
             Self::InvalidRef => "invalid-ref",
             Self::MismatchWorkflowInputs => "mismatch-workflow-inputs",
+            Self::NoValidSignature => "no-valid-signature",
+            Self::MismatchIntoto => "mismatch-intoto",
+            Self::InvalidFormat => "invalid-format",
+            Self::InvalidBuilderId => "invalid-builder-id",
+            Self::InvalidRecipe => "invalid-recipe",
         }
     }
 }
