@@ -352,3 +352,41 @@ fn slsa_verifier_provenance_through_the_cli() {
     );
     assert_eq!(rc, 0, "{err}");
 }
+
+#[test]
+fn cloud_build_provenance_through_the_cli() {
+    let root = attest_fixtures().join("slsa-verifier/testdata/gcb_container/v0.3");
+    let digest =
+        std::fs::read_to_string(root.join("gcloud-container-github.digest")).expect("digest");
+    let run = |prov: &str, source: &str| {
+        code(
+            cp().args([
+                "verify",
+                "provenance",
+                digest.trim(),
+                "--source-uri",
+                source,
+                "--provenance",
+            ])
+            .arg(root.join(prov)),
+        )
+    };
+    let (rc, out, err) = run(
+        "gcloud-container-github.json",
+        "github.com/laurentsimon/gcb-tests",
+    );
+    assert_eq!(rc, 0, "{err}");
+    assert!(out.starts_with("PASSED: Cloud Build provenance"), "{out}");
+    let (rc, _, err) = run(
+        "gcloud-container-mismatch-payload-digest.json",
+        "github.com/laurentsimon/gcb-tests",
+    );
+    assert_eq!((rc, err.contains("no-valid-signature")), (1, true), "{err}");
+    let (rc, _, err) = run(
+        "gcloud-container-mismatch-text-steps.json",
+        "github.com/laurentsimon/gcb-tests",
+    );
+    assert_eq!((rc, err.contains("mismatch-intoto")), (1, true), "{err}");
+    let (rc, _, err) = run("gcloud-container-github.json", "github.com/org/gcb-tests");
+    assert_eq!((rc, err.contains("mismatch-source")), (1, true), "{err}");
+}

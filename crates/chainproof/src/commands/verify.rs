@@ -176,14 +176,46 @@ fn attestation(
 }
 
 fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let bytes = read(&args.provenance)?;
+    let at = args.provenance.display().to_string();
+    if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&bytes)
+        && doc.get("provenance_summary").is_some()
+    {
+        // Google Cloud Build: signed with GCB's keys, which are embedded.
+        let [artifact] = args.artifacts.as_slice() else {
+            bail!("Cloud Build provenance describes one image: give one sha256:DIGEST");
+        };
+        let digest = subjects(std::slice::from_ref(artifact))?
+            .into_iter()
+            .find_map(|s| s.digest.get("sha256").cloned())
+            .context("Cloud Build provenance needs a sha256 digest")?;
+        let opts = slsa::gcb::GcbOptions {
+            digest,
+            builder_id: args.builder_id,
+            source_uri: args.source_uri,
+        };
+        if args.source_tag.is_some()
+            || args.source_versioned_tag.is_some()
+            || args.source_branch.is_some()
+        {
+            bail!("tag and branch checks are not supported for Cloud Build provenance yet");
+        }
+        return match slsa::gcb::verify_gcb(&bytes, &opts) {
+            Ok(builder) => {
+                printer.stdout(&format!(
+                    "PASSED: Cloud Build provenance from builder {builder}\n"
+                ))?;
+                Ok(ExitStatus::Success)
+            }
+            Err(f) => not_verified(printer, &format!("{at}: {f}")),
+        };
+    }
     if args.keys.is_empty() && !args.content_only {
         bail!(
             "give --key PUB to check the signature (keyless Sigstore verification is not available yet), or --content-only to check the provenance content alone"
         );
     }
     let keys = load_public_keys(&args.keys)?;
-    let bytes = read(&args.provenance)?;
-    let at = args.provenance.display().to_string();
     let envelopes = match envelope_in_sigstore_bundle(&bytes) {
         Some(e) => vec![e],
         None => read_envelopes(&bytes, &at)?,
