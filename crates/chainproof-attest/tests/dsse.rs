@@ -276,17 +276,26 @@ fn our_envelopes_were_accepted_by_securesystemslib() {
 fn slsa_verifier_vsa_verifies_with_its_key() {
     // A Google BCID VSA (key-signed DSSE, P-256, fixed-width r||s signature) from slsa-verifier's testdata.
     let dir = "slsa-verifier/testdata/vsa/gce/v1";
-    let envs = read_envelopes(&fixture(&format!("{dir}/gke-gce-pre.bcid-vsa.jsonl")), "vsa").expect("parse");
+    let envs = read_envelopes(
+        &fixture(&format!("{dir}/gke-gce-pre.bcid-vsa.jsonl")),
+        "vsa",
+    )
+    .expect("parse");
     assert_eq!(envs.len(), 1);
     let k = key(&format!("{dir}/vsa_signing_public_key.pem"));
-    let v = envs[0].verify(std::slice::from_ref(&k), 1).expect("VSA verifies");
+    let v = envs[0]
+        .verify(std::slice::from_ref(&k), 1)
+        .expect("VSA verifies");
     let st = Statement::from_json(&v.payload, "vsa").expect("statement");
     assert!(st.has_subject_digest("gce_image_id", "8970095005306000053"));
     match st.typed_predicate().expect("typed") {
         Predicate::Vsa(vsa) => {
             assert_eq!(vsa.verification_result, "PASSED");
             assert_eq!(vsa.verified_levels, ["BCID_L1", "SLSA_BUILD_LEVEL_2"]);
-            assert_eq!(vsa.verifier["id"], "https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.1");
+            assert_eq!(
+                vsa.verifier["id"],
+                "https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.1"
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -31,6 +31,7 @@ fn check(
         digest: digest.trim().to_string(),
         builder_id: builder.clone(),
         source_uri: Some(source.to_string()),
+        ..GcbOptions::default()
     };
     let got = verify_gcb(&bytes, &opts);
     match (&got, want) {
@@ -178,12 +179,55 @@ fn gcb_container_table() {
     let bytes = std::fs::read(dir("v0.3").join("gcloud-container-github.json")).expect("read");
     let opts = GcbOptions {
         digest: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
-        builder_id: None,
-        source_uri: None,
+        ..GcbOptions::default()
     };
     assert_eq!(
         verify_gcb(&bytes, &opts).expect_err("digest").kind,
         K::MismatchHash
     );
     assert_eq!(n, 2 * (15 + 17 + 3 + 2));
+}
+
+#[test]
+fn gcb_tags() {
+    // upstream: "tag match" .. "versioned tag mismatch *" (minversion v0.3).
+    let v = dir("v0.3");
+    let digest =
+        std::fs::read_to_string(v.join("gcloud-container-github-tag.digest")).expect("digest");
+    let bytes = std::fs::read(v.join("gcloud-container-github-tag.json")).expect("read");
+    let run = |tag: Option<&str>, vtag: Option<&str>| {
+        verify_gcb(
+            &bytes,
+            &GcbOptions {
+                digest: digest.trim().into(),
+                source_uri: Some("github.com/slsa-framework/example-package".into()),
+                tag: tag.map(str::to_string),
+                versioned_tag: vtag.map(str::to_string),
+                ..GcbOptions::default()
+            },
+        )
+        .map_err(|f| f.kind)
+    };
+    assert!(run(Some("v33.0.4"), None).is_ok());
+    for t in ["v34.0.4", "v33.1.4", "v33.0.5"] {
+        assert_eq!(run(Some(t), None), Err(K::MismatchTag), "{t}");
+    }
+    for t in ["v33", "v33.0", "v33.0.4"] {
+        assert!(run(None, Some(t)).is_ok(), "{t}");
+    }
+    for t in ["v33.0.5", "v33.1", "v34", "v32"] {
+        assert_eq!(run(None, Some(t)), Err(K::MismatchVersionedTag), "{t}");
+    }
+    // A build without a tag.
+    let plain = std::fs::read(v.join("gcloud-container-github.json")).expect("read");
+    let d2 = std::fs::read_to_string(v.join("gcloud-container-github.digest")).expect("digest");
+    let r = verify_gcb(
+        &plain,
+        &GcbOptions {
+            digest: d2.trim().into(),
+            tag: Some("v1".into()),
+            ..GcbOptions::default()
+        },
+    );
+    assert_eq!(r.map_err(|f| f.kind), Err(K::MismatchTag));
 }

@@ -67,6 +67,10 @@ pub struct GcbOptions {
     pub builder_id: Option<String>,
     /// Expected source (`github.com/o/r`, `gs://...`).
     pub source_uri: Option<String>,
+    /// Expected tag (the build's `TAG_NAME` substitution), exact.
+    pub tag: Option<String>,
+    /// Expected semver-prefix tag (`v33` matches `v33.0.4`).
+    pub versioned_tag: Option<String>,
 }
 
 fn fail<T>(kind: FailureKind, message: impl Into<String>) -> Result<T, Failure> {
@@ -345,6 +349,37 @@ pub fn verify_gcb(bytes: &[u8], opts: &GcbOptions) -> Result<String, Failure> {
             FailureKind::MismatchIntoto,
             "the text statement (build.intotoStatement) differs from the signed one",
         );
+    }
+    if opts.tag.is_some() || opts.versioned_tag.is_some() {
+        let tag = pred
+            .pointer("/recipe/arguments/substitutions/TAG_NAME")
+            .and_then(Value::as_str);
+        if let Some(want) = &opts.tag {
+            match tag {
+                Some(t) if t == want => {}
+                Some(t) => {
+                    return fail(
+                        FailureKind::MismatchTag,
+                        format!("expected tag {want:?}, got {t:?}"),
+                    );
+                }
+                None => {
+                    return fail(
+                        FailureKind::MismatchTag,
+                        "no TAG_NAME substitution in the build",
+                    );
+                }
+            }
+        }
+        if let Some(want) = &opts.versioned_tag {
+            let Some(t) = tag else {
+                return fail(
+                    FailureKind::MismatchVersionedTag,
+                    "no TAG_NAME substitution in the build",
+                );
+            };
+            super::verify::check_versioned_tag(t, want)?;
+        }
     }
     Ok(bid.to_string())
 }

@@ -487,7 +487,7 @@ fn semver_parts(s: &str) -> Option<Vec<u64>> {
     parts.filter(|p| !p.is_empty() && p.len() <= 3)
 }
 
-fn check_versioned_tag(tag: &str, expected: &str) -> Result<(), Failure> {
+pub(crate) fn check_versioned_tag(tag: &str, expected: &str) -> Result<(), Failure> {
     let Some(want) = semver_parts(expected) else {
         return fail(
             FailureKind::InvalidRef,

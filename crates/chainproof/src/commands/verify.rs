@@ -193,12 +193,11 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
             digest,
             builder_id: args.builder_id,
             source_uri: args.source_uri,
+            tag: args.source_tag,
+            versioned_tag: args.source_versioned_tag,
         };
-        if args.source_tag.is_some()
-            || args.source_versioned_tag.is_some()
-            || args.source_branch.is_some()
-        {
-            bail!("tag and branch checks are not supported for Cloud Build provenance yet");
+        if args.source_branch.is_some() {
+            bail!("Cloud Build provenance records no branch (slsa-verifier: not supported)");
         }
         return match slsa::gcb::verify_gcb(&bytes, &opts) {
             Ok(builder) => {
