@@ -28,6 +28,12 @@ pub enum Command {
     Vex(VexArgs),
     /// Build, update and inspect the offline vulnerability database (OSV).
     Db(DbArgs),
+    /// Generate signing keys.
+    Key(crate::commands::key::KeyArgs),
+    /// Sign an in-toto statement into a DSSE envelope (`attest provenance` builds SLSA v1 provenance).
+    Attest(crate::commands::attest::AttestArgs),
+    /// Verify attestations and provenance. Exit 0 verified, 1 not verified, 2 error.
+    Verify(crate::commands::verify::VerifyArgs),
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,10 @@
 //! One module per subcommand.
 
+pub mod attest;
 pub mod db;
+pub mod key;
 mod sbom;
+pub mod verify;
 mod vex;
 
 use crate::ExitStatus;
@@ -13,5 +16,8 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Command::Sbom(args) => sbom::run(args, printer),
         Command::Vex(args) => vex::run(args, printer),
         Command::Db(args) => db::run(args, printer),
+        Command::Key(args) => key::run(args, printer),
+        Command::Attest(args) => attest::run(args, printer),
+        Command::Verify(args) => verify::run(args, printer),
     }
 }
