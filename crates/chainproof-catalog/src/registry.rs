@@ -66,9 +66,11 @@ fn builtin() -> Vec<Box<dyn Cataloger>> {
         Box::new(crate::dotnet::ProjectAssetsCataloger),
         Box::new(crate::dotnet::ProjectFileCataloger),
         Box::new(crate::dotnet::CentralPackagesCataloger),
+        Box::new(crate::dotnet::PaketLockCataloger),
         Box::new(crate::dart::PubspecLockCataloger),
         Box::new(crate::hex::MixLockCataloger),
         Box::new(crate::hex::RebarLockCataloger),
+        Box::new(crate::hex::gleam::GleamCataloger),
         Box::new(crate::swift::PackageResolvedCataloger),
         Box::new(crate::swift::PodfileLockCataloger),
     ]

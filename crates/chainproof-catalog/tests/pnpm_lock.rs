@@ -148,6 +148,8 @@ fn exotic_v5_keys() {
         // with the key as source.
         "is-positive@",
         "foo@",
+        // Declared by the project as `5.13.0` but without a `packages` entry.
+        "@typescript-eslint/types@5.13.0",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -158,14 +160,23 @@ fn exotic_v5_keys() {
         Some("github.com/kevva/is-positive")
     );
     assert_eq!(find(&inv, "foo@1.4.0").locations[0].line, Some(17));
-    // `@typescript-eslint/types` is declared but has no entry.
+    // `@typescript-eslint/types` is pinned by the project but has no entry: still the
+    // package the project installs, marked as such, and no longer unresolved.
+    let types = find(&inv, "@typescript-eslint/types@5.13.0");
     assert_eq!(
-        find(&inv, "app@")
-            .properties
-            .get("chainproof:npm:unresolved"),
-        Some(&"@typescript-eslint/types".to_string())
+        types.properties.get("chainproof:pnpm:no-entry"),
+        Some(&"true".to_string())
     );
-    assert_eq!(inv.edges().count(), 0);
+    assert_eq!(
+        types.purl.as_ref().map(ToString::to_string),
+        Some("pkg:npm/%40typescript-eslint/types@5.13.0".to_string())
+    );
+    assert!(
+        !find(&inv, "app@")
+            .properties
+            .contains_key("chainproof:npm:unresolved")
+    );
+    assert_eq!(inv.edges().count(), 1);
 }
 
 #[test]
