@@ -266,7 +266,26 @@ fn v5_key_style_mismatch_and_dev_flags() {
     // The peer-suffixed root reference `2.0.28_e7lp...` finds `/pinia/2.0.28_e7lp...`.
     assert_eq!(find(&inv, "pinia@2.0.28").scope, Scope::Runtime);
     assert!(edges(&inv).contains(&("pinia@2.0.28".into(), "typescript@4.7.4".into())));
-    assert_eq!(libs(&inv).len(), 9);
+    // 9 entries; the fixture is trimmed, so 15 pinned dependencies (`@types/node: 18.11.18`,
+    // `npm-run-all: 4.1.5`, ...) have no entry of their own: still packages, marked as such.
+    let no_entry = |p: &chainproof_core::Package| {
+        p.properties
+            .get("chainproof:pnpm:no-entry")
+            .map(String::as_str)
+            == Some("true")
+    };
+    let all = libs(&inv);
+    let marked: BTreeSet<String> = all
+        .keys()
+        .filter(|k| no_entry(find(&inv, k)))
+        .cloned()
+        .collect();
+    assert_eq!(all.len() - marked.len(), 9);
+    assert_eq!(marked.len(), 15);
+    assert!(marked.contains("@types/node@18.11.18"));
+    assert!(marked.contains("npm-run-all@4.1.5"));
+    assert!(edges(&inv).contains(&("app@".to_string(), "npm-run-all@4.1.5".to_string())));
+    assert_eq!(find(&inv, "npm-run-all@4.1.5").scope, Scope::Dev);
 }
 
 #[test]

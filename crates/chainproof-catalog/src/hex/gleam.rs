@@ -104,7 +104,7 @@ struct RawPackage {
 
 /// The parts of `gleam.toml` used here.
 #[derive(Debug, Default, Deserialize)]
-struct Project {
+pub(crate) struct Project {
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]

@@ -36,6 +36,7 @@
 //!   that are not a mapping with a `lockfileVersion`.
 
 mod build;
+mod fastyaml;
 mod keys;
 mod lines;
 mod model;
