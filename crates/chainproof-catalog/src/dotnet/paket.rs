@@ -393,7 +393,7 @@ mod tests {
         let want: BTreeSet<String> = [
             "pkg:nuget/Argu@6.1.1",
             "pkg:nuget/FSharp.Core@9.0.303",
-            "pkg:github/fsharp/FAKE@0341a2e614eb2a7f34607cec914eb0ed83ce9add",
+            "pkg:github/fsharp/fake@0341a2e614eb2a7f34607cec914eb0ed83ce9add",
         ]
         .iter()
         .map(|s| s.to_string())
