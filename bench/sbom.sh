@@ -19,8 +19,11 @@ CDXGEN=${CDXGEN:-$ANCHORS/node_modules/.bin/cdxgen}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-cargo build --release --quiet
-CP=$ROOT/target/release/chainproof
+# CP=path/to/chainproof skips the build (e.g. a binary built elsewhere).
+if [ -z "${CP:-}" ]; then
+  cargo build --release --quiet -p chainproof
+  CP=${CARGO_TARGET_DIR:-$ROOT/target}/release/chainproof
+fi
 
 if [ $# -gt 0 ]; then TREES=("$@"); else
   TREES=("$CORPUS"/realworld/*/ "$CORPUS/realworld")

@@ -59,13 +59,23 @@ pub fn catalog(
         inv
     };
     // Parse in parallel a chunk at a time and merge each chunk in path order: output stays
-    // deterministic, and memory holds one chunk of per-file results, not all of them.
+    // deterministic, and memory holds two chunks of per-file results, not all of them. The
+    // merge of one chunk (sequential) runs while the next chunk is parsed.
     let mut out = Inventory::new(SourceInfo::default());
+    let mut pending: Vec<Inventory> = Vec::new();
     for chunk in jobs.chunks(MERGE_CHUNK) {
-        let results: Vec<Inventory> = chunk.par_iter().map(run).collect();
-        for inv in results {
-            out.merge(inv);
-        }
+        let ((), results) = rayon::join(
+            || {
+                for inv in pending.drain(..) {
+                    out.merge(inv);
+                }
+            },
+            || chunk.par_iter().map(run).collect::<Vec<Inventory>>(),
+        );
+        pending = results;
+    }
+    for inv in pending {
+        out.merge(inv);
     }
     out
 }

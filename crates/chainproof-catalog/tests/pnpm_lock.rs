@@ -148,6 +148,8 @@ fn exotic_v5_keys() {
         // with the key as source.
         "is-positive@",
         "foo@",
+        // Declared by the project as `5.13.0` but without a `packages` entry.
+        "@typescript-eslint/types@5.13.0",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -158,14 +160,23 @@ fn exotic_v5_keys() {
         Some("github.com/kevva/is-positive")
     );
     assert_eq!(find(&inv, "foo@1.4.0").locations[0].line, Some(17));
-    // `@typescript-eslint/types` is declared but has no entry.
+    // `@typescript-eslint/types` is pinned by the project but has no entry: still the
+    // package the project installs, marked as such, and no longer unresolved.
+    let types = find(&inv, "@typescript-eslint/types@5.13.0");
     assert_eq!(
-        find(&inv, "app@")
-            .properties
-            .get("chainproof:npm:unresolved"),
-        Some(&"@typescript-eslint/types".to_string())
+        types.properties.get("chainproof:pnpm:no-entry"),
+        Some(&"true".to_string())
     );
-    assert_eq!(inv.edges().count(), 0);
+    assert_eq!(
+        types.purl.as_ref().map(ToString::to_string),
+        Some("pkg:npm/%40typescript-eslint/types@5.13.0".to_string())
+    );
+    assert!(
+        !find(&inv, "app@")
+            .properties
+            .contains_key("chainproof:npm:unresolved")
+    );
+    assert_eq!(inv.edges().count(), 1);
 }
 
 #[test]
@@ -255,7 +266,26 @@ fn v5_key_style_mismatch_and_dev_flags() {
     // The peer-suffixed root reference `2.0.28_e7lp...` finds `/pinia/2.0.28_e7lp...`.
     assert_eq!(find(&inv, "pinia@2.0.28").scope, Scope::Runtime);
     assert!(edges(&inv).contains(&("pinia@2.0.28".into(), "typescript@4.7.4".into())));
-    assert_eq!(libs(&inv).len(), 9);
+    // 9 entries; the fixture is trimmed, so 15 pinned dependencies (`@types/node: 18.11.18`,
+    // `npm-run-all: 4.1.5`, ...) have no entry of their own: still packages, marked as such.
+    let no_entry = |p: &chainproof_core::Package| {
+        p.properties
+            .get("chainproof:pnpm:no-entry")
+            .map(String::as_str)
+            == Some("true")
+    };
+    let all = libs(&inv);
+    let marked: BTreeSet<String> = all
+        .keys()
+        .filter(|k| no_entry(find(&inv, k)))
+        .cloned()
+        .collect();
+    assert_eq!(all.len() - marked.len(), 9);
+    assert_eq!(marked.len(), 15);
+    assert!(marked.contains("@types/node@18.11.18"));
+    assert!(marked.contains("npm-run-all@4.1.5"));
+    assert!(edges(&inv).contains(&("app@".to_string(), "npm-run-all@4.1.5".to_string())));
+    assert_eq!(find(&inv, "npm-run-all@4.1.5").scope, Scope::Dev);
 }
 
 #[test]

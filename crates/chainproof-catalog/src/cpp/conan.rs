@@ -32,7 +32,7 @@ use chainproof_purl::{Purl, PurlError};
 use chainproof_source::{FileResolver, file_name};
 use serde_json::Value;
 
-use crate::util::line_of;
+use crate::util::{LineIndex, line_of};
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 pub const PROP_PACKAGE_ID: &str = "chainproof:conan:package-id";
@@ -221,6 +221,7 @@ fn flat_lock(
     text: &str,
     obj: &serde_json::Map<String, Value>,
 ) -> Result<Inventory, CatalogError> {
+    let lines = LineIndex::new(text);
     let mut inv = Inventory::default();
     for (key, scope) in [
         ("requires", Scope::Runtime),
@@ -244,7 +245,7 @@ fn flat_lock(
             let s = item.as_str().ok_or_else(|| {
                 CatalogError::new(path, "a reference is not a string").at_pointer(pointer.clone())
             })?;
-            let line = json_string_at(text, s, from).map(|at| line_of(text, at));
+            let line = json_string_at(text, s, from).map(|at| lines.line(at));
             let r = ConanRef::parse(s).ok_or_else(|| {
                 let e =
                     CatalogError::new(path, format!("invalid reference `{s}`")).at_pointer(pointer);
@@ -288,6 +289,7 @@ fn graph_lock(path: &str, text: &str, graph: &Value) -> Result<Inventory, Catalo
         );
     };
     let nodes_at = text.find("\"nodes\"").unwrap_or(0);
+    let lines = LineIndex::new(text);
     let mut roots: Vec<&str> = nodes
         .iter()
         .filter(|(_, n)| n.get("path").is_some())
@@ -378,7 +380,7 @@ fn graph_lock(path: &str, text: &str, graph: &Value) -> Result<Inventory, Catalo
                             invalid.push(s.to_string());
                             continue;
                         };
-                        let line = json_string_at(text, s, nodes_at).map(|at| line_of(text, at));
+                        let line = json_string_at(text, s, nodes_at).map(|at| lines.line(at));
                         let pkg = package(path, &r, line)?
                             .with_scope(Scope::Dev)
                             .with_property(PROP_PYTHON_REQUIRES, "true");

@@ -26,7 +26,7 @@ use chainproof_source::{FileResolver, file_name};
 use serde_json::Value;
 
 use super::conan::json_key_line;
-use crate::util::line_of;
+use crate::util::LineIndex;
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 pub const PROP_VERSION_MIN: &str = "chainproof:vcpkg:version-min";
@@ -129,6 +129,7 @@ fn purl(
 
 /// Parses the text of a `vcpkg.json`; `path` is used for locations and errors.
 pub fn parse_vcpkg_json(path: &str, text: &str) -> Result<Inventory, CatalogError> {
+    let lines = LineIndex::new(text);
     let doc: Value = serde_json::from_str(text).map_err(|e| CatalogError::json(path, &e))?;
     if !doc.is_object() {
         return Err(CatalogError::new(path, "a vcpkg.json is a JSON object").at_line(1));
@@ -239,7 +240,7 @@ pub fn parse_vcpkg_json(path: &str, text: &str) -> Result<Inventory, CatalogErro
         let line = text
             .get(deps_at..)
             .and_then(|t| t.find(&format!("\"{dname}\"")))
-            .map_or(1, |at| line_of(text, deps_at + at));
+            .map_or(1, |at| lines.line(deps_at + at));
         let pin = pins.iter().find(|(n, _, _)| n == dname);
         let (v, port) = match pin {
             Some((_, v, port)) => (Some(v.as_str()), *port),

@@ -1,4 +1,4 @@
-//! .NET / NuGet: `packages.lock.json`, `packages.config`, `*.deps.json`,
+//! .NET / NuGet: `packages.lock.json`, `packages.config`, `*.deps.json`, `paket.lock`,
 //! `project.assets.json`, `*.csproj`/`*.fsproj`/`*.vbproj` and `Directory.Packages.props`.
 //!
 //! Every NuGet package gets the purl `pkg:nuget/<Name>@<version>` (no namespace; the name
@@ -18,11 +18,13 @@
 //! | `*.deps.json` | `libraries` (type `package`/`project`) | `targets` → `dependencies`; the `project` library is the root | — | `sha512` |
 //! | `project.assets.json` | `targets` entries | `dependencies`; root → `project.frameworks.*.dependencies` | `suppressParent: All` → dev | `libraries.*.sha512` |
 //! | project files | `PackageReference` (version inline or central) | root → each | `PrivateAssets=all` → dev | — |
+//! | `paket.lock` | `NUGET` entries per group (GitHub/git sources as `pkg:github`) | by name within a group; root → packages nothing depends on | — | `nupkg_hash` |
 
 mod assets;
 mod deps;
 mod lockjson;
 mod msbuild;
+pub mod paket;
 mod xml;
 
 use chainproof_core::{Ecosystem, Hash, HashAlgorithm, Location, Package, PackageKind};
@@ -37,6 +39,7 @@ pub use lockjson::PackagesLockCataloger;
 pub use msbuild::{
     CentralPackagesCataloger, PackagesConfigCataloger, ProjectFileCataloger, central_versions,
 };
+pub use paket::PaketLockCataloger;
 
 /// Target frameworks (`;`-separated, sorted; framework names may hold commas) in which a
 /// package appears.

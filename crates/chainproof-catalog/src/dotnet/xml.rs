@@ -6,7 +6,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::CatalogError;
-use crate::util::line_of;
+use crate::util::LineIndex;
 
 /// One element.
 #[derive(Debug, Clone, Default)]
@@ -53,8 +53,13 @@ impl Element {
     }
 }
 
-fn start(path: &str, text: &str, e: &BytesStart<'_>, pos: u64) -> Result<Element, CatalogError> {
-    let line = line_of(text, usize::try_from(pos).unwrap_or(usize::MAX));
+fn start(
+    path: &str,
+    lines: &LineIndex,
+    e: &BytesStart<'_>,
+    pos: u64,
+) -> Result<Element, CatalogError> {
+    let line = lines.line(usize::try_from(pos).unwrap_or(usize::MAX));
     let mut el = Element {
         name: e.local_name().as_ref().to_string(),
         line,
@@ -74,6 +79,7 @@ fn start(path: &str, text: &str, e: &BytesStart<'_>, pos: u64) -> Result<Element
 /// Parses a document into its root element.
 pub(crate) fn parse(path: &str, text: &str) -> Result<Element, CatalogError> {
     let mut reader = Reader::from_str(text);
+    let lines = LineIndex::new(text);
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let err_at = |reader: &Reader<&[u8]>, msg: String| {
@@ -87,9 +93,9 @@ pub(crate) fn parse(path: &str, text: &str) -> Result<Element, CatalogError> {
             .read_event()
             .map_err(|e| err_at(&reader, e.to_string()))?;
         match ev {
-            Event::Start(e) => stack.push(start(path, text, &e, pos)?),
+            Event::Start(e) => stack.push(start(path, &lines, &e, pos)?),
             Event::Empty(e) => {
-                let el = start(path, text, &e, pos)?;
+                let el = start(path, &lines, &e, pos)?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(el),
                     None if root.is_none() => root = Some(el),

@@ -22,7 +22,7 @@ use chainproof_source::{FileResolver, file_name};
 use yaml_serde::Value;
 
 use super::yaml_error;
-use crate::util::line_of;
+use crate::util::{LineIndex, line_of};
 use crate::{CatalogError, Cataloger, CatalogerInfo};
 
 pub const PROP_CABAL_SHA256: &str = "chainproof:stack:cabal-sha256";
@@ -69,14 +69,15 @@ pub fn split_name_version(s: &str) -> Option<(&str, &str)> {
 }
 
 /// The line of the first occurrence of `needle` at or after `*from`; moves `*from` past it.
-fn line_after(text: &str, needle: &str, from: &mut usize) -> Option<u32> {
+fn line_after(text: &str, lines: &LineIndex, needle: &str, from: &mut usize) -> Option<u32> {
     let i = text.get(*from..)?.find(needle)? + *from;
     *from = i + needle.len();
-    Some(line_of(text, i))
+    Some(lines.line(i))
 }
 
 /// Parses the text of a `stack.yaml.lock`; `path` is used for locations and errors.
 pub fn parse_stack_lock(path: &str, text: &str) -> Result<Inventory, CatalogError> {
+    let lines = LineIndex::new(text);
     let doc: Value = yaml_serde::from_str(text).map_err(|e| yaml_error(path, &e))?;
     let mut inv = Inventory::default();
     if doc.is_null() {
@@ -108,7 +109,7 @@ pub fn parse_stack_lock(path: &str, text: &str) -> Result<Inventory, CatalogErro
         let s = |k: &str| done.get(k).and_then(Value::as_str);
         let mut pkg;
         if let Some(h) = s("hackage") {
-            let line = line_after(text, h, &mut cursor).unwrap_or(1);
+            let line = line_after(text, &lines, h, &mut cursor).unwrap_or(1);
             let (nv, rest) = h.split_once('@').unwrap_or((h, ""));
             let (name, version) = split_name_version(nv).ok_or_else(|| {
                 CatalogError::new(path, format!("`{h}` is not <name>-<version>"))
@@ -137,7 +138,7 @@ pub fn parse_stack_lock(path: &str, text: &str) -> Result<Inventory, CatalogErro
                 (None, _, Some(url)) => ("download_url", url.to_string(), url),
                 _ => ("", String::new(), name),
             };
-            let line = line_after(text, anchor, &mut cursor).unwrap_or(1);
+            let line = line_after(text, &lines, anchor, &mut cursor).unwrap_or(1);
             let mut purl = Purl::new("hackage", name)
                 .map_err(|e| CatalogError::new(path, e.to_string()).at_line(line))?
                 .with_version(version);

@@ -1,4 +1,5 @@
-//! Elixir `mix.lock` and Erlang `rebar.lock` (packages from hex.pm and git).
+//! Elixir `mix.lock`, Erlang `rebar.lock` (packages from hex.pm and git) and Gleam
+//! `manifest.toml` / `gleam.toml` ([`gleam`]).
 //!
 //! Both files are written in their language's term syntax, read by a small term reader
 //! (`terms.rs`).
@@ -22,6 +23,7 @@
 //! * Syntax errors and entries of the wrong shape are errors with the line; an empty file is
 //!   an empty inventory.
 
+pub mod gleam;
 mod terms;
 
 use std::collections::HashMap;

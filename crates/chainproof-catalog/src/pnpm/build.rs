@@ -250,7 +250,10 @@ impl Builder<'_> {
     fn edge(&mut self, from: usize, dir: &str, alias: &str, reference: &str, kind: DepKind) {
         let to = match keys::target(alias, reference, self.lock.major) {
             Target::Link(rel) => Some(self.link(dir, alias, &rel)),
-            Target::Keys(candidates) => candidates.iter().find_map(|k| self.by_key.get(k).copied()),
+            Target::Keys(candidates) => candidates
+                .iter()
+                .find_map(|k| self.by_key.get(k).copied())
+                .or_else(|| self.without_entry(alias, reference)),
         };
         let Some(to) = to else {
             self.unresolved
@@ -271,6 +274,34 @@ impl Builder<'_> {
                 .entry("chainproof:npm:alias".into())
                 .or_insert_with(|| alias.to_string());
         }
+    }
+
+    /// A dependency pinned to a registry version that has no `packages` entry (a trimmed
+    /// or hand-edited lockfile): the lockfile still names the exact version installed, so it
+    /// is a package, marked `chainproof:pnpm:no-entry` (no hashes, no edges of its own).
+    fn without_entry(&mut self, alias: &str, reference: &str) -> Option<usize> {
+        let r = reference.trim();
+        let version = if self.lock.major >= 6 {
+            keys::strip_peers(r)
+        } else {
+            r.split('_').next().unwrap_or(r)
+        };
+        if !keys::is_version(version) || alias.is_empty() || alias.contains([' ', ':']) {
+            return None;
+        }
+        let key = format!("{alias}@{version}");
+        if let Some(&node) = self.by_key.get(&key) {
+            return Some(node);
+        }
+        let purl = npm_purl(alias, Some(version))?;
+        let pkg = Package::new(Ecosystem::Npm, alias, Some(version))
+            .with_purl(purl)
+            .with_location(Location::new(self.file))
+            .with_property("chainproof:pnpm:no-entry", "true");
+        let id = self.inv.add_package(pkg);
+        let node = self.node(id);
+        self.by_key.insert(key, node);
+        Some(node)
     }
 
     /// The package of a `link:` folder: the importer there, else a library made once.

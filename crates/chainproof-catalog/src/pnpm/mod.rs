@@ -26,7 +26,8 @@
 //!   stay two packages. `resolution.integrity` gives the hashes.
 //! * Properties: `chainproof:npm:alias` (the name a package is installed under when that
 //!   differs: `lodash1: npm:lodash@1`), `chainproof:npm:unresolved` (references with no
-//!   entry), `chainproof:pnpm:importer` (a project's importer path),
+//!   entry; a reference pinned to a registry version without an entry still gives that
+//!   `name@version`, marked `chainproof:pnpm:no-entry`), `chainproof:pnpm:importer` (a project's importer path),
 //!   `chainproof:pnpm:patch-hash` (patched dependencies),
 //!   `chainproof:npm:bundled-dependencies` (the names in `bundledDependencies`; pnpm
 //!   records no versions for bundled packages, so they are not packages here).
@@ -35,6 +36,7 @@
 //!   that are not a mapping with a `lockfileVersion`.
 
 mod build;
+mod fastyaml;
 mod keys;
 mod lines;
 mod model;

@@ -62,6 +62,16 @@ pub struct YamlError {
 
 /// Parses one YAML document; at most `text.len() + 1024` nodes.
 pub fn parse(text: &str) -> Result<Yaml, YamlError> {
+    // The YAML pnpm writes is read by a fast line reader; anything else (and every error)
+    // goes through the general parser.
+    if let Some(doc) = super::fastyaml::parse(text) {
+        return Ok(doc);
+    }
+    general(text)
+}
+
+/// [`parse`] through `yaml_serde` only.
+pub fn general(text: &str) -> Result<Yaml, YamlError> {
     let budget = Cell::new(text.len().saturating_add(1024));
     let seed = Seed { budget: &budget };
     seed.deserialize(yaml_serde::Deserializer::from_str(text))
