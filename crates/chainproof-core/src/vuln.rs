@@ -142,7 +142,12 @@ pub struct Severity {
 impl Severity {
     /// No severity information.
     pub fn unknown() -> Self {
-        Severity { rating: Rating::Unknown, score: None, vector: None, source: SeveritySource::None }
+        Severity {
+            rating: Rating::Unknown,
+            score: None,
+            vector: None,
+            source: SeveritySource::None,
+        }
     }
 }
 

@@ -15,15 +15,15 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod ignore;
-pub mod vex;
 pub mod db;
 pub mod ecosystem;
+pub mod ignore;
 pub mod import;
 pub mod matcher;
 pub mod model;
 pub mod severity;
 pub mod update;
+pub mod vex;
 
 pub use db::{Database, DatabaseBuilder, DbError, DbMeta};
 pub use matcher::{ScanOptions, match_affected, scan};

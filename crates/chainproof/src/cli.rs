@@ -108,7 +108,8 @@ pub struct SbomArgs {
 
     /// The directory (or single lockfile) to inventory, or a container image:
     /// `docker-archive:PATH`, `oci-archive:PATH`, `oci-dir:PATH`, or a path to such a
-    /// tarball / layout (detected).
+    /// tarball / layout (detected), or `registry:REF` / a reference with a tag or digest
+    /// (`alpine:3.20`, `ghcr.io/org/app@sha256:…`) pulled from an OCI registry.
     #[arg(required = true)]
     pub target: Option<PathBuf>,
 
@@ -146,6 +147,11 @@ pub struct GenerateArgs {
     /// (default: the only one, else linux/amd64).
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+
+    /// For `registry:` images: allow plain HTTP to a registry that is not on loopback
+    /// (loopback registries may always use HTTP).
+    #[arg(long)]
+    pub insecure_registry: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -43,6 +43,9 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
     {
         anyhow::bail!("unknown cataloger `{unknown}` (see `chainproof sbom catalogers`)");
     }
+    if let Some(reference) = image::registry_reference(target)? {
+        return image::generate_from_registry(&reference, args, &catalogers, &outputs, printer);
+    }
     if let Some(image) = image::target(target) {
         return image::generate(&image, None, args, &catalogers, &outputs, printer);
     }

@@ -15,6 +15,10 @@ use chainproof_source::image::{
     FileInfo, ImageMetadata, ImageOptions, ImageResolver, ImageTarget, KeepFn, Platform,
 };
 
+use chainproof_source::registry::{
+    Platform as RegistryPlatform, PullOptions, Reference, RegistryOptions, pull,
+};
+
 use super::SbomDecoder;
 use crate::ExitStatus;
 use crate::cli::GenerateArgs;
@@ -79,6 +83,61 @@ pub(super) fn target(target: &Path) -> Option<ImageTarget> {
     } else {
         None
     }
+}
+
+/// The registry reference a target names: `registry:REF`, or a string that is not an
+/// existing path and carries a tag or digest (`alpine:3.20`, `ghcr.io/x/y@sha256:…`).
+pub(super) fn registry_reference(target: &Path) -> anyhow::Result<Option<Reference>> {
+    let Some(text) = target.to_str() else {
+        return Ok(None);
+    };
+    if let Some(rest) = text.strip_prefix("registry:") {
+        return Reference::parse(rest)
+            .map(Some)
+            .with_context(|| format!("`{text}` is not an image reference"));
+    }
+    if target.exists()
+        || ImageTarget::parse(text).is_some()
+        || !(text.contains(':') || text.contains('@'))
+    {
+        return Ok(None);
+    }
+    Ok(Reference::parse(text).ok())
+}
+
+/// Pulls `reference` into a temporary OCI layout (every blob verified) and inventories it.
+pub(super) fn generate_from_registry(
+    reference: &Reference,
+    args: &GenerateArgs,
+    catalogers: &[Box<dyn Cataloger>],
+    outputs: &[OutputSpec],
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
+    let platform = match &args.platform {
+        Some(p) => Some(
+            p.parse::<RegistryPlatform>()
+                .with_context(|| format!("--platform `{p}`: expected os/arch[/variant]"))?,
+        ),
+        None => None,
+    };
+    let options = PullOptions {
+        platform,
+        registry: RegistryOptions {
+            insecure: args.insecure_registry,
+            ..RegistryOptions::default()
+        },
+        output_dir: None,
+        limits: Default::default(),
+    };
+    printer.info(&format!("pulling {reference}"));
+    let pulled = pull(reference, &options).with_context(|| format!("pulling {reference}"))?;
+    let layout = ImageTarget::OciDir(pulled.layout_dir().to_path_buf());
+    let name = pulled
+        .repo_tags
+        .first()
+        .cloned()
+        .unwrap_or_else(|| reference.to_string());
+    generate(&layout, Some(&name), args, catalogers, outputs, printer)
 }
 
 /// Which files' content the catalogers will need: every file some cataloger claims by
