@@ -24,6 +24,18 @@ pub struct Cli {
 pub enum Command {
     /// Inventory a target into an SBOM (CycloneDX / SPDX), or validate / convert SBOMs.
     Sbom(SbomArgs),
+    /// Verify signatures: Sigstore bundles (offline).
+    Verify {
+        #[command(subcommand)]
+        what: VerifyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VerifyCommand {
+    /// Verify a Sigstore bundle offline (keyless or `--key`). Exit 0 verified,
+    /// 1 not verified (reason on stderr), 2 error.
+    Bundle(crate::commands::verify_bundle::VerifyBundleArgs),
 }
 
 #[derive(Debug, Args)]
