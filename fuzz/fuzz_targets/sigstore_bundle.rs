@@ -24,6 +24,6 @@ fuzz_target!(|data: &[u8]| {
     ));
     let subject = Subject::Bytes(b"hello".to_vec());
     let _ = chainproof_sigstore::verify_parsed(&bundle, &subject, &keyless, root());
-    let digest = Subject::Sha256([7; 32]);
+    let digest = Subject::sha256([7; 32]);
     let _ = chainproof_sigstore::verify_parsed(&bundle, &digest, &keyless, root());
 });

@@ -45,7 +45,7 @@ mod verify;
 pub use pae::pae;
 pub use policy::{Claim, IdentityPolicy, Matcher, Policy};
 pub use root::TrustedRoot;
-pub use subject::Subject;
+pub use subject::{DigestAlgorithm, Subject};
 pub use verify::{Verified, load_public_key, parse_bundle, verify, verify_parsed};
 
 use std::path::PathBuf;

@@ -31,15 +31,33 @@ impl TrustedRoot {
         PRODUCTION
     }
 
-    /// Parse a trusted root; `origin` names it in errors.
+    /// Parse a trusted root; `origin` names it in errors. A client trust
+    /// config (`application/vnd.dev.sigstore.clienttrustconfig.v0.1+json`,
+    /// as sigstore-python's `--trust-config` reads) is accepted too: its
+    /// `trustedRoot` member is used.
     pub fn from_json(json: &str, origin: &str) -> Result<Self, Error> {
         // Report JSON syntax errors with their position first.
-        if let Err(e) = serde_json::from_str::<serde_json::Value>(json) {
-            return Err(Error::TrustedRoot {
+        let value = serde_json::from_str::<serde_json::Value>(json).map_err(|e| {
+            Error::TrustedRoot {
                 origin: origin.to_string(),
                 message: format!("line {}, column {}: {e}", e.line(), e.column()),
-            });
-        }
+            }
+        })?;
+        let is_trust_config = value
+            .get("mediaType")
+            .and_then(|m| m.as_str())
+            .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.clienttrustconfig"));
+        let root_text;
+        let json = if is_trust_config {
+            let root = value.get("trustedRoot").ok_or_else(|| Error::TrustedRoot {
+                origin: origin.to_string(),
+                message: "/trustedRoot: missing in client trust config".into(),
+            })?;
+            root_text = root.to_string();
+            root_text.as_str()
+        } else {
+            json
+        };
         let inner = sigstore_verify::trust_root::TrustedRoot::from_json(json).map_err(|e| {
             Error::TrustedRoot {
                 origin: origin.to_string(),

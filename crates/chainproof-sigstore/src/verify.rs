@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
-use sigstore_verify::types::{Artifact, Bundle, Sha256Hash, SignatureContent};
+use sigstore_verify::types::{Artifact, ArtifactDigest, Bundle, HashAlgorithm, SignatureContent};
 use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy, VerificationResult, Verifier};
 
+use crate::subject::DigestAlgorithm;
 use crate::{Error, Policy, Subject, TrustedRoot, strict};
 
 /// What a successful verification established.
@@ -122,6 +123,7 @@ pub fn verify_parsed(
         content: match bundle.content {
             SignatureContent::MessageSignature(_) => "message-signature",
             SignatureContent::DsseEnvelope(_) => "dsse",
+            _ => "other",
         },
         identity: result.identity().map(|s| s.as_str().to_string()),
         issuer: result.issuer().map(str::to_string),
@@ -142,8 +144,15 @@ fn run<P: sigstore_verify::Policy>(
 ) -> Result<VerificationResult, Error> {
     let outcome = match subject {
         Subject::Bytes(bytes) => verifier.verify(Artifact::from_blob(bytes), bundle, policy),
-        Subject::Sha256(digest) => {
-            verifier.verify(Sha256Hash::new(*digest), bundle, policy)
+        Subject::Digest(alg, bytes) => {
+            let alg = match alg {
+                DigestAlgorithm::Sha256 => HashAlgorithm::Sha2256,
+                DigestAlgorithm::Sha384 => HashAlgorithm::Sha2384,
+                DigestAlgorithm::Sha512 => HashAlgorithm::Sha2512,
+            };
+            let digest = ArtifactDigest::new(alg, bytes.clone())
+                .map_err(|e| Error::Usage(format!("digest: {e}")))?;
+            verifier.verify(Artifact::from_digest(digest), bundle, policy)
         }
         Subject::File(path) => {
             let bytes = read_file(path)?;
