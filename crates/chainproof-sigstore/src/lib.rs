@@ -100,9 +100,15 @@ pub enum Error {
 
 impl Error {
     /// Whether this is a verdict ("not verified"), as opposed to an error that
-    /// prevented verification (unreadable input, bad trusted root or key).
+    /// prevented verification (unreadable file, bad trusted root, bad usage).
+    /// A malformed bundle, and a given public key that does not decode, are
+    /// verdicts: the material in question cannot verify (the conformance
+    /// suite's `managed-key-wrong-key_fail` gives a corrupted key).
     pub fn is_verdict(&self) -> bool {
-        matches!(self, Error::NotVerified(_) | Error::BundleParse { .. })
+        matches!(
+            self,
+            Error::NotVerified(_) | Error::BundleParse { .. } | Error::Key { .. }
+        )
     }
 }
 

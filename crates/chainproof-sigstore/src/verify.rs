@@ -92,7 +92,7 @@ pub fn verify_parsed(
     policy: &Policy,
     root: &TrustedRoot,
 ) -> Result<Verified, Error> {
-    strict::check_bundle(bundle, policy).map_err(Error::NotVerified)?;
+    strict::check_bundle(bundle, root).map_err(Error::NotVerified)?;
     let verifier = Verifier::new(&root.inner).map_err(|e| Error::TrustedRoot {
         origin: root.origin().to_string(),
         message: e.to_string(),
