@@ -30,6 +30,7 @@ pub fn check_bundle_json(value: &serde_json::Value) -> Result<(), String> {
 /// v1). sigstore-verify finds Rekor v2 logs by the checkpoint's key hint
 /// only, so without this an entry with a forged `logId` would pass.
 pub fn check_bundle(bundle: &Bundle, root: &TrustedRoot) -> Result<(), String> {
+    check_embedded_tsa_certificates(bundle, root)?;
     for (i, entry) in bundle.verification_material.tlog_entries.iter().enumerate() {
         let place = format!("/verificationMaterial/tlogEntries/{i}");
         let Some(log) = root
@@ -79,4 +80,102 @@ pub fn check_bundle(bundle: &Bundle, root: &TrustedRoot) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Certificates embedded in an RFC 3161 token are not covered by its
+/// signature, and sigstore-verify takes the TSA certificate from the trusted
+/// root. So that nothing unauthenticated rides along, every embedded
+/// certificate must be byte-identical to one of the trusted root's TSA
+/// certificates.
+fn check_embedded_tsa_certificates(bundle: &Bundle, root: &TrustedRoot) -> Result<(), String> {
+    use der::Encode;
+    let trusted: Vec<&[u8]> = root
+        .inner
+        .timestamp_authorities
+        .iter()
+        .flat_map(|tsa| tsa.cert_chain.certificates.iter())
+        .map(|c| c.raw_bytes.as_bytes())
+        .collect();
+    let stamps = &bundle
+        .verification_material
+        .timestamp_verification_data
+        .rfc3161_timestamps;
+    for (i, stamp) in stamps.iter().enumerate() {
+        let place =
+            format!("/verificationMaterial/timestampVerificationData/rfc3161Timestamps/{i}");
+        let info = timestamp_token(stamp.signed_timestamp.as_bytes())
+            .map_err(|e| format!("{place}: not an RFC 3161 timestamp token: {e}"))?;
+        let signed = info
+            .content
+            .decode_as::<cms::signed_data::SignedData>()
+            .map_err(|e| format!("{place}: not a CMS SignedData: {e}"))?;
+        for signer in signed.signer_infos.0.iter() {
+            check_signer_algorithms(
+                &signer.digest_alg.oid.to_string(),
+                &signer.signature_algorithm.oid.to_string(),
+            )
+            .map_err(|e| format!("{place}: {e}"))?;
+        }
+        let Some(certs) = signed.certificates else {
+            continue;
+        };
+        for choice in certs.0.iter() {
+            let der = choice
+                .to_der()
+                .map_err(|e| format!("{place}: embedded certificate: {e}"))?;
+            let cms::cert::CertificateChoices::Certificate(_) = choice else {
+                return Err(format!("{place}: unsupported embedded certificate kind"));
+            };
+            if !trusted.contains(&der.as_slice()) {
+                return Err(format!(
+                    "{place}: embedded certificate is not a TSA certificate of the trusted root"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The token of an RFC 3161 `TimeStampResp` (SEQUENCE { status, token }),
+/// or the bytes themselves when they are a bare token (`ContentInfo`).
+fn timestamp_token(bytes: &[u8]) -> der::Result<cms::content_info::ContentInfo> {
+    use der::{Decode, Encode, Reader};
+    if let Ok(info) = cms::content_info::ContentInfo::from_der(bytes) {
+        return Ok(info);
+    }
+    let mut reader = der::SliceReader::new(bytes)?;
+    let token: der::Any = reader.sequence(|r| {
+        let _status: der::Any = r.decode()?;
+        r.decode()
+    })?;
+    reader.finish(())?;
+    cms::content_info::ContentInfo::from_der(&token.to_der()?)
+}
+
+/// The SignerInfo's `signatureAlgorithm` is not covered by the signature:
+/// require a known algorithm whose hash, when it names one, is the
+/// SignerInfo's `digestAlgorithm`.
+fn check_signer_algorithms(digest: &str, signature: &str) -> Result<(), String> {
+    const SHA256: &str = "2.16.840.1.101.3.4.2.1";
+    const SHA384: &str = "2.16.840.1.101.3.4.2.2";
+    const SHA512: &str = "2.16.840.1.101.3.4.2.3";
+    let implied = match signature {
+        "1.2.840.10045.4.3.2" | "1.2.840.113549.1.1.11" => Some(SHA256),
+        "1.2.840.10045.4.3.3" | "1.2.840.113549.1.1.12" => Some(SHA384),
+        "1.2.840.10045.4.3.4" | "1.2.840.113549.1.1.13" => Some(SHA512),
+        // id-ecPublicKey, rsaEncryption, RSASSA-PSS, Ed25519: hash from digestAlgorithm.
+        "1.2.840.10045.2.1" | "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" | "1.3.101.112" => {
+            None
+        }
+        other => return Err(format!("unknown CMS signature algorithm {other}")),
+    };
+    if !matches!(digest, SHA256 | SHA384 | SHA512) {
+        return Err(format!("unsupported CMS digest algorithm {digest}"));
+    }
+    match implied {
+        Some(hash) if hash != digest => Err(format!(
+            "CMS signature algorithm {signature} does not use the digest algorithm {digest}"
+        )),
+        _ => Ok(()),
+    }
 }
