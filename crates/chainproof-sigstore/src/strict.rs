@@ -109,6 +109,28 @@ fn check_embedded_tsa_certificates(bundle: &Bundle, root: &TrustedRoot) -> Resul
             .content
             .decode_as::<cms::signed_data::SignedData>()
             .map_err(|e| format!("{place}: not a CMS SignedData: {e}"))?;
+        // SignedData.digestAlgorithms is not signed either: it must list
+        // exactly the signers' digest algorithms.
+        let mut listed: Vec<String> = signed
+            .digest_algorithms
+            .iter()
+            .map(|a| a.oid.to_string())
+            .collect();
+        let mut used: Vec<String> = signed
+            .signer_infos
+            .0
+            .iter()
+            .map(|si| si.digest_alg.oid.to_string())
+            .collect();
+        listed.sort();
+        listed.dedup();
+        used.sort();
+        used.dedup();
+        if listed != used {
+            return Err(format!(
+                "{place}: SignedData digestAlgorithms {listed:?} do not match the signers' {used:?}"
+            ));
+        }
         for signer in signed.signer_infos.0.iter() {
             check_signer_algorithms(
                 &signer.digest_alg.oid.to_string(),

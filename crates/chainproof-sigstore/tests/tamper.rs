@@ -197,7 +197,7 @@ fn flipping_the_artifact_fails() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 192, max_global_rejects: 1 << 20, ..ProptestConfig::default() })]
     #[test]
     fn one_flipped_bit_is_rejected(
         case_i in 0..CASES.len(),
