@@ -111,3 +111,130 @@ fn every_conformance_case_gets_the_right_verdict() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn batch_mode_gives_the_same_verdicts_in_one_process() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut lines = String::new();
+    let mut expected = Vec::new();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    for case in &cases {
+        let args = args_for(case, false);
+        let mut obj = serde_json::Map::new();
+        let mut it = args.iter().skip(2);
+        while let Some(a) = it.next() {
+            let key = match a.as_str() {
+                "--bundle" => "bundle",
+                "--key" => "key",
+                "--certificate-identity" => "identity",
+                "--certificate-oidc-issuer" => "issuer",
+                "--trusted-root" => "trustedRoot",
+                _ => {
+                    obj.insert("subject".into(), a.clone().into());
+                    continue;
+                }
+            };
+            obj.insert(key.into(), it.next().unwrap().clone().into());
+        }
+        lines.push_str(&serde_json::Value::Object(obj).to_string());
+        lines.push('\n');
+        expected.push(!case.to_string_lossy().ends_with("_fail"));
+    }
+    let batch = tmp.path().join("cases.jsonl");
+    std::fs::write(&batch, lines).unwrap();
+    let out = Command::cargo_bin("chainproof")
+        .unwrap()
+        .args(["verify", "bundle", "--batch"])
+        .arg(&batch)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "some cases must be rejected");
+    let verdicts: Vec<bool> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["verified"] == true)
+        .collect();
+    assert_eq!(verdicts, expected);
+}
+
+fn happy() -> PathBuf {
+    cases_dir().join("happy-path-v0.3")
+}
+
+#[test]
+fn identity_regexp_and_claims() {
+    let bundle = happy().join("bundle.sigstore.json");
+    let artifact = cases_dir().join("a.txt");
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("chainproof")
+            .unwrap()
+            .args(["verify", "bundle", "--bundle"])
+            .arg(&bundle)
+            .args(extra)
+            .arg(&artifact)
+            .output()
+            .unwrap()
+    };
+    let ok = run(&[
+        "--certificate-identity-regexp",
+        "^https://github\\.com/sigstore-conformance/",
+        "--certificate-oidc-issuer-regexp",
+        "githubusercontent",
+        "--certificate-github-workflow-repository",
+        "sigstore-conformance/extremely-dangerous-public-oidc-beacon",
+        "--certificate-github-workflow-ref",
+        "refs/heads/main",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let wrong_repo = run(&[
+        "--certificate-identity",
+        DEFAULT_IDENTITY,
+        "--certificate-oidc-issuer",
+        DEFAULT_ISSUER,
+        "--certificate-github-workflow-repository",
+        "evil/fork",
+    ]);
+    assert_eq!(wrong_repo.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong_repo.stderr).contains("GitHub workflow repository"));
+    let wrong_re = run(&[
+        "--certificate-identity-regexp",
+        "^https://github\\.com/someone-else/",
+        "--certificate-oidc-issuer",
+        DEFAULT_ISSUER,
+    ]);
+    assert_eq!(wrong_re.status.code(), Some(1));
+    let bad_re = run(&[
+        "--certificate-identity-regexp",
+        "(",
+        "--certificate-oidc-issuer",
+        DEFAULT_ISSUER,
+    ]);
+    assert_eq!(bad_re.status.code(), Some(2), "an invalid regexp is a usage error");
+}
+
+#[test]
+fn unreadable_inputs_are_errors_not_verdicts() {
+    let out = Command::cargo_bin("chainproof")
+        .unwrap()
+        .args(["verify", "bundle", "--bundle", "/nonexistent/b.json"])
+        .args(["--certificate-identity", "x", "--certificate-oidc-issuer", "y"])
+        .arg(cases_dir().join("a.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = Command::cargo_bin("chainproof")
+        .unwrap()
+        .args(["verify", "bundle", "--bundle"])
+        .arg(happy().join("bundle.sigstore.json"))
+        .args(["--certificate-identity", "x", "--certificate-oidc-issuer", "y"])
+        .args(["--trusted-root", "/nonexistent/root.json"])
+        .arg(cases_dir().join("a.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

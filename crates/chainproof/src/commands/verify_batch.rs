@@ -57,8 +57,11 @@ pub fn run(batch: &Path, printer: &Printer) -> anyhow::Result<ExitStatus> {
             )
             .map(Policy::Identity),
         };
-        let policy = policy.with_context(|| place.clone())?;
-        let verdict = match verify_one(&bundle, &subject, &policy, root) {
+        let outcome = match policy {
+            Ok(policy) => verify_one(&bundle, &subject, &policy, root),
+            Err(e) => Err(e),
+        };
+        let verdict = match outcome {
             Ok(v) => {
                 verified += 1;
                 let mut j = verified_json(&v);
