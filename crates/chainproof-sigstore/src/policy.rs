@@ -93,10 +93,9 @@ impl Claim {
                     .and_then(|u| u.strip_prefix("https://github.com/"))
                     .map(str::to_string)
             }),
-            Claim::GithubWorkflowRef => gh
-                .workflow_ref
-                .clone()
-                .or(ci.source_repository_ref.clone()),
+            Claim::GithubWorkflowRef => {
+                gh.workflow_ref.clone().or(ci.source_repository_ref.clone())
+            }
             Claim::SourceRepositoryUri => ci.source_repository_uri.clone(),
             Claim::SourceRepositoryRef => ci.source_repository_ref.clone(),
             Claim::SourceRepositoryDigest => ci.source_repository_digest.clone(),

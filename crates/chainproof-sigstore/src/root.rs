@@ -37,12 +37,11 @@ impl TrustedRoot {
     /// `trustedRoot` member is used.
     pub fn from_json(json: &str, origin: &str) -> Result<Self, Error> {
         // Report JSON syntax errors with their position first.
-        let value = serde_json::from_str::<serde_json::Value>(json).map_err(|e| {
-            Error::TrustedRoot {
+        let value =
+            serde_json::from_str::<serde_json::Value>(json).map_err(|e| Error::TrustedRoot {
                 origin: origin.to_string(),
                 message: format!("line {}, column {}: {e}", e.line(), e.column()),
-            }
-        })?;
+            })?;
         let is_trust_config = value
             .get("mediaType")
             .and_then(|m| m.as_str())

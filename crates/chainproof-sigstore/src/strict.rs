@@ -16,7 +16,9 @@ pub fn check_bundle_json(value: &serde_json::Value) -> Result<(), String> {
             | "application/vnd.dev.sigstore.bundle+json;version=0.3"
             | "application/vnd.dev.sigstore.bundle.v0.3+json",
         ) => Ok(()),
-        Some(other) => Err(format!("/mediaType: unsupported bundle media type {other:?}")),
+        Some(other) => Err(format!(
+            "/mediaType: unsupported bundle media type {other:?}"
+        )),
         None => Err("/mediaType: missing".into()),
     }
 }

@@ -52,7 +52,10 @@ impl Subject {
                 ("sha384:", DigestAlgorithm::Sha384),
                 ("sha512:", DigestAlgorithm::Sha512),
             ] {
-                if let Some(bytes) = arg.strip_prefix(prefix).and_then(|h| parse_hex(h, alg.digest_len())) {
+                if let Some(bytes) = arg
+                    .strip_prefix(prefix)
+                    .and_then(|h| parse_hex(h, alg.digest_len()))
+                {
                     return Subject::Digest(alg, bytes);
                 }
             }
@@ -92,7 +95,12 @@ mod tests {
 
     #[test]
     fn wrong_length_or_non_hex_is_a_path() {
-        for arg in ["sha256:abcd", &format!("sha256:{}", "g".repeat(64)), "sha512:00", &format!("sha1:{}", "a".repeat(40))] {
+        for arg in [
+            "sha256:abcd",
+            &format!("sha256:{}", "g".repeat(64)),
+            "sha512:00",
+            &format!("sha1:{}", "a".repeat(40)),
+        ] {
             assert_eq!(Subject::from_cli_arg(arg), Subject::File(arg.into()));
         }
     }

@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use sigstore_verify::types::{Artifact, ArtifactDigest, Bundle, HashAlgorithm, SignatureContent};
-use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy, VerificationResult, Verifier};
+use sigstore_verify::{
+    PublicKeyVerificationPolicy, VerificationPolicy, VerificationResult, Verifier,
+};
 
 use crate::subject::DigestAlgorithm;
 use crate::{Error, Policy, Subject, TrustedRoot, strict};
@@ -98,10 +100,20 @@ pub fn verify_parsed(
         message: e.to_string(),
     })?;
     let result = match policy {
-        Policy::Identity(_) => run(&verifier, bundle, subject, &VerificationPolicy::any_identity()),
+        Policy::Identity(_) => run(
+            &verifier,
+            bundle,
+            subject,
+            &VerificationPolicy::any_identity(),
+        ),
         Policy::Key(der) => {
             let key = sigstore_verify::types::DerPublicKey::new(der.clone());
-            run(&verifier, bundle, subject, &PublicKeyVerificationPolicy::new(key))
+            run(
+                &verifier,
+                bundle,
+                subject,
+                &PublicKeyVerificationPolicy::new(key),
+            )
         }
     }?;
     if let Policy::Identity(identity) = policy {
@@ -109,7 +121,9 @@ pub fn verify_parsed(
             .certificate()
             .ok_or_else(|| Error::NotVerified("bundle has no signing certificate".into()))?;
         if !result.certificate_verified() {
-            return Err(Error::NotVerified("certificate chain was not verified".into()));
+            return Err(Error::NotVerified(
+                "certificate chain was not verified".into(),
+            ));
         }
         identity.check(info).map_err(Error::NotVerified)?;
     }

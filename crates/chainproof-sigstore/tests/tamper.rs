@@ -29,10 +29,9 @@ struct Case {
 
 fn load(name: &str) -> Case {
     let dir = fixtures().join(name);
-    let bundle = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("bundle.sigstore.json")).unwrap(),
-    )
-    .unwrap();
+    let bundle =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("bundle.sigstore.json")).unwrap())
+            .unwrap();
     let root = if dir.join("trusted_root.json").exists() {
         TrustedRoot::from_file(&dir.join("trusted_root.json")).unwrap()
     } else {
@@ -125,16 +124,14 @@ fn flip_checkpoint_sig(bundle: &mut Value, pointer: &str, index: usize, bit: u8)
     let mut changed = false;
     // Flip every signature line: whichever one is the log's must break.
     for line in lines.iter_mut().take(n) {
-        if let Some((name, sig)) = line.rsplit_once(' ') {
-            if let Ok(mut raw) = STANDARD.decode(sig) {
-                if raw.is_empty() {
-                    continue;
-                }
-                let i = index % raw.len();
-                raw[i] ^= 1 << (bit % 8);
-                *line = format!("{name} {}", STANDARD.encode(raw));
-                changed = true;
-            }
+        if let Some((name, sig)) = line.rsplit_once(' ')
+            && let Ok(mut raw) = STANDARD.decode(sig)
+            && !raw.is_empty()
+        {
+            let i = index % raw.len();
+            raw[i] ^= 1 << (bit % 8);
+            *line = format!("{name} {}", STANDARD.encode(raw));
+            changed = true;
         }
     }
     *field = Value::String(format!("{body}\n\n{}\n", lines.join("\n")));

@@ -190,7 +190,12 @@ fn identity_regexp_and_claims() {
         "--certificate-github-workflow-ref",
         "refs/heads/main",
     ]);
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let wrong_repo = run(&[
         "--certificate-identity",
         DEFAULT_IDENTITY,
@@ -214,7 +219,11 @@ fn identity_regexp_and_claims() {
         "--certificate-oidc-issuer",
         DEFAULT_ISSUER,
     ]);
-    assert_eq!(bad_re.status.code(), Some(2), "an invalid regexp is a usage error");
+    assert_eq!(
+        bad_re.status.code(),
+        Some(2),
+        "an invalid regexp is a usage error"
+    );
 }
 
 #[test]
@@ -222,7 +231,12 @@ fn unreadable_inputs_are_errors_not_verdicts() {
     let out = Command::cargo_bin("chainproof")
         .unwrap()
         .args(["verify", "bundle", "--bundle", "/nonexistent/b.json"])
-        .args(["--certificate-identity", "x", "--certificate-oidc-issuer", "y"])
+        .args([
+            "--certificate-identity",
+            "x",
+            "--certificate-oidc-issuer",
+            "y",
+        ])
         .arg(cases_dir().join("a.txt"))
         .output()
         .unwrap();
@@ -231,7 +245,12 @@ fn unreadable_inputs_are_errors_not_verdicts() {
         .unwrap()
         .args(["verify", "bundle", "--bundle"])
         .arg(happy().join("bundle.sigstore.json"))
-        .args(["--certificate-identity", "x", "--certificate-oidc-issuer", "y"])
+        .args([
+            "--certificate-identity",
+            "x",
+            "--certificate-oidc-issuer",
+            "y",
+        ])
         .args(["--trusted-root", "/nonexistent/root.json"])
         .arg(cases_dir().join("a.txt"))
         .output()

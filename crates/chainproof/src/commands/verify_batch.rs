@@ -13,8 +13,7 @@ use crate::ExitStatus;
 use crate::printer::Printer;
 
 pub fn run(batch: &Path, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let text =
-        std::fs::read_to_string(batch).with_context(|| format!("{}", batch.display()))?;
+    let text = std::fs::read_to_string(batch).with_context(|| format!("{}", batch.display()))?;
     let base = batch.parent().unwrap_or(Path::new("."));
     let mut roots: HashMap<Option<PathBuf>, TrustedRoot> = HashMap::new();
     let (mut verified, mut rejected) = (0usize, 0usize);

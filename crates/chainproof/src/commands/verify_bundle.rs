@@ -33,7 +33,11 @@ pub struct VerifyBundleArgs {
     pub key: Option<PathBuf>,
 
     /// The expected SAN of the signing certificate (exact).
-    #[arg(long, value_name = "IDENTITY", conflicts_with = "certificate_identity_regexp")]
+    #[arg(
+        long,
+        value_name = "IDENTITY",
+        conflicts_with = "certificate_identity_regexp"
+    )]
     pub certificate_identity: Option<String>,
 
     /// The expected SAN, as a regular expression (unanchored, like cosign).
@@ -41,7 +45,11 @@ pub struct VerifyBundleArgs {
     pub certificate_identity_regexp: Option<String>,
 
     /// The expected OIDC issuer of the signing certificate (exact).
-    #[arg(long, value_name = "URL", conflicts_with = "certificate_oidc_issuer_regexp")]
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "certificate_oidc_issuer_regexp"
+    )]
     pub certificate_oidc_issuer: Option<String>,
 
     /// The expected OIDC issuer, as a regular expression.
@@ -123,7 +131,9 @@ fn verify(args: &VerifyBundleArgs) -> Result<Verified, Error> {
     };
     let policy = policy(args)?;
     let (Some(bundle_path), Some(subject)) = (&args.bundle, &args.subject) else {
-        return Err(Error::Usage("--bundle and FILE_OR_DIGEST are required".into()));
+        return Err(Error::Usage(
+            "--bundle and FILE_OR_DIGEST are required".into(),
+        ));
     };
     verify_one(bundle_path, subject, &policy, &root)
 }
@@ -139,13 +149,13 @@ pub(crate) fn verify_one(
     let bundle =
         chainproof_sigstore::parse_bundle(&bundle_text, &bundle_path.display().to_string())?;
     let subject = Subject::from_cli_arg(subject);
-    if let Subject::File(path) = &subject {
-        if !path.is_file() {
-            return Err(Error::Usage(format!(
-                "{}: artifact not found (and not a sha256:HEX digest)",
-                path.display()
-            )));
-        }
+    if let Subject::File(path) = &subject
+        && !path.is_file()
+    {
+        return Err(Error::Usage(format!(
+            "{}: artifact not found (and not a sha256:HEX digest)",
+            path.display()
+        )));
     }
     chainproof_sigstore::verify_parsed(&bundle, &subject, policy, root)
 }
@@ -171,11 +181,26 @@ fn policy(args: &VerifyBundleArgs) -> Result<Policy, Error> {
         args.certificate_oidc_issuer_regexp.as_deref(),
     )?;
     let claims = [
-        (Claim::GithubWorkflowTrigger, &args.certificate_github_workflow_trigger),
-        (Claim::GithubWorkflowSha, &args.certificate_github_workflow_sha),
-        (Claim::GithubWorkflowName, &args.certificate_github_workflow_name),
-        (Claim::GithubWorkflowRepository, &args.certificate_github_workflow_repository),
-        (Claim::GithubWorkflowRef, &args.certificate_github_workflow_ref),
+        (
+            Claim::GithubWorkflowTrigger,
+            &args.certificate_github_workflow_trigger,
+        ),
+        (
+            Claim::GithubWorkflowSha,
+            &args.certificate_github_workflow_sha,
+        ),
+        (
+            Claim::GithubWorkflowName,
+            &args.certificate_github_workflow_name,
+        ),
+        (
+            Claim::GithubWorkflowRepository,
+            &args.certificate_github_workflow_repository,
+        ),
+        (
+            Claim::GithubWorkflowRef,
+            &args.certificate_github_workflow_ref,
+        ),
     ];
     for (claim, value) in claims {
         if let Some(value) = value {
@@ -206,8 +231,7 @@ pub(crate) fn identity_policy(
         (None, Some(re)) => Matcher::regex(re, "--certificate-oidc-issuer-regexp")?,
         (None, None) => {
             return Err(Error::Usage(
-                "--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required"
-                    .into(),
+                "--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required".into(),
             ));
         }
     };
