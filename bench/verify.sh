@@ -23,8 +23,11 @@ ISS_DEFAULT="https://token.actions.githubusercontent.com"
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-cargo build --release --quiet -p chainproof
-CP=${CARGO_TARGET_DIR:-$ROOT/target}/release/chainproof
+# CHAINPROOF_BIN=path skips the release build (e.g. to time a debug build).
+if [ -n "${CHAINPROOF_BIN:-}" ]; then CP=$CHAINPROOF_BIN; else
+  cargo build --release --quiet -p chainproof
+  CP=${CARGO_TARGET_DIR:-$ROOT/target}/release/chainproof
+fi
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }
