@@ -5,6 +5,8 @@ pub mod db;
 pub mod key;
 mod sbom;
 pub mod verify;
+mod verify_batch;
+pub mod verify_bundle;
 mod vex;
 
 use crate::ExitStatus;

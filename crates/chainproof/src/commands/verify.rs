@@ -42,6 +42,9 @@ pub enum VerifyAction {
     },
     /// Verify SLSA provenance (v0.2 or v1) for artifacts, as slsa-verifier does.
     Provenance(ProvenanceArgs),
+    /// Verify a Sigstore bundle offline (keyless or `--key`). Exit 0 verified,
+    /// 1 not verified (reason on stderr), 2 error.
+    Bundle(super::verify_bundle::VerifyBundleArgs),
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +99,7 @@ pub fn run(args: VerifyArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             printer,
         ),
         VerifyAction::Provenance(p) => provenance(p, printer),
+        VerifyAction::Bundle(b) => super::verify_bundle::run(b, printer),
     }
 }
 
