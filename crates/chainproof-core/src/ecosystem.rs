@@ -82,6 +82,8 @@ impl Ecosystem {
             "deb" => Ecosystem::Debian,
             "apk" => Ecosystem::Alpine,
             "rpm" => Ecosystem::Rpm,
+            // OSV spells it `Bitnami`; it has no variant of its own.
+            "bitnami" => Ecosystem::Other("Bitnami".to_string()),
             other => Ecosystem::Other(other.to_string()),
         }
     }

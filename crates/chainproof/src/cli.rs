@@ -28,6 +28,9 @@ pub enum Command {
     Vex(VexArgs),
     /// Build, update and inspect the offline vulnerability database (OSV).
     Db(DbArgs),
+    /// Find known vulnerabilities in a directory, image, SBOM or purl (offline OSV database).
+    /// Exit 0 no finding at or above --fail-on, 1 such a finding, 2 error.
+    Scan(crate::commands::scan::ScanArgs),
     /// Generate signing keys.
     Key(crate::commands::key::KeyArgs),
     /// Sign an in-toto statement into a DSSE envelope (`attest provenance` builds SLSA v1 provenance).
@@ -124,6 +127,13 @@ pub struct GenerateArgs {
     #[arg(short, long = "output", value_name = "FORMAT[=FILE]")]
     pub outputs: Vec<String>,
 
+    #[command(flatten)]
+    pub inventory: InventoryArgs,
+}
+
+/// How a target is inventoried (shared by `sbom` and `scan`).
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
     /// Leave out paths matching GLOB (relative to the target, e.g. `**/test/**` or
     /// `node_modules`); repeatable.
     #[arg(long, value_name = "GLOB")]

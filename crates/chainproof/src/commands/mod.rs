@@ -3,7 +3,8 @@
 pub mod attest;
 pub mod db;
 pub mod key;
-mod sbom;
+pub(crate) mod sbom;
+pub mod scan;
 pub mod verify;
 mod verify_batch;
 pub mod verify_bundle;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Command::Sbom(args) => sbom::run(args, printer),
         Command::Vex(args) => vex::run(args, printer),
         Command::Db(args) => db::run(args, printer),
+        Command::Scan(args) => scan::run(args, printer),
         Command::Key(args) => key::run(args, printer),
         Command::Attest(args) => attest::run(args, printer),
         Command::Verify(args) => verify::run(args, printer),

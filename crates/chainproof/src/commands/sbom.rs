@@ -13,7 +13,7 @@ use chainproof_sbom::{DetectedFormat, ProblemKind};
 use chainproof_source::{DirectoryResolver, WalkOptions};
 
 use crate::ExitStatus;
-use crate::cli::{GenerateArgs, SbomAction, SbomArgs};
+use crate::cli::{GenerateArgs, InventoryArgs, SbomAction, SbomArgs};
 use crate::output::{OutputSpec, render};
 use crate::printer::{Printer, progress};
 
@@ -35,6 +35,18 @@ pub fn run(args: SbomArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
 fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     // Parse the outputs first: a typo in `-o` should not cost a whole walk.
     let outputs = OutputSpec::parse_all(&args.outputs)?;
+    let inventory = inventory(target, &args.inventory, printer)?;
+    write_outputs(&inventory, &outputs, printer)?;
+    Ok(ExitStatus::Success)
+}
+
+/// Inventories a target — a directory, a single file, an image archive or layout, or a
+/// registry reference — and prints the summary on stderr.
+pub(crate) fn inventory(
+    target: &Path,
+    args: &InventoryArgs,
+    printer: &Printer,
+) -> anyhow::Result<Inventory> {
     let catalogers = registry::select_with(&args.catalogers, Some(Arc::new(SbomDecoder)));
     if let Some(unknown) = args
         .catalogers
@@ -44,10 +56,10 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
         anyhow::bail!("unknown cataloger `{unknown}` (see `chainproof sbom catalogers`)");
     }
     if let Some(reference) = image::registry_reference(target)? {
-        return image::generate_from_registry(&reference, args, &catalogers, &outputs, printer);
+        return image::inventory_from_registry(&reference, args, &catalogers, printer);
     }
     if let Some(image) = image::target(target) {
-        return image::generate(&image, None, args, &catalogers, &outputs, printer);
+        return image::inventory(&image, None, args, &catalogers, printer);
     }
     let options = WalkOptions {
         exclude: args.exclude.clone(),
@@ -78,8 +90,7 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
         image: None,
     };
     summarize(&inventory, resolver_file_count(&resolver), started, printer);
-    write_outputs(&inventory, &outputs, printer)?;
-    Ok(ExitStatus::Success)
+    Ok(inventory)
 }
 
 /// Reads SBOMs embedded in the target (`*.cdx.json`, `*.spdx.json`, ...) with our own decoder.

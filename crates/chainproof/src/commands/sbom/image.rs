@@ -20,9 +20,7 @@ use chainproof_source::registry::{
 };
 
 use super::SbomDecoder;
-use crate::ExitStatus;
-use crate::cli::GenerateArgs;
-use crate::output::OutputSpec;
+use crate::cli::InventoryArgs;
 use crate::printer::{Printer, progress};
 
 /// Catalogers that claim any extension-less file and then look for an executable's magic
@@ -106,13 +104,12 @@ pub(super) fn registry_reference(target: &Path) -> anyhow::Result<Option<Referen
 }
 
 /// Pulls `reference` into a temporary OCI layout (every blob verified) and inventories it.
-pub(super) fn generate_from_registry(
+pub(super) fn inventory_from_registry(
     reference: &Reference,
-    args: &GenerateArgs,
+    args: &InventoryArgs,
     catalogers: &[Box<dyn Cataloger>],
-    outputs: &[OutputSpec],
     printer: &Printer,
-) -> anyhow::Result<ExitStatus> {
+) -> anyhow::Result<Inventory> {
     let platform = match &args.platform {
         Some(p) => Some(
             p.parse::<RegistryPlatform>()
@@ -137,7 +134,7 @@ pub(super) fn generate_from_registry(
         .first()
         .cloned()
         .unwrap_or_else(|| reference.to_string());
-    generate(&layout, Some(&name), args, catalogers, outputs, printer)
+    inventory(&layout, Some(&name), args, catalogers, printer)
 }
 
 /// Which files' content the catalogers will need: every file some cataloger claims by
@@ -168,14 +165,13 @@ fn is_companion(path: &str, size: u64) -> bool {
 
 /// Inventories an image. `reference` (e.g. `ghcr.io/x/y:1.0`, for an image pulled from a
 /// registry into a temporary OCI layout) replaces the names the storage gives the image.
-pub(crate) fn generate(
+pub(crate) fn inventory(
     target: &ImageTarget,
     reference: Option<&str>,
-    args: &GenerateArgs,
+    args: &InventoryArgs,
     catalogers: &[Box<dyn Cataloger>],
-    outputs: &[OutputSpec],
     printer: &Printer,
-) -> anyhow::Result<ExitStatus> {
+) -> anyhow::Result<Inventory> {
     let platform = match &args.platform {
         Some(p) => Some(
             Platform::parse(p)
@@ -240,8 +236,7 @@ pub(crate) fn generate(
     }
     inventory.source = source_info(&metadata);
     super::summarize(&inventory, files, started, printer);
-    super::write_outputs(&inventory, outputs, printer)?;
-    Ok(ExitStatus::Success)
+    Ok(inventory)
 }
 
 /// Records on every location the layer that wrote the file.
