@@ -77,6 +77,7 @@ fn scan() -> Scan {
         kind: "directory".into(),
         name: "app".into(),
         version: None,
+        image: None,
     });
     let boot = pkg(
         &mut inv,
