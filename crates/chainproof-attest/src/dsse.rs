@@ -232,6 +232,8 @@ mod tests {
             b"DSSEv1 29 http://example.com/HelloWorld 11 hello world".to_vec()
         );
         assert_eq!(pae("", b""), b"DSSEv1 0  0 ".to_vec());
+        // Lengths are byte lengths, not characters.
+        assert_eq!(pae("t", "é".as_bytes()), b"DSSEv1 1 t 2 \xc3\xa9".to_vec());
     }
 
     #[test]

@@ -30,6 +30,31 @@ pub enum Ecosystem {
 }
 
 impl Ecosystem {
+    /// Every named ecosystem (all but [`Ecosystem::Other`]).
+    pub const KNOWN: &'static [Ecosystem] = &[
+        Ecosystem::CratesIo,
+        Ecosystem::Npm,
+        Ecosystem::PyPI,
+        Ecosystem::Go,
+        Ecosystem::Maven,
+        Ecosystem::RubyGems,
+        Ecosystem::Packagist,
+        Ecosystem::NuGet,
+        Ecosystem::Pub,
+        Ecosystem::Hex,
+        Ecosystem::SwiftURL,
+        Ecosystem::CocoaPods,
+        Ecosystem::Conan,
+        Ecosystem::Cran,
+        Ecosystem::Hackage,
+        Ecosystem::Julia,
+        Ecosystem::GitHubActions,
+        Ecosystem::Docker,
+        Ecosystem::Debian,
+        Ecosystem::Alpine,
+        Ecosystem::Rpm,
+    ];
+
     /// The OSV ecosystem name (`crates.io`, `npm`, `PyPI`, `Go`, ...).
     pub fn as_str(&self) -> &str {
         match self {
@@ -127,30 +152,10 @@ impl FromStr for Ecosystem {
     type Err = std::convert::Infallible;
     /// Accepts OSV names (case-insensitively) and purl types.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let known = [
-            Ecosystem::CratesIo,
-            Ecosystem::Npm,
-            Ecosystem::PyPI,
-            Ecosystem::Go,
-            Ecosystem::Maven,
-            Ecosystem::RubyGems,
-            Ecosystem::Packagist,
-            Ecosystem::NuGet,
-            Ecosystem::Pub,
-            Ecosystem::Hex,
-            Ecosystem::SwiftURL,
-            Ecosystem::CocoaPods,
-            Ecosystem::Conan,
-            Ecosystem::Cran,
-            Ecosystem::Hackage,
-            Ecosystem::Julia,
-            Ecosystem::GitHubActions,
-            Ecosystem::Docker,
-            Ecosystem::Debian,
-            Ecosystem::Alpine,
-            Ecosystem::Rpm,
-        ];
-        if let Some(e) = known.iter().find(|e| e.as_str().eq_ignore_ascii_case(s)) {
+        if let Some(e) = Ecosystem::KNOWN
+            .iter()
+            .find(|e| e.as_str().eq_ignore_ascii_case(s))
+        {
             return Ok(e.clone());
         }
         Ok(Ecosystem::from_purl_type(&s.to_ascii_lowercase()))

@@ -195,28 +195,7 @@ fn rpm_source_name(srpm: &str) -> Option<&str> {
 /// The inventory ecosystem of an OSV base ecosystem (`PyPI` → [`Ecosystem::PyPI`]; unknown
 /// ones become [`Ecosystem::Other`] with the OSV name, which [`osv_package`] maps back).
 pub fn core_ecosystem(base: &str) -> Ecosystem {
-    const KNOWN: &[Ecosystem] = &[
-        Ecosystem::CratesIo,
-        Ecosystem::Npm,
-        Ecosystem::PyPI,
-        Ecosystem::Go,
-        Ecosystem::Maven,
-        Ecosystem::RubyGems,
-        Ecosystem::Packagist,
-        Ecosystem::NuGet,
-        Ecosystem::Pub,
-        Ecosystem::Hex,
-        Ecosystem::SwiftURL,
-        Ecosystem::CocoaPods,
-        Ecosystem::Conan,
-        Ecosystem::Cran,
-        Ecosystem::Hackage,
-        Ecosystem::Julia,
-        Ecosystem::GitHubActions,
-        Ecosystem::Debian,
-        Ecosystem::Alpine,
-    ];
-    KNOWN
+    Ecosystem::KNOWN
         .iter()
         .find(|e| e.as_str() == base)
         .cloned()

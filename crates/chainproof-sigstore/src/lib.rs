@@ -35,14 +35,12 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod pae;
 mod policy;
 mod root;
 pub mod strict;
 mod subject;
 mod verify;
 
-pub use pae::pae;
 pub use policy::{Claim, IdentityPolicy, Matcher, Policy};
 pub use root::TrustedRoot;
 pub use subject::{DigestAlgorithm, Subject};
