@@ -13,7 +13,9 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let format = args.get(2).map_or("docker-archive", String::as_str);
-    let tag = args.get(3).map_or("chainproof/packed:latest", String::as_str);
+    let tag = args
+        .get(3)
+        .map_or("chainproof/packed:latest", String::as_str);
     let out = PathBuf::from(out);
     let result = pack::layer_from_dir(&PathBuf::from(root)).and_then(|layer| {
         let layers = [layer];
