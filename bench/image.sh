@@ -94,6 +94,8 @@ tools=(chainproof)
 printf '%-28s %-11s %9s %9s %11s %7s %5s %8s %8s\n' IMAGE TOOL "TIME(s)" "RSS(MiB)" COMPONENTS OSPKGS RUNS "t/cp" "mem/cp"
 for image in "${IMAGES[@]}"; do
   name=$(basename "$image")
+  # syft does not read a gzip'd docker save tarball: both tools get the plain tar.
+  case $image in *.gz) gzip -dc "$image" > "$OUT/${name%.gz}"; image=$OUT/${name%.gz} ;; esac
   declare -A T M
   for tool in "${tools[@]}"; do
     : > "$OUT/t"; : > "$OUT/m"; rm -f "$OUT/$tool.json"
