@@ -46,7 +46,7 @@ pub mod swift;
 pub mod yarn;
 
 pub use error::CatalogError;
-pub use runner::{CatalogOptions, catalog};
+pub use runner::{CatalogOptions, PROP_OWNED_BY, catalog, link_os_owned};
 
 use chainproof_core::Inventory;
 use chainproof_source::FileResolver;

@@ -3,6 +3,15 @@ use chainproof_source::FileResolver;
 use rayon::prelude::*;
 
 use crate::Cataloger;
+use crate::os::OwnedFiles;
+
+/// Property of a language package whose location is a file installed by an OS package:
+/// the key (purl) of that OS package. The package is kept (e.g. Debian's `python3-*`
+/// packages carry `dist-info`: both are reported, and linked by this property).
+pub const PROP_OWNED_BY: &str = "chainproof:os:owned-by";
+
+/// Purl types of OS package databases.
+const OS_PURL_TYPES: [&str; 5] = ["deb", "apk", "rpm", "alpm", "opkg"];
 
 /// Options for one catalog run.
 #[derive(Debug, Clone, Default)]
@@ -77,5 +86,50 @@ pub fn catalog(
     for inv in pending {
         out.merge(inv);
     }
+    if has_os_packages(&out) {
+        link_os_owned(&mut out, &OwnedFiles::collect(resolver));
+    }
     out
+}
+
+fn is_os_package(p: &chainproof_core::Package) -> bool {
+    p.purl
+        .as_ref()
+        .is_some_and(|u| OS_PURL_TYPES.contains(&u.ty()))
+}
+
+fn has_os_packages(inv: &Inventory) -> bool {
+    inv.packages().any(|(_, p)| is_os_package(p))
+}
+
+/// Marks every non-OS package that has a location in a file owned by an OS package with
+/// [`PROP_OWNED_BY`] (the owner's key; several owners are joined with `,`). Packages are
+/// never dropped. [`catalog`] runs this itself when the inventory has OS packages.
+pub fn link_os_owned(inv: &mut Inventory, owned: &OwnedFiles) {
+    if owned.is_empty() {
+        return;
+    }
+    let mut marks = Vec::new();
+    for (id, p) in inv.packages() {
+        if is_os_package(p) {
+            continue;
+        }
+        let key = p.key();
+        let mut owners: Vec<&str> = p
+            .locations
+            .iter()
+            .filter_map(|l| owned.owner(l.path.trim_start_matches('/')))
+            .filter(|o| *o != key)
+            .collect();
+        owners.sort_unstable();
+        owners.dedup();
+        if !owners.is_empty() {
+            marks.push((id, owners.join(",")));
+        }
+    }
+    for (id, owners) in marks {
+        inv.package_mut(id)
+            .properties
+            .insert(PROP_OWNED_BY.to_string(), owners);
+    }
 }
