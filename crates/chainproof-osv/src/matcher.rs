@@ -501,7 +501,7 @@ struct Job {
 /// What to do with one package.
 enum Step {
     Skip(PackageId, String),
-    Match(Job),
+    Match(Box<Job>),
 }
 
 fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
@@ -528,7 +528,7 @@ fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
         ));
     }
     let candidates = db.lookup(&osv.ecosystem, &osv.name);
-    Step::Match(Job {
+    Step::Match(Box::new(Job {
         id,
         ecosystem: osv.ecosystem,
         name: osv.name,
@@ -538,7 +538,7 @@ fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
         scheme,
         distro,
         candidates,
-    })
+    }))
 }
 
 fn match_job(
