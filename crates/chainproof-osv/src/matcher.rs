@@ -3,7 +3,9 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
 
 use chainproof_core::vuln::{DatabaseInfo, Finding, NotAudited, ScanSummary, Severity};
 use chainproof_core::{Inventory, PackageId};
@@ -204,10 +206,22 @@ impl Prepared {
     }
 }
 
-/// A record read from the database with its affected entries prepared for matching.
+/// The matching identity of one affected entry, computed once per record:
+/// base ecosystem, normalized name, normalized distro release (when the ecosystem has a suffix).
+#[derive(Debug)]
+struct AffectedKey {
+    base: String,
+    name: String,
+    release: Option<String>,
+}
+
+/// A record read from the database with its affected entries prepared for matching
+/// (identity, parsed and sorted events, parsed versions) and their severity computed at most once.
 struct Loaded {
     record: Arc<Record>,
-    prepared: Vec<Option<Prepared>>,
+    /// Per affected entry: its identity and prepared ranges (`None`: no package or no version order).
+    prepared: Vec<Option<(AffectedKey, Prepared)>>,
+    severity: Vec<OnceLock<Severity>>,
 }
 
 impl Loaded {
@@ -217,13 +231,35 @@ impl Loaded {
             .iter()
             .map(|a| {
                 let p = a.package.as_ref()?;
-                let scheme = Scheme::for_osv_ecosystem(&EcosystemName::parse(&p.ecosystem).base)?;
-                Some(prepare(scheme, a))
+                let eco = EcosystemName::parse(&p.ecosystem);
+                let scheme = Scheme::for_osv_ecosystem(&eco.base)?;
+                let release = eco
+                    .suffix
+                    .as_deref()
+                    .and_then(|_| eco.release())
+                    .map(|r| normalize_release(&eco.base, &r));
+                let key = AffectedKey {
+                    name: normalize_name(&eco.base, &p.name),
+                    base: eco.base,
+                    release,
+                };
+                Some((key, prepare(scheme, a)))
             })
             .collect();
+        let severity = record.affected.iter().map(|_| OnceLock::new()).collect();
         Loaded {
             record: Arc::new(record),
             prepared,
+            severity,
+        }
+    }
+
+    fn severity(&self, i: usize, a: &Affected) -> Severity {
+        match self.severity.get(i) {
+            Some(cell) => cell
+                .get_or_init(|| record_severity(&self.record, Some(a)))
+                .clone(),
+            None => record_severity(&self.record, Some(a)),
         }
     }
 }
@@ -341,10 +377,15 @@ fn merge(base: &str, package: PackageId, hits: Vec<Hit>, scheme: Scheme) -> Vec<
                 }
             }
         }
-        fixed.sort_by(|a, b| match (scheme.parse(a), scheme.parse(b)) {
-            (Ok(x), Ok(y)) => cmp(&x, &y),
+        let mut keyed: Vec<(Option<Version>, String)> = fixed
+            .into_iter()
+            .map(|f| (scheme.parse(&f).ok(), f))
+            .collect();
+        keyed.sort_by(|(pa, a), (pb, b)| match (pa, pb) {
+            (Some(x), Some(y)) => cmp(x, y),
             _ => a.cmp(b),
         });
+        let mut fixed: Vec<String> = keyed.into_iter().map(|(_, f)| f).collect();
         fixed.dedup();
         sources.sort();
         ids.remove(&lead_rec.id);
@@ -397,103 +438,159 @@ pub fn scan(
             ecosystems: meta.ecosystems.keys().cloned().collect(),
         },
     };
-    let mut cache: HashMap<usize, Option<Arc<Loaded>>> = HashMap::new();
+    // Phase 1: each package's OSV identity, parsed version and candidate records (cheap).
+    let steps: Vec<Step> = inventory
+        .packages()
+        .map(|(id, pkg)| plan(id, pkg, db))
+        .collect();
+    // Phase 2: every distinct candidate record is read, parsed and prepared once, in parallel.
+    let mut wanted: Vec<usize> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Match(j) => Some(j.candidates.iter().copied()),
+            Step::Skip(..) => None,
+        })
+        .flatten()
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let cache: HashMap<usize, Result<Arc<Loaded>, String>> = wanted
+        .into_par_iter()
+        .map(|n| {
+            let loaded = db
+                .record(n)
+                .map(|r| Arc::new(Loaded::new(r)))
+                .map_err(|e| e.to_string());
+            (n, loaded)
+        })
+        .collect();
+    // Phase 3: match the packages, in parallel; results keep the inventory's order.
+    let outcomes: Vec<Result<Vec<Finding>, (PackageId, String)>> = steps
+        .into_par_iter()
+        .map(|step| match step {
+            Step::Skip(id, reason) => Err((id, reason)),
+            Step::Match(job) => match_job(&job, &cache),
+        })
+        .collect();
     let mut findings = Vec::new();
-    for (id, pkg) in inventory.packages() {
-        let osv = osv_package(pkg);
-        let mut skip = |reason: String| {
-            summary.not_audited.push(NotAudited {
-                package: id,
-                reason,
-            })
-        };
-        let Some(version) = osv.version.as_deref() else {
-            skip("no version".into());
-            continue;
-        };
-        let Some(scheme) = Scheme::for_osv_ecosystem(&osv.ecosystem) else {
-            skip(format!("no version order for ecosystem {}", osv.ecosystem));
-            continue;
-        };
-        let parsed = match scheme.parse(version) {
-            Ok(v) => v,
-            Err(e) => {
-                skip(format!("unparseable version {version}: {e}"));
-                continue;
+    for o in outcomes {
+        match o {
+            Ok(f) => {
+                summary.audited += 1;
+                findings.extend(f);
             }
-        };
-        if !db.covers(&osv.ecosystem) {
-            skip(format!("no database coverage for {}", osv.ecosystem));
-            continue;
+            Err((package, reason)) => summary.not_audited.push(NotAudited { package, reason }),
         }
-        let distro = has_releases(&osv.ecosystem);
-        if distro && osv.release.is_none() {
-            skip(format!(
-                "no distro release for this {} package (purl qualifier `distro`)",
-                osv.ecosystem
-            ));
-            continue;
-        }
-        let mut hits = Vec::new();
-        let mut db_error = None;
-        for n in db.lookup(&osv.ecosystem, &osv.name) {
-            let loaded = cache.entry(n).or_insert_with(|| match db.record(n) {
-                Ok(r) => Some(Arc::new(Loaded::new(r))),
-                Err(e) => {
-                    db_error = Some(e.to_string());
-                    None
-                }
-            });
-            let Some(loaded) = loaded.clone() else {
-                continue;
-            };
-            let rec = loaded.record.clone();
-            if rec.is_withdrawn() {
-                continue;
-            }
-            let mut best: Option<(AffectedMatch, Severity)> = None;
-            for (a, prepared) in rec.affected.iter().zip(&loaded.prepared) {
-                let Some(p) = &a.package else { continue };
-                let Some(prepared) = prepared else { continue };
-                let eco = EcosystemName::parse(&p.ecosystem);
-                if eco.base != osv.ecosystem || normalize_name(&eco.base, &p.name) != osv.name {
-                    continue;
-                }
-                if distro {
-                    let rel = eco
-                        .suffix
-                        .as_deref()
-                        .and_then(|_| eco.release())
-                        .map(|r| normalize_release(&eco.base, &r));
-                    if rel.is_none() || rel != osv.release {
-                        continue;
-                    }
-                }
-                if let Some(m) = prepared.matches(version, &parsed) {
-                    let sev = record_severity(&rec, Some(a));
-                    match &mut best {
-                        Some((acc, _)) => {
-                            acc.matched.extend(m.matched);
-                            acc.fixed.extend(m.fixed);
-                        }
-                        None => best = Some((m, sev)),
-                    }
-                }
-            }
-            if let Some((matched, severity)) = best {
-                hits.push(Hit {
-                    record: rec,
-                    matched,
-                    severity,
-                });
-            }
-        }
-        if let Some(e) = db_error {
-            skip(format!("database error: {e}"));
-            continue;
-        }
-        summary.audited += 1;
-        findings.extend(merge(&osv.ecosystem, id, hits, scheme));
     }
     (findings, summary)
+}
+
+/// One package ready to be matched.
+struct Job {
+    id: PackageId,
+    ecosystem: String,
+    name: String,
+    release: Option<String>,
+    version: String,
+    parsed: Version,
+    scheme: Scheme,
+    distro: bool,
+    candidates: Vec<usize>,
+}
+
+/// What to do with one package.
+enum Step {
+    Skip(PackageId, String),
+    Match(Box<Job>),
+}
+
+fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
+    let osv = osv_package(pkg);
+    let skip = |reason: String| Step::Skip(id, reason);
+    let Some(version) = osv.version else {
+        return skip("no version".into());
+    };
+    let Some(scheme) = Scheme::for_osv_ecosystem(&osv.ecosystem) else {
+        return skip(format!("no version order for ecosystem {}", osv.ecosystem));
+    };
+    let parsed = match scheme.parse(&version) {
+        Ok(v) => v,
+        Err(e) => return skip(format!("unparseable version {version}: {e}")),
+    };
+    if !db.covers(&osv.ecosystem) {
+        return skip(format!("no database coverage for {}", osv.ecosystem));
+    }
+    let distro = has_releases(&osv.ecosystem);
+    if distro && osv.release.is_none() {
+        return skip(format!(
+            "no distro release for this {} package (purl qualifier `distro`)",
+            osv.ecosystem
+        ));
+    }
+    let candidates = db.lookup(&osv.ecosystem, &osv.name);
+    Step::Match(Box::new(Job {
+        id,
+        ecosystem: osv.ecosystem,
+        name: osv.name,
+        release: osv.release,
+        version,
+        parsed,
+        scheme,
+        distro,
+        candidates,
+    }))
+}
+
+fn match_job(
+    job: &Job,
+    cache: &HashMap<usize, Result<Arc<Loaded>, String>>,
+) -> Result<Vec<Finding>, (PackageId, String)> {
+    let mut hits = Vec::new();
+    let mut db_error = None;
+    for n in &job.candidates {
+        let loaded = match cache.get(n) {
+            Some(Ok(l)) => l,
+            Some(Err(e)) => {
+                db_error = Some(e.clone());
+                continue;
+            }
+            None => continue,
+        };
+        let rec = &loaded.record;
+        if rec.is_withdrawn() {
+            continue;
+        }
+        let mut best: Option<(AffectedMatch, Severity)> = None;
+        for (i, (a, prepared)) in rec.affected.iter().zip(&loaded.prepared).enumerate() {
+            let Some((key, prepared)) = prepared else {
+                continue;
+            };
+            if key.base != job.ecosystem || key.name != job.name {
+                continue;
+            }
+            if job.distro && (key.release.is_none() || key.release != job.release) {
+                continue;
+            }
+            if let Some(m) = prepared.matches(&job.version, &job.parsed) {
+                match &mut best {
+                    Some((acc, _)) => {
+                        acc.matched.extend(m.matched);
+                        acc.fixed.extend(m.fixed);
+                    }
+                    None => best = Some((m, loaded.severity(i, a))),
+                }
+            }
+        }
+        if let Some((matched, severity)) = best {
+            hits.push(Hit {
+                record: rec.clone(),
+                matched,
+                severity,
+            });
+        }
+    }
+    if let Some(e) = db_error {
+        return Err((job.id, format!("database error: {e}")));
+    }
+    Ok(merge(&job.ecosystem, job.id, hits, job.scheme))
 }

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Whole-process `chainproof scan` benchmark: median wall time over RUNS runs (default 5, after
+# one warm-up run) and peak RSS (/usr/bin/time -v) of
+#   (a) every ../shared/corpus/realworld tree, and
+#   (b) a synthetic 10,000-package CycloneDX SBOM (bench/make_scan_sbom.py, names and versions
+#       from the OSV corpus),
+# each scanned with `chainproof scan TARGET --db DB -o json` against a DB built from the whole
+# OSV corpus (`chainproof db build`). Target for (b): < 100 ms warm.
+#
+#   bench/scan.sh [TREE...]      env: RUNS, CP (a prebuilt chainproof), DB (a prebuilt DB),
+#                                     N (SBOM size, default 10000), CHAINPROOF_CORPUS
+# Not part of the tests. A scan exiting 1 (findings) counts as success; exit >= 2 is reported.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RUNS=${RUNS:-5}
+N=${N:-10000}
+CORPUS=${CHAINPROOF_CORPUS:-$ROOT/../shared/corpus}
+OSV="$CORPUS/osv"
+[ -d "$OSV" ] || { echo "no corpus at $CORPUS" >&2; exit 2; }
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+
+if [ -z "${CP:-}" ]; then
+  cargo build --release --quiet -p chainproof
+  CP=${CARGO_TARGET_DIR:-$ROOT/target}/release/chainproof
+fi
+
+if [ -z "${DB:-}" ]; then
+  DB="$TMP/osv.db"
+  /usr/bin/time -f "%e s, %M KB peak" -o "$TMP/build.time" \
+    "$CP" -q db build "$OSV/pypa/vulns" "$OSV/go/data/osv" "$OSV/rustsec" "$OSV/bitnami/data" \
+      "$OSV/r/vulns" "$OSV/haskell/advisories" -o "$DB" >/dev/null
+  echo "db build: $(cat "$TMP/build.time"), $(stat -c %s "$DB") bytes"
+fi
+
+SBOM="$TMP/sbom-$N.cdx.json"
+python3 bench/make_scan_sbom.py --corpus "$CORPUS" -n "$N" -o "$SBOM"
+
+# one_run TARGET -> "seconds kib exitcode"
+one_run() {
+  local rc=0
+  /usr/bin/time -v -o "$TMP/tv" "$CP" scan "$1" --db "$DB" -o json >"$TMP/out.json" 2>"$TMP/err" || rc=$?
+  local secs kib
+  secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$TMP/tv")
+  kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$TMP/tv")
+  echo "$secs $kib $rc"
+}
+
+bench() { # LABEL TARGET
+  local label=$1 target=$2 times=() rss=0 rc=0 line
+  one_run "$target" >/dev/null # warm-up (page cache)
+  for _ in $(seq "$RUNS"); do
+    read -r s k c < <(one_run "$target")
+    times+=("$s"); [ "$k" -gt "$rss" ] && rss=$k; rc=$c
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  local findings
+  findings=$(python3 -c 'import json,sys
+try:
+    d=json.load(open(sys.argv[1]))
+    f=d.get("findings", d.get("vulnerabilities", [])) if isinstance(d, dict) else d
+    print(len(f))
+except Exception as e:
+    print("?")' "$TMP/out.json")
+  line="$label: median ${median}s over $RUNS runs, peak RSS ${rss} KB, exit $rc, findings $findings"
+  [ "$rc" -ge 2 ] && line="$line  (ERROR: $(head -c 300 "$TMP/err"))"
+  echo "$line"
+}
+
+if [ $# -gt 0 ]; then TREES=("$@"); else TREES=("$CORPUS"/realworld/*/); fi
+for t in "${TREES[@]}"; do bench "realworld $(basename "$t")" "$t"; done
+bench "synthetic SBOM ($N packages)" "$SBOM"
