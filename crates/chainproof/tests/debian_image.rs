@@ -119,7 +119,13 @@ fn debian_root_as_oci_dir_and_docker_archive() {
     let tmp = tempfile::tempdir().unwrap();
 
     let oci = tmp.path().join("oci");
-    pack::write_oci_dir(&oci, &[layer.clone()], Compression::Gzip, "debian:bookworm").unwrap();
+    pack::write_oci_dir(
+        &oci,
+        std::slice::from_ref(&layer),
+        Compression::Gzip,
+        "debian:bookworm",
+    )
+    .unwrap();
     let purls = sbom_purls(&format!("oci-dir:{}", oci.display()), tmp.path());
     let got = os_packages(&purls, "deb", "debian-12");
     assert_eq!(
