@@ -10,6 +10,10 @@
 //!   identity policy on SAN + OIDC issuer (exact or regexp, plus Fulcio CI
 //!   claims such as the GitHub workflow extensions);
 //! * managed keys: bundles with a public-key hint verified with a given key;
+//!   bundles signed offline with a key (no transparency-log entry, e.g. from
+//!   `chainproof sign blob`) only when the caller opts in with
+//!   [`VerifyOptions::insecure_ignore_tlog`], as cosign (`--insecure-ignore-tlog`)
+//!   and sigstore-js (`tlogThreshold: 0`) require;
 //! * transparency: Rekor v1 entries (signed entry timestamp, inclusion proof
 //!   against a signed checkpoint, body consistent with the bundle for the
 //!   `hashedrekord`, `dsse` and `intoto` kinds) and Rekor v2 entries (signed
@@ -35,6 +39,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod keyonly;
 mod policy;
 mod root;
 pub mod strict;
@@ -44,7 +49,10 @@ mod verify;
 pub use policy::{Claim, IdentityPolicy, Matcher, Policy};
 pub use root::TrustedRoot;
 pub use subject::{DigestAlgorithm, Subject};
-pub use verify::{Verified, load_public_key, parse_bundle, verify, verify_parsed};
+pub use verify::{
+    Verified, VerifyOptions, load_public_key, parse_bundle, verify, verify_parsed,
+    verify_parsed_with,
+};
 
 use std::path::PathBuf;
 

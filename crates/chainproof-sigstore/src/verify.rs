@@ -87,6 +87,19 @@ pub fn verify(
     verify_parsed(&bundle, subject, policy, root)
 }
 
+/// Options that relax verification; the default is the strict behaviour.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Accept a managed-key bundle ([`Policy::Key`]) that has **no** transparency-log
+    /// entry: cosign's `--insecure-ignore-tlog`, sigstore-js's `tlogThreshold: 0`. The
+    /// signature and the artifact binding are still checked, and so is every RFC 3161
+    /// timestamp the bundle carries. Entries that *are* present are still verified in full
+    /// (stricter than cosign, which ignores them). Without a log entry nothing proves when
+    /// (or that) the signature was published: use it for offline, key-based signing only.
+    /// Keyless policies ignore this option (a Fulcio certificate needs a signing time).
+    pub insecure_ignore_tlog: bool,
+}
+
 /// [`verify`] for an already parsed bundle.
 pub fn verify_parsed(
     bundle: &Bundle,
@@ -94,7 +107,31 @@ pub fn verify_parsed(
     policy: &Policy,
     root: &TrustedRoot,
 ) -> Result<Verified, Error> {
+    verify_parsed_with(bundle, subject, policy, root, VerifyOptions::default())
+}
+
+/// [`verify_parsed`] with [`VerifyOptions`].
+pub fn verify_parsed_with(
+    bundle: &Bundle,
+    subject: &Subject,
+    policy: &Policy,
+    root: &TrustedRoot,
+    options: VerifyOptions,
+) -> Result<Verified, Error> {
     strict::check_bundle(bundle, root).map_err(Error::NotVerified)?;
+    if let (true, Policy::Key(der)) = (options.insecure_ignore_tlog, policy)
+        && bundle.verification_material.tlog_entries.is_empty()
+    {
+        return verify_without_tlog(bundle, subject, der, root);
+    }
+    if matches!(policy, Policy::Key(_)) && bundle.verification_material.tlog_entries.is_empty() {
+        // A key-based bundle without any log entry is accepted only on request.
+        return Err(Error::NotVerified(
+            "bundle has no transparency log entry (a key-based bundle signed offline \
+             verifies only with --insecure-ignore-tlog)"
+                .into(),
+        ));
+    }
     let verifier = Verifier::new(&root.inner).map_err(|e| Error::TrustedRoot {
         origin: root.origin().to_string(),
         message: e.to_string(),
@@ -147,6 +184,60 @@ pub fn verify_parsed(
             .map(|t| t.as_second())
             .collect(),
         tlog_verified: result.tlog_verified(),
+    })
+}
+
+/// A managed-key bundle without transparency-log entries (opted in by the caller).
+fn verify_without_tlog(
+    bundle: &Bundle,
+    subject: &Subject,
+    der: &[u8],
+    root: &TrustedRoot,
+) -> Result<Verified, Error> {
+    let media_type = bundle.media_type().as_str().to_string();
+    let has_timestamps = !bundle
+        .verification_material
+        .timestamp_verification_data
+        .rfc3161_timestamps
+        .is_empty();
+    if !has_timestamps {
+        let content = crate::keyonly::verify(bundle, subject, der)?;
+        return Ok(Verified {
+            media_type,
+            content,
+            identity: None,
+            issuer: None,
+            timestamps: Vec::new(),
+            tlog_verified: false,
+        });
+    }
+    // With RFC 3161 timestamps sigstore-verify can run (and checks them).
+    let verifier = Verifier::new(&root.inner).map_err(|e| Error::TrustedRoot {
+        origin: root.origin().to_string(),
+        message: e.to_string(),
+    })?;
+    let key = sigstore_verify::types::DerPublicKey::new(der.to_vec());
+    let result = run(
+        &verifier,
+        bundle,
+        subject,
+        &PublicKeyVerificationPolicy::new(key).skip_tlog_unsafe(),
+    )?;
+    Ok(Verified {
+        media_type,
+        content: match bundle.content {
+            SignatureContent::MessageSignature(_) => "message-signature",
+            SignatureContent::DsseEnvelope(_) => "dsse",
+            _ => "other",
+        },
+        identity: None,
+        issuer: None,
+        timestamps: result
+            .verified_timestamps()
+            .iter()
+            .map(|t| t.as_second())
+            .collect(),
+        tlog_verified: false,
     })
 }
 

@@ -33,7 +33,9 @@ pub enum Command {
     Scan(crate::commands::scan::ScanArgs),
     /// Generate signing keys.
     Key(crate::commands::key::KeyArgs),
-    /// Sign an in-toto statement into a DSSE envelope (`attest provenance` builds SLSA v1 provenance).
+    /// Sign a file into a Sigstore bundle v0.3 with a managed key (`sign blob`).
+    Sign(crate::commands::sign::SignCmdArgs),
+    /// Sign an in-toto statement into a DSSE envelope or a Sigstore bundle (`attest provenance` builds SLSA v1 provenance).
     Attest(crate::commands::attest::AttestArgs),
     /// Verify attestations and provenance. Exit 0 verified, 1 not verified, 2 error.
     Verify(crate::commands::verify::VerifyArgs),

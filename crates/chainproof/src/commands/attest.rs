@@ -1,4 +1,5 @@
-//! `chainproof attest`: sign an in-toto statement into a DSSE envelope;
+//! `chainproof attest`: sign an in-toto statement into a DSSE envelope (or, with `--bundle`, a
+//! Sigstore bundle v0.3 holding it, see [`chainproof_attest::bundle`]);
 //! `chainproof attest provenance`: build (and sign) a SLSA v1 provenance for a local build.
 
 use std::collections::BTreeMap;
@@ -43,8 +44,9 @@ pub struct SignArgs {
     /// Write here instead of stdout.
     #[arg(short, long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Write a Sigstore bundle instead of a bare DSSE envelope (not available yet).
-    #[arg(long)]
+    /// Write a Sigstore bundle v0.3 (the DSSE envelope + the key's hint, no transparency-log
+    /// entry) instead of a bare DSSE envelope.
+    #[arg(long, conflicts_with = "unsigned")]
     pub bundle: bool,
     /// Print the unsigned statement instead of signing it.
     #[arg(long, conflicts_with = "key")]
@@ -154,9 +156,6 @@ pub fn subjects(args: &[String]) -> anyhow::Result<Vec<ResourceDescriptor>> {
 }
 
 fn emit(statement: &Statement, args: &SignArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    if args.bundle {
-        bail!("--bundle (Sigstore bundle v0.3) is not available yet; omit it for a DSSE envelope");
-    }
     let out = if args.unsigned {
         serde_json::to_string_pretty(statement)? + "\n"
     } else {
@@ -164,7 +163,11 @@ fn emit(statement: &Statement, args: &SignArgs, printer: &Printer) -> anyhow::Re
             .key
             .as_ref()
             .context("--key is required (or --unsigned)")?;
-        let key = load_private_key(key_path)?;
+        let key = if args.bundle {
+            super::sign::load_bundle_signer(key_path)?
+        } else {
+            load_private_key(key_path)?
+        };
         let env = Envelope::sign(
             INTOTO_PAYLOAD_TYPE,
             statement.to_json().into_bytes(),
@@ -175,7 +178,13 @@ fn emit(statement: &Statement, args: &SignArgs, printer: &Printer) -> anyhow::Re
             key.key_id(),
             key.algorithm()
         ));
-        env.to_json() + "\n"
+        if args.bundle {
+            chainproof_attest::bundle::to_pretty_json(&chainproof_attest::bundle::dsse_bundle(
+                &env, &key,
+            )?)
+        } else {
+            env.to_json() + "\n"
+        }
     };
     match &args.output {
         Some(p) => std::fs::write(p, out).with_context(|| format!("writing {}", p.display()))?,

@@ -5,6 +5,7 @@ pub mod db;
 pub mod key;
 pub(crate) mod sbom;
 pub mod scan;
+pub mod sign;
 pub mod verify;
 mod verify_batch;
 pub mod verify_bundle;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli, printer: &Printer) -> anyhow::Result<ExitStatus> {
         Command::Db(args) => db::run(args, printer),
         Command::Scan(args) => scan::run(args, printer),
         Command::Key(args) => key::run(args, printer),
+        Command::Sign(args) => sign::run(args, printer),
         Command::Attest(args) => attest::run(args, printer),
         Command::Verify(args) => verify::run(args, printer),
     }

@@ -76,6 +76,15 @@ pub struct VerifyBundleArgs {
     #[arg(long, value_name = "REF")]
     pub certificate_github_workflow_ref: Option<String>,
 
+    /// With --key: accept a bundle that has no transparency-log entry (a bundle signed
+    /// offline by `chainproof sign blob` / `chainproof attest --bundle`). The signature and
+    /// the artifact binding are still checked, and any log entry or RFC 3161 timestamp the
+    /// bundle does carry is still verified; but nothing proves when, or that, the signature
+    /// was published. Same name and opt-in as cosign's flag; sigstore-js needs
+    /// `tlogThreshold: 0` likewise.
+    #[arg(long, requires = "key")]
+    pub insecure_ignore_tlog: bool,
+
     /// Use this `trusted_root.json` instead of the embedded public-good root.
     #[arg(long, value_name = "FILE", conflicts_with = "staging")]
     pub trusted_root: Option<PathBuf>,
@@ -135,7 +144,10 @@ fn verify(args: &VerifyBundleArgs) -> Result<Verified, Error> {
             "--bundle and FILE_OR_DIGEST are required".into(),
         ));
     };
-    verify_one(bundle_path, subject, &policy, &root)
+    let options = chainproof_sigstore::VerifyOptions {
+        insecure_ignore_tlog: args.insecure_ignore_tlog,
+    };
+    verify_one_with(bundle_path, subject, &policy, &root, options)
 }
 
 /// Read, parse and verify one bundle for `subject` (a path or `sha256:HEX`).
@@ -144,6 +156,17 @@ pub(crate) fn verify_one(
     subject: &str,
     policy: &Policy,
     root: &TrustedRoot,
+) -> Result<Verified, Error> {
+    verify_one_with(bundle_path, subject, policy, root, Default::default())
+}
+
+/// [`verify_one`] with verification options.
+pub(crate) fn verify_one_with(
+    bundle_path: &Path,
+    subject: &str,
+    policy: &Policy,
+    root: &TrustedRoot,
+    options: chainproof_sigstore::VerifyOptions,
 ) -> Result<Verified, Error> {
     let bundle_text = read_to_string(bundle_path)?;
     let bundle =
@@ -157,7 +180,7 @@ pub(crate) fn verify_one(
             path.display()
         )));
     }
-    chainproof_sigstore::verify_parsed(&bundle, &subject, policy, root)
+    chainproof_sigstore::verify_parsed_with(&bundle, &subject, policy, root, options)
 }
 
 /// A managed-key policy from a key file.
