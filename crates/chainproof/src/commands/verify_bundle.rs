@@ -197,6 +197,11 @@ fn policy(args: &VerifyBundleArgs) -> Result<Policy, Error> {
     if let Some(path) = &args.key {
         return key_policy(path);
     }
+    if args.insecure_ignore_tlog {
+        return Err(Error::Usage(
+            "--insecure-ignore-tlog applies to managed keys only: give --key".into(),
+        ));
+    }
     let mut policy = identity_policy(
         args.certificate_identity.as_deref(),
         args.certificate_identity_regexp.as_deref(),
