@@ -290,3 +290,69 @@ fn unknown_platform_is_an_error() {
         .assert()
         .failure();
 }
+
+#[test]
+fn image_limit_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let alpine = alpine();
+    let alpine = alpine.to_str().unwrap();
+    // trivy's alpine 3.10 layer has 500-odd tar entries: 100 is too few, for sbom and scan
+    // (scan with an empty database).
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let db = tmp.path().join("osv.db");
+    chainproof()
+        .args(["db", "build", "-q"])
+        .arg(&empty)
+        .arg("-o")
+        .arg(&db)
+        .assert()
+        .success();
+    let db = db.to_str().unwrap();
+    for args in [vec!["sbom"], vec!["scan", "--db", db]] {
+        let cmd = args[0];
+        let out = chainproof()
+            .args(&args)
+            .args([alpine, "--max-files", "100"])
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("more than 100 tar entries in all layers"),
+            "{cmd}: {stderr}"
+        );
+    }
+    // Enough entries: the 14 apk packages.
+    let doc = sbom(alpine, &["--max-files", "2000"], tmp.path());
+    let apk = purls(&doc).iter().filter(|p| p.starts_with("pkg:apk/")).count();
+    assert_eq!(apk, 14);
+    // Sizes take units; a 1 KiB per-file cap leaves the apk database (tens of KiB) unread.
+    let out = chainproof()
+        .args(["sbom", alpine, "--max-file-size", "1KiB"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("lib/apk/db/installed") && stderr.contains("per-file size cap"),
+        "{stderr}"
+    );
+    let out = chainproof()
+        .args(["sbom", alpine, "--max-image-size", "1MiB"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("more than 1048576 decompressed bytes"), "{stderr}");
+    // A bad size is a usage error (exit 2) naming the flag.
+    let out = chainproof()
+        .args(["sbom", alpine, "--max-image-size", "8 parsecs"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("--max-image-size"), "{stderr}");
+    // The defaults are shown in --help.
+    let out = chainproof().args(["sbom", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for d in ["[default: 64GiB]", "[default: 4000000]", "[default: 256MiB]"] {
+        assert!(help.contains(d), "{d} missing from --help");
+    }
+}
