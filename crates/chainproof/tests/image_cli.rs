@@ -324,7 +324,10 @@ fn image_limit_flags() {
     }
     // Enough entries: the 14 apk packages.
     let doc = sbom(alpine, &["--max-files", "2000"], tmp.path());
-    let apk = purls(&doc).iter().filter(|p| p.starts_with("pkg:apk/")).count();
+    let apk = purls(&doc)
+        .iter()
+        .filter(|p| p.starts_with("pkg:apk/"))
+        .count();
     assert_eq!(apk, 14);
     // Sizes take units; a 1 KiB per-file cap leaves the apk database (tens of KiB) unread.
     let out = chainproof()
@@ -341,7 +344,10 @@ fn image_limit_flags() {
         .assert()
         .failure();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(stderr.contains("more than 1048576 decompressed bytes"), "{stderr}");
+    assert!(
+        stderr.contains("more than 1048576 decompressed bytes"),
+        "{stderr}"
+    );
     // A bad size is a usage error (exit 2) naming the flag.
     let out = chainproof()
         .args(["sbom", alpine, "--max-image-size", "8 parsecs"])
@@ -352,7 +358,11 @@ fn image_limit_flags() {
     // The defaults are shown in --help.
     let out = chainproof().args(["sbom", "--help"]).assert().success();
     let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    for d in ["[default: 64GiB]", "[default: 4000000]", "[default: 256MiB]"] {
+    for d in [
+        "[default: 64GiB]",
+        "[default: 4000000]",
+        "[default: 256MiB]",
+    ] {
         assert!(help.contains(d), "{d} missing from --help");
     }
 }

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use aws_lc_rs::digest::{Context, SHA256};
 
-pub use super::oci::Digest;
 use super::oci::Algorithm;
+pub use super::oci::Digest;
 
 /// Hash state and byte count shared between a reader handed to a decoder and the code that
 /// later drains and checks it.

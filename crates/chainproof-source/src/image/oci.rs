@@ -303,8 +303,14 @@ mod tests {
         let upper = format!("sha256:{}", "A".repeat(64));
         assert!(upper.parse::<Digest>().is_err());
         let lower = format!("sha256:{}", "a".repeat(64));
-        assert_eq!(Digest::parse(&upper).map(|d| d.to_string()), Some(lower.clone()));
-        assert_eq!(lower.parse::<Digest>().map(|d| d.to_string()).ok(), Some(lower));
+        assert_eq!(
+            Digest::parse(&upper).map(|d| d.to_string()),
+            Some(lower.clone())
+        );
+        assert_eq!(
+            lower.parse::<Digest>().map(|d| d.to_string()).ok(),
+            Some(lower)
+        );
         let sha512 = format!("sha512:{}", "b".repeat(128));
         assert!(Digest::parse(&sha512).is_some());
         assert!(Digest::parse_sha256(&sha512).is_none());

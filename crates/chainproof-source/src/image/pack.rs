@@ -207,7 +207,10 @@ fn compress(data: &[u8], c: Compression) -> io::Result<Vec<u8>> {
 }
 
 fn config_json(layers: &[Vec<u8>], os: &str, arch: &str) -> Vec<u8> {
-    let diff_ids: Vec<String> = layers.iter().map(|l| Digest::sha256_of(l).to_string()).collect();
+    let diff_ids: Vec<String> = layers
+        .iter()
+        .map(|l| Digest::sha256_of(l).to_string())
+        .collect();
     serde_json::json!({
         "architecture": arch,
         "os": os,
