@@ -193,7 +193,6 @@ pub(crate) fn inventory(
         platform,
         keep: Some(keep),
         limits: args.image_limits.image_limits(),
-        ..ImageOptions::default()
     };
     let image = target.open(&options).with_context(|| {
         format!(
