@@ -366,3 +366,65 @@ fn image_limit_flags() {
         assert!(help.contains(d), "{d} missing from --help");
     }
 }
+
+#[test]
+fn all_layers_links_os_owned_files_across_layers() {
+    // Layer 1 installs the deb database (python3-six owns the dist-info); layer 2 writes
+    // the dist-info itself. Each layer is cataloged alone under --scope all-layers, and
+    // the link still holds.
+    let status = b"Package: python3-six\nStatus: install ok installed\nArchitecture: all\n\
+Version: 1.16.0-4\n\n";
+    let layers = vec![
+        pack::layer_tar(&[
+            (
+                "etc/os-release",
+                PackEntry::File(b"ID=debian\nVERSION_ID=\"12\"\n".to_vec()),
+            ),
+            ("var/lib/dpkg/status", PackEntry::File(status.to_vec())),
+            (
+                "var/lib/dpkg/info/python3-six.list",
+                PackEntry::File(
+                    b"/usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA\n".to_vec(),
+                ),
+            ),
+        ])
+        .unwrap(),
+        pack::layer_tar(&[(
+            "usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA",
+            PackEntry::File(b"Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n\n".to_vec()),
+        )])
+        .unwrap(),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = tmp.path().join("layout");
+    pack::write_oci_dir(&layout, &layers, Compression::Gzip, "six:1").unwrap();
+    let target = format!("oci-dir:{}", layout.display());
+    for scope in ["squashed", "all-layers"] {
+        let doc = sbom(&target, &["--scope", scope], tmp.path());
+        let comps = doc["components"].as_array().unwrap();
+        let by = |prefix: &str| {
+            comps
+                .iter()
+                .find(|c| c["purl"].as_str().unwrap_or("").starts_with(prefix))
+                .unwrap_or_else(|| panic!("{scope}: no {prefix}"))
+        };
+        let deb = by("pkg:deb/debian/python3-six@1.16.0-4");
+        let six = by("pkg:pypi/six@1.16.0");
+        assert_eq!(
+            props(six, "chainproof:os:owned-by"),
+            [deb["purl"].as_str().unwrap()],
+            "{scope}"
+        );
+        let deps: Vec<&str> = doc["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["ref"] == deb["bom-ref"])
+            .and_then(|d| d["dependsOn"].as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(deps, [six["bom-ref"].as_str().unwrap()], "{scope}");
+    }
+}

@@ -231,6 +231,12 @@ pub(crate) fn inventory(
         files += view.files().len();
         inventory.merge(inv);
     }
+    if args.scope == chainproof_source::image::Scope::AllLayers {
+        // Each layer was cataloged alone: link language packages to the OS packages of
+        // the final image that own their files, whichever layer wrote the database.
+        let owned = chainproof_catalog::os::OwnedFiles::collect(&image.squashed());
+        chainproof_catalog::link_os_owned(&mut inventory, &owned);
+    }
     let mut metadata = image.metadata().clone();
     if let Some(r) = reference {
         metadata.repo_tags = vec![r.to_string()];
