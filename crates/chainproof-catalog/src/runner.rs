@@ -1,4 +1,7 @@
-use chainproof_core::{Inventory, Location, SourceInfo, Unparsed};
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use chainproof_core::{Inventory, Location, PackageId, SourceInfo, Unparsed};
 use chainproof_source::FileResolver;
 use rayon::prelude::*;
 
@@ -7,8 +10,13 @@ use crate::os::OwnedFiles;
 
 /// Property of a language package whose location is a file installed by an OS package:
 /// the key (purl) of that OS package. The package is kept (e.g. Debian's `python3-*`
-/// packages carry `dist-info`: both are reported, and linked by this property).
+/// packages carry `dist-info`: both are reported, linked by this property and by an edge
+/// from the OS package); see [`apply_os_ownership`].
 pub const PROP_OWNED_BY: &str = "chainproof:os:owned-by";
+
+/// Catalogers that read packages out of compiled binaries: the root package they make
+/// stands for the binary itself (see [`apply_os_ownership`]).
+pub const BINARY_CATALOGERS: [&str; 2] = ["go-binary", "rust-cargo-auditable"];
 
 /// Purl types of OS package databases.
 const OS_PURL_TYPES: [&str; 5] = ["deb", "apk", "rpm", "alpm", "opkg"];
@@ -46,6 +54,8 @@ pub fn catalog(
         .collect();
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
+    // Keys of the root packages binary catalogers made (one per binary), for the OS rule.
+    let binary_roots: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let run = |(path, cataloger): &(&str, &dyn Cataloger)| {
         let inv = match cataloger.catalog(resolver, path) {
             Ok(inv) => inv,
@@ -61,6 +71,13 @@ pub fn catalog(
                 inv
             }
         };
+        if BINARY_CATALOGERS.contains(&cataloger.name()) && inv.roots().len() > 0 {
+            let keys = inv.roots().map(|r| inv.package(r).key());
+            binary_roots
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(keys);
+        }
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if let Some(cb) = options.progress {
             cb(n, total);
@@ -87,7 +104,10 @@ pub fn catalog(
         out.merge(inv);
     }
     if has_os_packages(&out) {
-        link_os_owned(&mut out, &OwnedFiles::collect(resolver));
+        let roots = binary_roots
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        out = apply_os_ownership(out, &OwnedFiles::collect(resolver), &roots);
     }
     out
 }
@@ -102,9 +122,23 @@ fn has_os_packages(inv: &Inventory) -> bool {
     inv.packages().any(|(_, p)| is_os_package(p))
 }
 
-/// Marks every non-OS package that has a location in a file owned by an OS package with
-/// [`PROP_OWNED_BY`] (the owner's key; several owners are joined with `,`). Packages are
-/// never dropped. [`catalog`] runs this itself when the inventory has OS packages.
+/// The OS packages (keys) that own a location of `p`, sorted, without `p` itself.
+fn owners_of<'a>(p: &chainproof_core::Package, key: &str, owned: &'a OwnedFiles) -> Vec<&'a str> {
+    let mut owners: Vec<&str> = p
+        .locations
+        .iter()
+        .filter_map(|l| owned.owner(l.path.trim_start_matches('/')))
+        .filter(|o| *o != key)
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    owners
+}
+
+/// Links every non-OS package that has a location in a file owned by an OS package to
+/// that OS package: the package gets [`PROP_OWNED_BY`] (the owner's key; several owners
+/// are joined with `,`) and the owner gets an edge to it (the OS package installed it).
+/// Nothing is dropped here; see [`apply_os_ownership`].
 pub fn link_os_owned(inv: &mut Inventory, owned: &OwnedFiles) {
     if owned.is_empty() {
         return;
@@ -114,22 +148,83 @@ pub fn link_os_owned(inv: &mut Inventory, owned: &OwnedFiles) {
         if is_os_package(p) {
             continue;
         }
-        let key = p.key();
-        let mut owners: Vec<&str> = p
-            .locations
-            .iter()
-            .filter_map(|l| owned.owner(l.path.trim_start_matches('/')))
-            .filter(|o| *o != key)
-            .collect();
-        owners.sort_unstable();
-        owners.dedup();
+        let owners = owners_of(p, &p.key(), owned);
         if !owners.is_empty() {
-            marks.push((id, owners.join(",")));
+            let ids: Vec<PackageId> = owners.iter().filter_map(|o| inv.find(o)).collect();
+            marks.push((id, owners.join(","), ids));
         }
     }
-    for (id, owners) in marks {
+    for (id, owners, owner_ids) in marks {
         inv.package_mut(id)
             .properties
             .insert(PROP_OWNED_BY.to_string(), owners);
+        for o in owner_ids {
+            inv.add_edge(o, id);
+        }
     }
+}
+
+/// The OS-ownership rule of a catalog run (syft's "file ownership overlap"):
+///
+/// * Language packages in files an OS package installed (Debian's `python3-*` dist-info,
+///   node modules, JARs, and the modules compiled into an OS-owned binary) are **kept** and
+///   linked to their OS package ([`link_os_owned`]).
+/// * The package that *is* an OS-owned binary — the root a binary cataloger
+///   ([`BINARY_CATALOGERS`]) made for it (Go main module, cargo-auditable root crate) — is
+///   **dropped**: the OS package already describes that binary. `binary_roots` are the
+///   keys of those roots; one is dropped only when every location it has is OS-owned (the
+///   same module found in a binary no OS package owns keeps it). Its dependencies (the
+///   compiled-in modules and the Go standard library) stay, linked to the OS package.
+///
+/// [`catalog`] runs this itself when the inventory has OS packages.
+pub fn apply_os_ownership(
+    mut inv: Inventory,
+    owned: &OwnedFiles,
+    binary_roots: &[String],
+) -> Inventory {
+    if owned.is_empty() {
+        return inv;
+    }
+    link_os_owned(&mut inv, owned);
+    let drop: HashSet<PackageId> = binary_roots
+        .iter()
+        .filter_map(|k| inv.find(k))
+        .filter(|&id| {
+            let p = inv.package(id);
+            !is_os_package(p)
+                && !p.locations.is_empty()
+                && p.locations
+                    .iter()
+                    .all(|l| owned.owner(l.path.trim_start_matches('/')).is_some())
+        })
+        .collect();
+    if drop.is_empty() {
+        return inv;
+    }
+    without(inv, &drop)
+}
+
+/// A copy of `inv` without the packages in `drop` (and their edges and roots).
+fn without(inv: Inventory, drop: &HashSet<PackageId>) -> Inventory {
+    let mut out = Inventory::new(inv.source.clone());
+    let mut map: HashMap<PackageId, PackageId> = HashMap::with_capacity(inv.len());
+    for (id, p) in inv.packages() {
+        if !drop.contains(&id) {
+            map.insert(id, out.add_package(p.clone()));
+        }
+    }
+    for (a, b) in inv.edges() {
+        if let (Some(&a), Some(&b)) = (map.get(&a), map.get(&b)) {
+            out.add_edge(a, b);
+        }
+    }
+    for r in inv.roots() {
+        if let Some(&r) = map.get(&r) {
+            out.add_root(r);
+        }
+    }
+    for u in inv.unparsed() {
+        out.add_unparsed(u.clone());
+    }
+    out
 }

@@ -235,7 +235,7 @@ fn multi_arch(dir: &Path) -> (String, String) {
         files.extend(fs.into_iter().filter(|(p, _)| p.starts_with("blobs/")));
     }
     let nested = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": descs}).to_string().into_bytes();
-    let nested_digest = chainproof_source::image::Digest::of(&nested);
+    let nested_digest = chainproof_source::image::Digest::sha256_of(&nested);
     files.push((
         format!("blobs/sha256/{}", nested_digest.hex()),
         nested.clone(),

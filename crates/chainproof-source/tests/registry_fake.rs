@@ -1,5 +1,9 @@
-//! Pull against scripted fake servers: the Bearer token flow, blob redirects to another
-//! origin (no Authorization leak), and registries that lie about digests and sizes.
+//! Pull against scripted fake servers, only for what Debian's real `docker-registry` (see
+//! `registry.rs` and `registry_hostile.rs`) cannot be made to do: the Bearer token flow
+//! (it needs a separate token service), blob redirects to another origin and to plain HTTP
+//! (filesystem storage never redirects), a manifest over the default 4 MiB cap (the
+//! registry refuses to store one), and a registry that stalls. Lying digests, sizes and
+//! platforms are tested against the real registry in `registry_hostile.rs`.
 
 mod support;
 
@@ -196,110 +200,6 @@ fn bearer_token_flow_and_cross_origin_redirect_drops_authorization() {
 }
 
 #[test]
-fn a_blob_that_does_not_hash_to_its_digest_is_refused() {
-    let server = open_registry(content(), |_, b| {
-        let mut lie = b.to_vec();
-        if let Some(x) = lie.last_mut() {
-            *x ^= 1;
-        }
-        Response::new(200, lie)
-    });
-    let out = tempfile::tempdir().expect("tmp");
-    let dir = out.path().join("layout");
-    let o = PullOptions {
-        output_dir: Some(dir.clone()),
-        ..opts()
-    };
-    let e = pull(&reference(&server, "app:1"), &o).expect_err("lying blob");
-    assert!(matches!(e, RegistryError::DigestMismatch { .. }), "{e}");
-    assert!(e.to_string().contains("config"), "{e}");
-    // No partial download left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(dir.join("blobs/sha256"))
-        .expect("blobs")
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".partial"))
-        .collect();
-    assert!(leftovers.is_empty());
-}
-
-#[test]
-fn a_blob_longer_than_declared_is_refused() {
-    let server = open_registry(content(), |_, b| {
-        let mut more = b.to_vec();
-        more.extend_from_slice(b"extra");
-        Response::new(200, more)
-    });
-    let e = pull(&reference(&server, "app:1"), &opts()).expect_err("too long");
-    assert!(matches!(e, RegistryError::SizeMismatch { .. }), "{e}");
-}
-
-#[test]
-fn manifest_digest_lies_are_refused() {
-    let c = content();
-    let real = Digest::sha256_of(&c.manifest);
-    let server = open_registry(c, |_, b| Response::new(200, b.to_vec()));
-    // Pulled by a digest the served manifest does not have.
-    let other = Digest::sha256_of(b"another manifest");
-    let e = pull(&reference(&server, &format!("app@{other}")), &opts()).expect_err("digest lie");
-    let msg = e.to_string();
-    assert!(matches!(e, RegistryError::DigestMismatch { .. }), "{msg}");
-    assert!(
-        msg.contains(&other.to_string()) && msg.contains(&real.to_string()),
-        "{msg}"
-    );
-
-    // A Docker-Content-Digest header that disagrees with the body.
-    let c = content();
-    let m = c.manifest.clone();
-    let liar = FakeServer::start(move |req: &Request| match req.path() {
-        "/v2/" => Response::new(200, "{}"),
-        _ => Response::new(200, m.clone())
-            .header("Content-Type", OCI_MANIFEST)
-            .header("Docker-Content-Digest", &other.to_string()),
-    });
-    let msg = pull(&reference(&liar, "app:1"), &opts())
-        .expect_err("header lie")
-        .to_string();
-    assert!(msg.contains("Docker-Content-Digest"), "{msg}");
-}
-
-#[test]
-fn declared_sizes_over_the_limits_are_refused_before_download() {
-    let layer_digest = Digest::sha256_of(b"never fetched");
-    let config = config_json("linux", "amd64", None, &[]);
-    let manifest = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": Digest::sha256_of(&config).to_string(), "size": config.len()},
-        "layers": [{"mediaType": OCI_LAYER_TAR, "digest": layer_digest.to_string(), "size": 10_000_000_000u64}],
-    }))
-    .expect("json");
-    let server = FakeServer::start(move |req: &Request| match req.path() {
-        "/v2/" => Response::new(200, "{}"),
-        p if p.contains("/manifests/") => manifest_response(&manifest),
-        _ => Response::new(500, "no blob should be requested"),
-    });
-    let e = pull(&reference(&server, "app:big"), &opts()).expect_err("10 GB layer");
-    assert!(
-        matches!(
-            e,
-            RegistryError::TooLarge {
-                size: 10_000_000_000,
-                ..
-            }
-        ),
-        "{e}"
-    );
-    assert!(
-        server
-            .requests()
-            .iter()
-            .all(|r| !r.path().contains("/blobs/")),
-        "a blob was requested"
-    );
-}
-
-#[test]
 fn plain_http_to_non_loopback_is_refused() {
     let r = Reference::parse("registry.example.com/team/app:1").expect("reference");
     let o = RegistryOptions {
@@ -385,47 +285,5 @@ fn a_registry_that_stalls_times_out() {
         started.elapsed() < std::time::Duration::from_millis(1400),
         "took {:?}",
         started.elapsed()
-    );
-}
-
-#[test]
-fn an_index_that_lies_about_the_platform_is_refused() {
-    let c = content(); // an amd64 image
-    let manifest = c.manifest.clone();
-    let index = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.index.v1+json",
-        "manifests": [{"mediaType": OCI_MANIFEST, "digest": Digest::sha256_of(&manifest).to_string(), "size": manifest.len(), "platform": {"os": "linux", "architecture": "arm64"}}],
-    }))
-    .expect("json");
-    let blobs = c.blobs.clone();
-    let server = FakeServer::start(move |req: &Request| {
-        let path = req.path();
-        if path == "/v2/" {
-            Response::new(200, "{}")
-        } else if path == "/v2/app/manifests/multi" {
-            Response::new(200, index.clone())
-                .header("Content-Type", "application/vnd.oci.image.index.v1+json")
-        } else if path.starts_with("/v2/app/manifests/sha256:") {
-            manifest_response(&manifest)
-        } else if let Some(b) = path
-            .strip_prefix("/v2/app/blobs/")
-            .and_then(|d| blobs.get(d))
-        {
-            Response::new(200, b.clone())
-        } else {
-            Response::new(404, "")
-        }
-    });
-    let o = PullOptions {
-        platform: Some("linux/arm64".parse().expect("platform")),
-        ..opts()
-    };
-    let e = pull(&reference(&server, "app:multi"), &o).expect_err("platform lie");
-    assert!(matches!(e, RegistryError::InvalidManifest { .. }), "{e}");
-    assert!(
-        e.to_string()
-            .contains("lists this image as linux/arm64 but its config says linux/amd64"),
-        "{e}"
     );
 }

@@ -164,6 +164,9 @@ pub struct InventoryArgs {
     /// (loopback registries may always use HTTP).
     #[arg(long)]
     pub insecure_registry: bool,
+
+    #[command(flatten)]
+    pub image_limits: crate::commands::sbom::limits::ImageLimitArgs,
 }
 
 #[derive(Debug, Subcommand)]

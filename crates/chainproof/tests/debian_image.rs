@@ -2,6 +2,7 @@
 //! `scripts/debian-root.sh` (env `CHAINPROOF_DEBIAN_ROOT`) is packed with
 //! `chainproof_source::image::pack` as an OCI layout directory and a docker-archive, and the
 //! `pkg:deb` purls of the SBOM must be exactly what `dpkg-query -W` lists in that root.
+//! A Go binary layered over `usr/bin/ls` checks the OS-ownership rule on that image.
 //! Also (hermetic): trivy's alpine 3.10 `docker save` tarball gives exactly its 14 apk packages.
 
 #![allow(clippy::unwrap_used)]
@@ -148,6 +149,99 @@ fn debian_root_as_oci_dir_and_docker_archive() {
         purls
             .iter()
             .all(|p| !matches!(p.ty(), "apk" | "rpm" | "alpm"))
+    );
+}
+
+/// The Debian root plus a layer that puts a Go binary where dpkg's `/bin/ls` (coreutils) is
+/// (`usr/bin/ls` on merged /usr): the OS-ownership rule on a real image. The Go main module
+/// is dropped (coreutils describes that binary); the modules compiled in are kept, marked
+/// `chainproof:os:owned-by` coreutils and linked by an edge from coreutils. The deb
+/// packages carry the files and licenses their `.list` and copyright files give.
+#[test]
+fn debian_image_os_owned_binary() {
+    let Some(root) = debian_root() else { return };
+    let go = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../chainproof-catalog/tests/fixtures/gobin/hello-linux-amd64"),
+    )
+    .unwrap();
+    let layers = [
+        pack::layer_from_dir(&root).unwrap(),
+        pack::layer_tar(&[("usr/bin/ls", pack::PackEntry::File(go))]).unwrap(),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let oci = tmp.path().join("oci");
+    pack::write_oci_dir(&oci, &layers, Compression::Gzip, "debian:go").unwrap();
+    let out = tmp.path().join("out.cdx.json");
+    chainproof()
+        .args(["sbom", &format!("oci-dir:{}", oci.display()), "-q", "-o"])
+        .arg(format!("cyclonedx-json={}", out.display()))
+        .assert()
+        .success();
+    let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let comps: Vec<&Value> = doc["components"].as_array().unwrap().iter().collect();
+    let purl = |c: &Value| c["purl"].as_str().unwrap_or_default().to_string();
+    let prop = |c: &Value, k: &str| {
+        c["properties"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == k)
+            .and_then(|p| p["value"].as_str())
+            .map(str::to_string)
+    };
+    let coreutils = comps
+        .iter()
+        .find(|c| purl(c).starts_with("pkg:deb/debian/coreutils@"))
+        .expect("coreutils");
+    assert!(
+        comps.iter().all(|c| !purl(c).contains("example.com/hello")),
+        "the main module of an OS-owned binary is dropped"
+    );
+    let golang: Vec<&&Value> = comps
+        .iter()
+        .filter(|c| purl(c).starts_with("pkg:golang/"))
+        .collect();
+    let mut names: Vec<String> = golang.iter().map(|c| purl(c)).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "pkg:golang/example.com/greet@v1.2.3",
+            "pkg:golang/example.com/local",
+            "pkg:golang/stdlib@1.19.8"
+        ]
+    );
+    for c in &golang {
+        assert_eq!(prop(c, "chainproof:os:owned-by"), Some(purl(coreutils)));
+    }
+    // coreutils → each compiled-in module in the dependency graph.
+    let core_ref = coreutils["bom-ref"].as_str().unwrap();
+    let deps: BTreeSet<&str> = doc["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["ref"] == core_ref)
+        .and_then(|d| d["dependsOn"].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for c in &golang {
+        assert!(deps.contains(c["bom-ref"].as_str().unwrap()), "{}", purl(c));
+    }
+    // The `.list` and copyright files reached the catalogers inside the image.
+    let files: usize = prop(coreutils, "chainproof:os:owned-files")
+        .expect("owned-files")
+        .parse()
+        .unwrap();
+    let listed = std::fs::read_to_string(root.join("var/lib/dpkg/info/coreutils.list")).unwrap();
+    assert!(files > 50 && files < listed.lines().count(), "{files}");
+    assert!(
+        coreutils["licenses"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty()),
+        "coreutils has no license: {coreutils}"
     );
 }
 

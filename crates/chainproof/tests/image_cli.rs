@@ -290,3 +290,141 @@ fn unknown_platform_is_an_error() {
         .assert()
         .failure();
 }
+
+#[test]
+fn image_limit_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let alpine = alpine();
+    let alpine = alpine.to_str().unwrap();
+    // trivy's alpine 3.10 layer has 500-odd tar entries: 100 is too few, for sbom and scan
+    // (scan with an empty database).
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let db = tmp.path().join("osv.db");
+    chainproof()
+        .args(["db", "build", "-q"])
+        .arg(&empty)
+        .arg("-o")
+        .arg(&db)
+        .assert()
+        .success();
+    let db = db.to_str().unwrap();
+    for args in [vec!["sbom"], vec!["scan", "--db", db]] {
+        let cmd = args[0];
+        let out = chainproof()
+            .args(&args)
+            .args([alpine, "--max-files", "100"])
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("more than 100 tar entries in all layers"),
+            "{cmd}: {stderr}"
+        );
+    }
+    // Enough entries: the 14 apk packages.
+    let doc = sbom(alpine, &["--max-files", "2000"], tmp.path());
+    let apk = purls(&doc)
+        .iter()
+        .filter(|p| p.starts_with("pkg:apk/"))
+        .count();
+    assert_eq!(apk, 14);
+    // Sizes take units; a 1 KiB per-file cap leaves the apk database (tens of KiB) unread.
+    let out = chainproof()
+        .args(["sbom", alpine, "--max-file-size", "1KiB"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("lib/apk/db/installed") && stderr.contains("per-file size cap"),
+        "{stderr}"
+    );
+    let out = chainproof()
+        .args(["sbom", alpine, "--max-image-size", "1MiB"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("more than 1048576 decompressed bytes"),
+        "{stderr}"
+    );
+    // A bad size is a usage error (exit 2) naming the flag.
+    let out = chainproof()
+        .args(["sbom", alpine, "--max-image-size", "8 parsecs"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("--max-image-size"), "{stderr}");
+    // The defaults are shown in --help.
+    let out = chainproof().args(["sbom", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for d in [
+        "[default: 64GiB]",
+        "[default: 4000000]",
+        "[default: 256MiB]",
+    ] {
+        assert!(help.contains(d), "{d} missing from --help");
+    }
+}
+
+#[test]
+fn all_layers_links_os_owned_files_across_layers() {
+    // Layer 1 installs the deb database (python3-six owns the dist-info); layer 2 writes
+    // the dist-info itself. Each layer is cataloged alone under --scope all-layers, and
+    // the link still holds.
+    let status = b"Package: python3-six\nStatus: install ok installed\nArchitecture: all\n\
+Version: 1.16.0-4\n\n";
+    let layers = vec![
+        pack::layer_tar(&[
+            (
+                "etc/os-release",
+                PackEntry::File(b"ID=debian\nVERSION_ID=\"12\"\n".to_vec()),
+            ),
+            ("var/lib/dpkg/status", PackEntry::File(status.to_vec())),
+            (
+                "var/lib/dpkg/info/python3-six.list",
+                PackEntry::File(
+                    b"/usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA\n".to_vec(),
+                ),
+            ),
+        ])
+        .unwrap(),
+        pack::layer_tar(&[(
+            "usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA",
+            PackEntry::File(b"Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n\n".to_vec()),
+        )])
+        .unwrap(),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = tmp.path().join("layout");
+    pack::write_oci_dir(&layout, &layers, Compression::Gzip, "six:1").unwrap();
+    let target = format!("oci-dir:{}", layout.display());
+    for scope in ["squashed", "all-layers"] {
+        let doc = sbom(&target, &["--scope", scope], tmp.path());
+        let comps = doc["components"].as_array().unwrap();
+        let by = |prefix: &str| {
+            comps
+                .iter()
+                .find(|c| c["purl"].as_str().unwrap_or("").starts_with(prefix))
+                .unwrap_or_else(|| panic!("{scope}: no {prefix}"))
+        };
+        let deb = by("pkg:deb/debian/python3-six@1.16.0-4");
+        let six = by("pkg:pypi/six@1.16.0");
+        assert_eq!(
+            props(six, "chainproof:os:owned-by"),
+            [deb["purl"].as_str().unwrap()],
+            "{scope}"
+        );
+        let deps: Vec<&str> = doc["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["ref"] == deb["bom-ref"])
+            .and_then(|d| d["dependsOn"].as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(deps, [six["bom-ref"].as_str().unwrap()], "{scope}");
+    }
+}

@@ -196,6 +196,22 @@ pub(crate) fn leaf_paths(mut paths: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Files an OS database cataloger reads beside the database it claims: dpkg
+/// `info/*.list` and `*.md5sums` (file ownership; `status.d/*.md5sums` on distroless),
+/// `usr/share/doc/*/copyright` (licenses) and pacman `local/*/files`. A caller that keeps
+/// only the files catalogers claim (the image reader) must keep these too, or packages lose
+/// their files and licenses and [`OwnedFiles`] finds nothing.
+pub fn is_database_companion(path: &str) -> bool {
+    let dir = chainproof_source::parent_dir(path);
+    let name = chainproof_source::file_name(path);
+    let in_dir = |d: &str| dir == d || dir.ends_with(&format!("/{d}"));
+    ((in_dir("lib/dpkg/info") || in_dir("lib/opkg/info"))
+        && (name.ends_with(".list") || name.ends_with(".md5sums")))
+        || (in_dir("lib/dpkg/status.d") && name.ends_with(".md5sums"))
+        || (name == "copyright" && chainproof_source::parent_dir(dir).ends_with("usr/share/doc"))
+        || (name == "files" && chainproof_source::parent_dir(dir).ends_with("lib/pacman/local"))
+}
+
 /// Top-level directories that merged-/usr systems make symlinks into `usr/`.
 const MERGED_USR: [&str; 6] = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
 
@@ -282,6 +298,30 @@ mod tests {
         assert_eq!(root_of("img/var/lib/dpkg/status", &s), "img/");
         assert_eq!(root_of("x/valid", &s), "x/");
         assert_eq!(root_of("valid", &s), "");
+    }
+
+    #[test]
+    fn companions() {
+        for p in [
+            "var/lib/dpkg/info/bash.list",
+            "var/lib/dpkg/info/libc6:amd64.list",
+            "var/lib/dpkg/info/bash.md5sums",
+            "var/lib/dpkg/status.d/base.md5sums",
+            "usr/share/doc/bash/copyright",
+            "var/lib/pacman/local/bash-5.2-1/files",
+            "img/var/lib/dpkg/info/x.list",
+        ] {
+            assert!(is_database_companion(p), "{p}");
+        }
+        for p in [
+            "var/lib/dpkg/info/bash.postinst",
+            "usr/share/doc/bash/changelog.gz",
+            "usr/share/doc/copyright",
+            "home/files",
+            "var/lib/dpkg/status",
+        ] {
+            assert!(!is_database_companion(p), "{p}");
+        }
     }
 
     #[test]

@@ -1,55 +1,13 @@
 //! Digests checked while streaming, and byte caps enforced while reading.
 
 use std::cell::RefCell;
-use std::fmt;
 use std::io::{self, Read};
 use std::rc::Rc;
 
 use aws_lc_rs::digest::{Context, SHA256};
 
-/// An OCI content digest, `sha256:<64 lowercase hex>` (the only algorithm images use in practice).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Digest(String);
-
-impl Digest {
-    /// Parses `sha256:<hex>`. Other algorithms (`sha512:`) are rejected: nothing could verify them.
-    pub fn parse(s: &str) -> Option<Digest> {
-        let hex = s.strip_prefix("sha256:")?;
-        if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            Some(Digest(format!("sha256:{}", hex.to_ascii_lowercase())))
-        } else {
-            None
-        }
-    }
-
-    /// The digest of in-memory bytes.
-    pub fn of(bytes: &[u8]) -> Digest {
-        Digest(format!(
-            "sha256:{}",
-            hex(aws_lc_rs::digest::digest(&SHA256, bytes).as_ref())
-        ))
-    }
-
-    /// `sha256:<hex>`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The hex part.
-    pub fn hex(&self) -> &str {
-        &self.0["sha256:".len()..]
-    }
-}
-
-impl fmt::Display for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use super::oci::Algorithm;
+pub use super::oci::Digest;
 
 /// Hash state and byte count shared between a reader handed to a decoder and the code that
 /// later drains and checks it.
@@ -99,8 +57,8 @@ impl<R: Read> MeteredReader<R> {
     /// The digest of everything read so far (call once, after [`drain`](Self::drain)).
     pub(crate) fn finish(&self) -> Digest {
         let ctx = self.0.borrow_mut().ctx.take();
-        let d = ctx.map(|c| c.finish()).map(|d| hex(d.as_ref()));
-        Digest(format!("sha256:{}", d.unwrap_or_default()))
+        let ctx = ctx.unwrap_or_else(|| Context::new(&SHA256));
+        Digest::from_raw(Algorithm::Sha256, ctx.finish().as_ref())
     }
 }
 
@@ -141,16 +99,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn digest_of_empty() {
-        assert_eq!(
-            Digest::of(b"").as_str(),
-            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
+    fn metered_digest() {
         let m = MeteredReader::new(&b"abc"[..], 10);
         m.drain().expect("in memory");
-        assert_eq!(m.finish(), Digest::of(b"abc"));
-        assert!(Digest::parse("sha256:00").is_none());
-        assert!(Digest::parse("md5:x").is_none());
+        assert_eq!(m.finish(), Digest::sha256_of(b"abc"));
     }
 
     #[test]

@@ -8,8 +8,9 @@ use serde::de::DeserializeOwned;
 use super::container::Container;
 use super::digest::Digest;
 use super::layer::{Budget, LayerData, read_layer};
+use super::oci::Platform;
 use super::resolver::Shared;
-use super::spec::{self, Config, Descriptor, DockerManifestEntry, Index, Manifest, Platform};
+use super::spec::{self, Config, Descriptor, DockerManifestEntry, Index, Manifest};
 use super::tree::Tree;
 use super::{Image, ImageError, ImageMetadata, ImageOptions, ImageTarget, LayerInfo};
 
@@ -220,11 +221,11 @@ fn json<T: DeserializeOwned>(place: &str, bytes: &[u8]) -> Result<T, ImageError>
 /// `blobs/sha256/<hex>` → the digest it names.
 fn digest_of_blob_path(name: &str) -> Option<Digest> {
     let hex = name.strip_prefix("blobs/sha256/")?;
-    Digest::parse(&format!("sha256:{hex}"))
+    Digest::parse_sha256(&format!("sha256:{hex}"))
 }
 
 fn blob_path(place: &str, d: &str) -> Result<(Digest, String), ImageError> {
-    let digest = Digest::parse(d).ok_or_else(|| {
+    let digest = Digest::parse_sha256(d).ok_or_else(|| {
         ImageError::format(place, format!("unsupported or malformed digest `{d}`"))
     })?;
     let path = format!("blobs/sha256/{}", digest.hex());
@@ -241,7 +242,7 @@ fn read_blob(
     let place = format!("{}: {what} {}", c.display(), desc.digest);
     let (digest, path) = blob_path(&place, &desc.digest)?;
     let bytes = c.read_small(&path, limit)?;
-    check(&place, Some(&digest), &Digest::of(&bytes))?;
+    check(&place, Some(&digest), &Digest::sha256_of(&bytes))?;
     if let Some(size) = desc.size
         && size != bytes.len() as u64
     {
@@ -273,7 +274,7 @@ fn diff_ids(place: &str, config: &Config, layers: usize) -> Result<Vec<Digest>, 
     }
     ids.iter()
         .map(|d| {
-            Digest::parse(d)
+            Digest::parse_sha256(d)
                 .ok_or_else(|| ImageError::format(place, format!("malformed diff_id `{d}`")))
         })
         .collect()
@@ -293,11 +294,11 @@ fn plan_docker(c: &Container, options: &ImageOptions) -> Result<Plan, ImageError
     let config_name = super::container::member_name(&entry.config);
     let config_place = format!("{}: config {config_name}", c.display());
     let config_bytes = c.read_small(&config_name, limits.max_json_size)?;
-    let config_digest = Digest::of(&config_bytes);
+    let config_digest = Digest::sha256_of(&config_bytes);
     let named = digest_of_blob_path(&config_name).or_else(|| {
         config_name
             .strip_suffix(".json")
-            .and_then(|h| Digest::parse(&format!("sha256:{h}")))
+            .and_then(|h| Digest::parse_sha256(&format!("sha256:{h}")))
     });
     check(&config_place, named.as_ref(), &config_digest)?;
     let config: Config = json(&config_place, &config_bytes)?;
@@ -347,7 +348,7 @@ fn docker_manifest_digest(
         .find_map(|d| {
             let (digest, bytes) = read_blob(c, d, "manifest", limit).ok()?;
             let m: Manifest = serde_json::from_slice(&bytes).ok()?;
-            (Digest::parse(&m.config.digest).as_ref() == Some(config)).then_some(digest)
+            (Digest::parse_sha256(&m.config.digest).as_ref() == Some(config)).then_some(digest)
         })
 }
 
@@ -469,7 +470,7 @@ fn choose(
     let wanted = options
         .platform
         .clone()
-        .unwrap_or_else(Platform::default_linux_amd64);
+        .unwrap_or_else(Platform::linux_amd64);
     let mut available = Vec::new();
     for cand in candidates {
         let (os, arch, variant, cfg) = match &cand.desc.platform {

@@ -23,6 +23,7 @@ mod container;
 mod digest;
 mod layer;
 mod load;
+mod oci;
 #[cfg(feature = "pack")]
 pub mod pack;
 mod resolver;
@@ -34,9 +35,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use digest::Digest;
+pub use oci::{Algorithm, Digest, DigestError, Platform, PlatformError};
 pub use resolver::ImageResolver;
-pub use spec::Platform;
 
 /// What the caller is told about a file before its content is read: the catalogers decide
 /// from the path, and binary catalogers from the first bytes (magic number).

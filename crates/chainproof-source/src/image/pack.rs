@@ -207,7 +207,10 @@ fn compress(data: &[u8], c: Compression) -> io::Result<Vec<u8>> {
 }
 
 fn config_json(layers: &[Vec<u8>], os: &str, arch: &str) -> Vec<u8> {
-    let diff_ids: Vec<String> = layers.iter().map(|l| Digest::of(l).to_string()).collect();
+    let diff_ids: Vec<String> = layers
+        .iter()
+        .map(|l| Digest::sha256_of(l).to_string())
+        .collect();
     serde_json::json!({
         "architecture": arch,
         "os": os,
@@ -227,7 +230,7 @@ pub fn write_docker_archive(
     gzip: bool,
 ) -> io::Result<()> {
     let config = config_json(layers, "linux", "amd64");
-    let config_name = format!("{}.json", Digest::of(&config).hex());
+    let config_name = format!("{}.json", Digest::sha256_of(&config).hex());
     let mut b = tar::Builder::new(Vec::new());
     let mut layer_names = Vec::new();
     for (i, l) in layers.iter().enumerate() {
@@ -277,7 +280,7 @@ impl Blob {
         };
         Ok(Blob {
             data: compress(layer, compression)?,
-            diff_id: Digest::of(layer),
+            diff_id: Digest::sha256_of(layer),
             media_type: media_type.into(),
         })
     }
@@ -313,10 +316,10 @@ pub fn oci_layout_from_blobs(
     })
     .to_string()
     .into_bytes();
-    let config_digest = Digest::of(&config);
+    let config_digest = Digest::sha256_of(&config);
     let mut descs = Vec::new();
     for b in blobs {
-        let d = Digest::of(&b.data);
+        let d = Digest::sha256_of(&b.data);
         descs.push(serde_json::json!({"mediaType": b.media_type, "digest": d.to_string(), "size": b.data.len()}));
         files.push((format!("blobs/sha256/{}", d.hex()), b.data.clone()));
     }
@@ -328,7 +331,7 @@ pub fn oci_layout_from_blobs(
     })
     .to_string()
     .into_bytes();
-    let manifest_digest = Digest::of(&manifest);
+    let manifest_digest = Digest::sha256_of(&manifest);
     let index = serde_json::json!({
         "schemaVersion": 2,
         "manifests": [{

@@ -2,8 +2,6 @@
 //! and platform selection in an index.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -133,99 +131,7 @@ impl Manifest {
     }
 }
 
-/// A platform: `os/arch[/variant]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Platform {
-    pub os: String,
-    pub architecture: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variant: Option<String>,
-    #[serde(
-        rename = "os.version",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os_version: Option<String>,
-}
-
-impl Platform {
-    pub fn new(os: &str, architecture: &str, variant: Option<&str>) -> Platform {
-        Platform {
-            os: os.to_string(),
-            architecture: architecture.to_string(),
-            variant: variant.map(str::to_string),
-            os_version: None,
-        }
-    }
-
-    /// `linux/amd64`, the default platform.
-    pub fn linux_amd64() -> Platform {
-        Platform::new("linux", "amd64", None)
-    }
-
-    /// The platform with architecture aliases folded as containerd does
-    /// (`x86_64` → `amd64`, `aarch64` → `arm64`, arm64's default variant `v8` dropped).
-    pub fn normalized(&self) -> Platform {
-        let os = self.os.to_ascii_lowercase();
-        let (arch, variant) = match (
-            self.architecture.to_ascii_lowercase().as_str(),
-            self.variant.as_deref(),
-        ) {
-            ("x86_64" | "x86-64" | "amd64", v) => ("amd64".to_string(), v.map(str::to_string)),
-            ("aarch64" | "arm64", Some("v8") | None) => ("arm64".to_string(), None),
-            ("aarch64" | "arm64", Some(v)) => ("arm64".to_string(), Some(v.to_string())),
-            ("armhf", None) => ("arm".to_string(), Some("v7".to_string())),
-            ("armel", None) => ("arm".to_string(), Some("v6".to_string())),
-            ("i386" | "i686" | "386", v) => ("386".to_string(), v.map(str::to_string)),
-            (a, v) => (a.to_string(), v.map(str::to_string)),
-        };
-        Platform {
-            os,
-            architecture: arch,
-            variant,
-            os_version: self.os_version.clone(),
-        }
-    }
-
-    /// Does `self` (a requested platform) accept `candidate`? A request without a variant
-    /// accepts any variant.
-    pub fn matches(&self, candidate: &Platform) -> bool {
-        let want = self.normalized();
-        let have = candidate.normalized();
-        want.os == have.os
-            && want.architecture == have.architecture
-            && (want.variant.is_none() || want.variant == have.variant)
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.os, self.architecture)?;
-        if let Some(v) = &self.variant {
-            write!(f, "/{v}")?;
-        }
-        Ok(())
-    }
-}
-
-impl FromStr for Platform {
-    type Err = RegistryError;
-    fn from_str(s: &str) -> Result<Platform, RegistryError> {
-        let parts: Vec<&str> = s.split('/').collect();
-        let ok = |p: &str| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-        };
-        match parts.as_slice() {
-            [os, arch] if ok(os) && ok(arch) => Ok(Platform::new(os, arch, None)),
-            [os, arch, v] if ok(os) && ok(arch) && ok(v) => Ok(Platform::new(os, arch, Some(v))),
-            _ => Err(RegistryError::InvalidPlatform {
-                platform: s.chars().take(100).collect(),
-            }),
-        }
-    }
-}
+pub use crate::image::Platform;
 
 /// Picks the manifest for `want` in an index. Entries for the `unknown/unknown` platform
 /// (attestations) never match. Without a match the error lists what the index offers.

@@ -73,6 +73,23 @@ impl Default for RegistryOptions {
     }
 }
 
+impl From<crate::image::DigestError> for RegistryError {
+    fn from(e: crate::image::DigestError) -> Self {
+        RegistryError::InvalidDigest {
+            digest: e.digest,
+            reason: e.reason,
+        }
+    }
+}
+
+impl From<crate::image::PlatformError> for RegistryError {
+    fn from(e: crate::image::PlatformError) -> Self {
+        RegistryError::InvalidPlatform {
+            platform: e.platform,
+        }
+    }
+}
+
 /// Errors of registry operations; each names what was being fetched.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {

@@ -1,6 +1,7 @@
 //! `chainproof sbom`: generate, validate and convert SBOMs.
 
 pub(crate) mod image;
+pub(crate) mod limits;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -14,10 +14,7 @@ use chainproof_source::FileResolver;
 use chainproof_source::image::{
     FileInfo, ImageMetadata, ImageOptions, ImageResolver, ImageTarget, KeepFn, Platform,
 };
-
-use chainproof_source::registry::{
-    Platform as RegistryPlatform, PullOptions, Reference, RegistryOptions, pull,
-};
+use chainproof_source::registry::{PullOptions, Reference, RegistryOptions, pull};
 
 use super::SbomDecoder;
 use crate::cli::InventoryArgs;
@@ -66,6 +63,8 @@ const OS_FILES: &[&str] = &[
 ];
 /// Largest companion file kept.
 const MAX_COMPANION_SIZE: u64 = 1 << 20;
+/// Largest OS database companion kept (dpkg `.list`, copyright files).
+const MAX_DB_COMPANION_SIZE: u64 = 8 << 20;
 
 /// Warnings shown one by one; the rest are counted.
 const MAX_WARNINGS_SHOWN: usize = 20;
@@ -112,7 +111,7 @@ pub(super) fn inventory_from_registry(
 ) -> anyhow::Result<Inventory> {
     let platform = match &args.platform {
         Some(p) => Some(
-            p.parse::<RegistryPlatform>()
+            p.parse::<Platform>()
                 .with_context(|| format!("--platform `{p}`: expected os/arch[/variant]"))?,
         ),
         None => None,
@@ -124,7 +123,7 @@ pub(super) fn inventory_from_registry(
             ..RegistryOptions::default()
         },
         output_dir: None,
-        limits: Default::default(),
+        limits: args.image_limits.pull_limits(),
     };
     printer.info(&format!("pulling {reference}"));
     let pulled = pull(reference, &options).with_context(|| format!("pulling {reference}"))?;
@@ -151,6 +150,9 @@ pub fn keep_predicate(catalogers: Vec<Box<dyn Cataloger>>) -> Arc<KeepFn> {
 }
 
 fn is_companion(path: &str, size: u64) -> bool {
+    if size <= MAX_DB_COMPANION_SIZE && chainproof_catalog::os::is_database_companion(path) {
+        return true;
+    }
     if size > MAX_COMPANION_SIZE {
         return false;
     }
@@ -190,7 +192,7 @@ pub(crate) fn inventory(
     let options = ImageOptions {
         platform,
         keep: Some(keep),
-        ..ImageOptions::default()
+        limits: args.image_limits.image_limits(),
     };
     let image = target.open(&options).with_context(|| {
         format!(
@@ -228,6 +230,12 @@ pub(crate) fn inventory(
         tag_layers(&mut inv, &view);
         files += view.files().len();
         inventory.merge(inv);
+    }
+    if args.scope == chainproof_source::image::Scope::AllLayers {
+        // Each layer was cataloged alone: link language packages to the OS packages of
+        // the final image that own their files, whichever layer wrote the database.
+        let owned = chainproof_catalog::os::OwnedFiles::collect(&image.squashed());
+        chainproof_catalog::link_os_owned(&mut inventory, &owned);
     }
     let mut metadata = image.metadata().clone();
     if let Some(r) = reference {
