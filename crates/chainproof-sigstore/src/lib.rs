@@ -35,6 +35,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod keyless;
 mod policy;
 mod root;
 pub mod strict;
@@ -44,6 +45,7 @@ mod verify;
 pub use policy::{Claim, IdentityPolicy, Matcher, Policy};
 pub use root::TrustedRoot;
 pub use subject::{DigestAlgorithm, Subject};
+pub use sigstore_verify::crypto::CertificateInfo;
 pub use verify::{Verified, load_public_key, parse_bundle, verify, verify_parsed};
 
 use std::path::PathBuf;
