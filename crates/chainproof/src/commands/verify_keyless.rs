@@ -1,0 +1,193 @@
+//! Keyless verification of GitHub (slsa-github-generator) provenance, offline.
+//!
+//! * Sigstore bundles (`.intoto.sigstore`, `.build.slsa`, v2.1 `.intoto.jsonl`): the full
+//!   bundle verification of chainproof-sigstore (Fulcio chain at the Rekor/TSA time, SCT,
+//!   Rekor entry and inclusion proof/SET), with the certificate identity required to be a
+//!   trusted builder.
+//! * DSSE envelopes carrying their certificate (`.intoto.jsonl` before v2.1): the certificate
+//!   chain to a Fulcio CA at its `notBefore` and the DSSE signature with its key. There is no
+//!   Rekor entry in the file, so transparency-log inclusion is not established; that is a
+//!   distinct verdict (`tlog-not-verified`) unless `--allow-no-tlog` is given.
+//!
+//! Then, for both: the trusted builder and the certificate's source repository / ref /
+//! trigger against the provenance and the flags, and the SLSA content checks.
+
+use chainproof_attest::dsse::{INTOTO_PAYLOAD_TYPE, envelope_in_sigstore_bundle, read_envelopes};
+use chainproof_attest::intoto::Statement;
+use chainproof_attest::slsa::gha::{self, CertIdentity, IdentityOptions};
+use chainproof_attest::slsa::{self, Failure, FailureKind, Verdict, VerifyOptions};
+use chainproof_sigstore::{
+    CertificateInfo, Claim, IdentityPolicy, Policy, Subject, TrustedRoot, keyless, parse_bundle,
+    verify_parsed,
+};
+
+/// The outcome of a keyless provenance check.
+pub enum Outcome {
+    /// Everything verified, transparency-log inclusion included unless `tlog` is false.
+    Verified {
+        /// The content verdict.
+        verdict: Verdict,
+        /// The certificate SAN.
+        identity: String,
+        /// Whether Rekor inclusion was verified.
+        tlog: bool,
+    },
+    /// Rejected, with the class and reason.
+    Rejected(Failure),
+}
+
+fn reject(kind: FailureKind, message: impl Into<String>) -> Outcome {
+    Outcome::Rejected(Failure {
+        kind,
+        message: message.into(),
+    })
+}
+
+/// Map the certificate's claims.
+pub fn cert_identity(info: &CertificateInfo) -> CertIdentity {
+    CertIdentity {
+        san: info
+            .identity
+            .as_ref()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        issuer: info.issuer.clone(),
+        source_repository: Claim::GithubWorkflowRepository.value(info),
+        source_ref: Claim::GithubWorkflowRef.value(info),
+        trigger: Claim::GithubWorkflowTrigger.value(info),
+    }
+}
+
+fn is_bundle(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .is_some_and(|v| v.get("mediaType").is_some() && v.get("verificationMaterial").is_some())
+}
+
+/// Parse `sha256:HEX` from the options' first digest.
+fn first_sha256(opts: &VerifyOptions) -> Option<Vec<u8>> {
+    let d = opts.digests.first()?;
+    let hex = d.strip_prefix("sha256:").unwrap_or(d);
+    chainproof_crypto::hex::decode(hex)
+}
+
+/// Verify `bytes` (a bundle or an `.intoto.jsonl`) keylessly.
+pub fn verify(
+    bytes: &[u8],
+    at: &str,
+    opts: &VerifyOptions,
+    id_opts: &IdentityOptions,
+    root: &TrustedRoot,
+) -> Outcome {
+    if is_bundle(bytes) {
+        return verify_bundle(bytes, at, opts, id_opts, root);
+    }
+    let envelopes = match read_envelopes(bytes, at) {
+        Ok(e) => e,
+        Err(e) => return reject(FailureKind::InvalidPayload, e.to_string()),
+    };
+    let mut last = reject(FailureKind::NoValidSignature, "no envelope in the file");
+    for env in &envelopes {
+        if env.payload_type != INTOTO_PAYLOAD_TYPE {
+            last = reject(
+                FailureKind::InvalidPayload,
+                format!("payload type {:?} is not in-toto", env.payload_type),
+            );
+            continue;
+        }
+        let Some(sig) = env.signatures.iter().find(|s| s.cert.is_some()) else {
+            last = reject(
+                FailureKind::NoValidSignature,
+                "the envelope carries no signing certificate; keyless verification needs the Rekor entry, which is not available offline (give --key for key-signed envelopes)",
+            );
+            continue;
+        };
+        let cert = sig.cert.as_deref().unwrap_or_default();
+        let certified = match keyless::verify_certified_signature(cert, &env.pae(), &sig.sig, root)
+        {
+            Ok(c) => c,
+            Err(e) => {
+                last = reject(FailureKind::NoValidSignature, e.to_string());
+                continue;
+            }
+        };
+        let st = match Statement::from_json(&env.payload, at) {
+            Ok(s) => s,
+            Err(e) => return reject(FailureKind::InvalidPayload, e.to_string()),
+        };
+        return judge(&certified.certificate, &st, opts, id_opts, false);
+    }
+    last
+}
+
+fn verify_bundle(
+    bytes: &[u8],
+    at: &str,
+    opts: &VerifyOptions,
+    id_opts: &IdentityOptions,
+    root: &TrustedRoot,
+) -> Outcome {
+    let text = String::from_utf8_lossy(bytes);
+    let bundle = match parse_bundle(text.trim(), at) {
+        Ok(b) => b,
+        Err(e) => return reject(FailureKind::InvalidPayload, e.to_string()),
+    };
+    let Some(env) = envelope_in_sigstore_bundle(bytes) else {
+        return reject(
+            FailureKind::InvalidPayload,
+            "the bundle holds a message signature, not a DSSE provenance envelope",
+        );
+    };
+    let st = match Statement::from_json(&env.payload, at) {
+        Ok(s) => s,
+        Err(e) => return reject(FailureKind::InvalidPayload, e.to_string()),
+    };
+    let info = match keyless::bundle_certificate(&bundle) {
+        Ok(i) => i,
+        Err(e) => return reject(FailureKind::NoValidSignature, e.to_string()),
+    };
+    let ident = cert_identity(&info);
+    let Some(digest) = first_sha256(opts) else {
+        return reject(FailureKind::InvalidHash, "no sha256 artifact digest given");
+    };
+    let policy = Policy::Identity(IdentityPolicy::exact(
+        ident.san.clone(),
+        ident.issuer.clone().unwrap_or_default(),
+    ));
+    let subject = Subject::Digest(chainproof_sigstore::DigestAlgorithm::Sha256, digest.clone());
+    if let Err(e) = verify_parsed(&bundle, &subject, &policy, root) {
+        let hex = chainproof_sigstore::to_hex(&digest);
+        if !st.has_subject_digest("sha256", &hex) {
+            return reject(
+                FailureKind::MismatchHash,
+                format!("no subject has digest sha256:{hex}"),
+            );
+        }
+        return reject(FailureKind::NoValidSignature, e.to_string());
+    }
+    judge(&info, &st, opts, id_opts, true)
+}
+
+fn judge(
+    info: &CertificateInfo,
+    st: &Statement,
+    opts: &VerifyOptions,
+    id_opts: &IdentityOptions,
+    tlog: bool,
+) -> Outcome {
+    let ident = cert_identity(info);
+    let run = || -> Result<Verdict, Failure> {
+        let builder = gha::verify_builder_identity(&ident, id_opts)?;
+        gha::check_certificate_matches(&ident, st, opts.source_uri.as_deref())?;
+        let expected = gha::expected_builder(&builder, st, id_opts)?;
+        slsa::verify(st, &gha::options_for(opts, expected))
+    };
+    match run() {
+        Ok(verdict) => Outcome::Verified {
+            verdict,
+            identity: ident.san,
+            tlog,
+        },
+        Err(f) => Outcome::Rejected(f),
+    }
+}
