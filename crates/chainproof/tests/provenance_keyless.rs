@@ -361,3 +361,55 @@ fn upstream_special_cases() {
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// slsa-verifier's `verifiers/internal/gha/testdata/bundle/` (upstream checks the bundle
+/// alone; here the whole provenance verification runs, with the statement's own subject).
+#[test]
+fn gha_bundle_testdata() {
+    let docker = format!("{GEN}builder_docker-based_slsa3.yml");
+    let cases: &[(&str, &[&str], Option<&str>)] = &[
+        // Signed by a builder that is not trusted by default.
+        ("valid.intoto.sigstore", &[], Some("untrusted-reusable-workflow")),
+        // Trusted explicitly: its statement has no predicate type, so it is no SLSA provenance.
+        ("valid.intoto.sigstore", &["--testing", "--builder-id", &docker], Some("invalid-payload")),
+        ("valid-v0.3.intoto.sigstore", &["--testing"], None),
+        // Generator at refs/heads/main is only accepted in testing mode.
+        ("valid-v0.3.intoto.sigstore", &[], Some("invalid-ref")),
+        ("attestation.intoto.sigstore", &[], Some("untrusted-reusable-workflow")),
+        ("invalid-dsse-sig.intoto.sigstore", &["--testing"], Some("invalid-payload")),
+        ("invalid-set.intoto.sigstore", &["--testing"], Some("invalid base64")),
+        // The Rekor entry belongs to another signature: its time precedes the certificate.
+        ("mismatch-tlog.intoto.sigstore", &["--testing"], Some("CertNotValidYet")),
+    ];
+    let mut failures = Vec::new();
+    for (file, flags, want) in cases {
+        let path = root().join("gha-bundle").join(file);
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let payload = v
+            .pointer("/dsseEnvelope/payload")
+            .and_then(|p| p.as_str())
+            .expect("payload");
+        let st = chainproof_attest::dsse::decode_base64(payload).expect("base64");
+        let st: serde_json::Value = serde_json::from_slice(&st).expect("statement");
+        let digest = st
+            .pointer("/subject/0/digest/sha256")
+            .and_then(|d| d.as_str())
+            .expect("subject digest");
+        let mut args = vec![
+            format!("sha256:{digest}"),
+            "--provenance".into(),
+            path.display().to_string(),
+        ];
+        args.extend(flags.iter().map(|f| f.to_string()));
+        let (code, out) = run(&args);
+        let ok = match want {
+            None => code == 0,
+            Some(r) => code == 1 && out.contains(r),
+        };
+        if !ok {
+            failures.push(format!("{file} {flags:?} want {want:?}: exit {code}: {}", out.trim()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

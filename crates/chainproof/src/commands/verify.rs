@@ -232,10 +232,6 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
     }
     let keyless_mode = args.keys.is_empty() && !args.content_only;
     let keys = load_public_keys(&args.keys)?;
-    let envelopes = match envelope_in_sigstore_bundle(&bytes) {
-        Some(e) => vec![e],
-        None => read_envelopes(&bytes, &at)?,
-    };
     let mut inputs = BTreeMap::new();
     for kv in &args.workflow_inputs {
         let (k, v) = kv
@@ -297,6 +293,10 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
             keyless::Outcome::Rejected(f) => not_verified(printer, &format!("{at}: {f}")),
         };
     }
+    let envelopes = match envelope_in_sigstore_bundle(&bytes) {
+        Some(e) => vec![e],
+        None => read_envelopes(&bytes, &at)?,
+    };
     let mut last = String::from("no provenance envelope");
     for env in &envelopes {
         if !args.content_only
