@@ -413,3 +413,51 @@ fn gha_bundle_testdata() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `--batch`: the builder-directory cases in one process give the same verdicts.
+#[test]
+fn batch_mode_matches_single_runs() {
+    let cases: Vec<Case> = builder_dir_cases().into_iter().filter(|c| !c.no_cert).collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut lines = String::new();
+    for c in &cases {
+        let mut v = serde_json::json!({
+            "provenance": root().join(&c.provenance),
+            "artifacts": c.artifacts.iter().map(|d| format!("sha256:{d}")).collect::<Vec<_>>(),
+            "sourceUri": c.source,
+            "allowNoTlog": c.no_tlog,
+            "testing": c.testing,
+        });
+        if let Some(b) = &c.builder { v["builderId"] = b.clone().into(); }
+        if let Some(t) = &c.tag { v["sourceTag"] = t.clone().into(); }
+        if let Some(b) = &c.branch { v["sourceBranch"] = b.clone().into(); }
+        lines.push_str(&v.to_string());
+        lines.push('\n');
+    }
+    // One rejected case: the first envelope without --allow-no-tlog.
+    let env = cases.iter().find(|c| c.no_tlog).expect("an envelope case");
+    lines.push_str(&serde_json::json!({
+        "provenance": root().join(&env.provenance),
+        "artifacts": [format!("sha256:{}", env.artifacts[0])],
+        "sourceUri": env.source,
+        "testing": true,
+    }).to_string());
+    lines.push('\n');
+    let batch = dir.path().join("batch.jsonl");
+    std::fs::write(&batch, lines).expect("write batch");
+    let out = Command::new(bin())
+        .args(["verify", "provenance", "--batch"])
+        .arg(&batch)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "one case must be rejected");
+    let results: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(results.len(), cases.len() + 1);
+    let ok = results.iter().filter(|r| r["verified"] == true).count();
+    assert_eq!(ok, cases.len(), "{results:#?}");
+    let last = results.last().expect("last");
+    assert!(last["reason"].as_str().is_some_and(|r| r.starts_with("tlog-not-verified")), "{last}");
+}

@@ -56,11 +56,18 @@ pub enum VerifyAction {
 #[derive(Debug, Args)]
 pub struct ProvenanceArgs {
     /// Artifacts (files, or sha256:HEX); each must be a subject.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "batch")]
     pub artifacts: Vec<String>,
     /// The provenance: DSSE envelope, .intoto.jsonl, or a Sigstore bundle.
-    #[arg(long)]
-    pub provenance: PathBuf,
+    #[arg(long, required_unless_present = "batch")]
+    pub provenance: Option<PathBuf>,
+    /// Keyless batch mode: verify every case of a JSON-lines file in one process (one JSON
+    /// result per line on stdout; exit 0 when all verified). Each line: {"provenance": PATH,
+    /// "artifacts": ["sha256:HEX" | PATH], "sourceUri", "sourceTag", "sourceBranch",
+    /// "sourceVersionedTag", "builderId", "allowNoTlog": bool, "testing": bool}; paths are
+    /// relative to the batch file.
+    #[arg(long, value_name = "FILE.jsonl", conflicts_with_all = ["keys", "content_only"])]
+    pub batch: Option<PathBuf>,
     /// Public key(s) that signed the envelope; repeatable.
     #[arg(long = "key")]
     pub keys: Vec<PathBuf>,
@@ -197,8 +204,12 @@ fn attestation(
 }
 
 fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let bytes = read(&args.provenance)?;
-    let at = args.provenance.display().to_string();
+    if let Some(batch) = &args.batch {
+        return keyless::batch(batch, args.trusted_root.as_deref(), printer);
+    }
+    let path = args.provenance.clone().context("--provenance is required")?;
+    let bytes = read(&path)?;
+    let at = path.display().to_string();
     if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&bytes)
         && doc.get("provenance_summary").is_some()
     {

@@ -191,3 +191,90 @@ fn judge(
         Err(f) => Outcome::Rejected(f),
     }
 }
+
+/// `verify provenance --batch FILE.jsonl`: keyless cases in one process, the trusted root
+/// parsed once. One JSON line per case on stdout: `{"provenance", "verified", "reason"}`.
+pub fn batch(
+    path: &std::path::Path,
+    trusted_root: Option<&std::path::Path>,
+    printer: &crate::printer::Printer,
+) -> anyhow::Result<crate::ExitStatus> {
+    use anyhow::Context;
+    use serde_json::Value;
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    let base = path.parent().unwrap_or(std::path::Path::new("."));
+    let root = match trusted_root {
+        Some(p) => TrustedRoot::from_file(p)?,
+        None => TrustedRoot::production()?,
+    };
+    let (mut verified, mut rejected) = (0usize, 0usize);
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let place = format!("{}:{}", path.display(), i + 1);
+        let case: Value =
+            serde_json::from_str(line).with_context(|| format!("{place}: invalid JSON"))?;
+        let s = |k: &str| case.get(k).and_then(Value::as_str).map(str::to_string);
+        let b = |k: &str| case.get(k).and_then(Value::as_bool).unwrap_or(false);
+        let prov = s("provenance").with_context(|| format!("{place}: \"provenance\" is required"))?;
+        let prov = base.join(prov);
+        let mut digests = Vec::new();
+        for a in case
+            .get("artifacts")
+            .and_then(Value::as_array)
+            .with_context(|| format!("{place}: \"artifacts\" (array) is required"))?
+        {
+            let a = a.as_str().with_context(|| format!("{place}: artifact is not a string"))?;
+            if a.starts_with("sha256:") {
+                digests.push(a.to_ascii_lowercase());
+            } else {
+                let bytes = std::fs::read(base.join(a)).with_context(|| format!("{place}: {a}"))?;
+                digests.push(format!("sha256:{}", chainproof_sigstore::to_hex(&chainproof_sigstore::sha256(&bytes))));
+            }
+        }
+        let opts = VerifyOptions {
+            digests,
+            builder_id: s("builderId"),
+            source_uri: s("sourceUri"),
+            source_branch: s("sourceBranch"),
+            source_tag: s("sourceTag"),
+            source_versioned_tag: s("sourceVersionedTag"),
+            workflow_inputs: Default::default(),
+        };
+        let id_opts = IdentityOptions {
+            builder_id: opts.builder_id.clone(),
+            testing: b("testing"),
+        };
+        let at = prov.display().to_string();
+        let outcome = match std::fs::read(&prov) {
+            Ok(bytes) => verify(&bytes, &at, &opts, &id_opts, &root),
+            Err(e) => reject(FailureKind::InvalidPayload, format!("{at}: {e}")),
+        };
+        let (ok, reason) = match outcome {
+            Outcome::Verified { tlog, .. } if tlog || b("allowNoTlog") => (true, None),
+            Outcome::Verified { .. } => (
+                false,
+                Some("tlog-not-verified: transparency log inclusion cannot be checked offline".to_string()),
+            ),
+            Outcome::Rejected(f) => (false, Some(f.to_string())),
+        };
+        if ok {
+            verified += 1;
+        } else {
+            rejected += 1;
+        }
+        out.push_str(
+            &serde_json::json!({"provenance": at, "verified": ok, "reason": reason}).to_string(),
+        );
+        out.push('\n');
+    }
+    printer.stdout(&out)?;
+    printer.warn(&format!("{verified} verified, {rejected} not verified"));
+    Ok(if rejected == 0 {
+        crate::ExitStatus::Success
+    } else {
+        crate::ExitStatus::Failure
+    })
+}
