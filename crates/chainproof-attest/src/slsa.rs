@@ -20,7 +20,8 @@ mod verify;
 
 pub use types::*;
 pub use verify::{
-    Failure, FailureKind, TRUSTED_GITHUB_BUILDERS, Verdict, VerifyOptions, normalize_git_uri, verify,
+    Failure, FailureKind, TRUSTED_GITHUB_BUILDERS, Verdict, VerifyOptions, normalize_git_uri,
+    verify,
 };
 
 /// Builds a SLSA v1 provenance statement for a local build.

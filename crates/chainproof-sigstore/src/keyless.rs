@@ -102,10 +102,11 @@ fn verify_chain(leaf: &[u8], at: jiff::Timestamp, root: &TrustedRoot) -> Result<
         }
         for cert in &ca.cert_chain.certificates {
             let der = CertificateDer::from(cert.raw_bytes.as_bytes());
-            let anchor = webpki::anchor_from_trusted_cert(&der).map_err(|e| Error::TrustedRoot {
-                origin: root.origin().to_string(),
-                message: format!("certificate authority {}: {e}", ca.uri),
-            })?;
+            let anchor =
+                webpki::anchor_from_trusted_cert(&der).map_err(|e| Error::TrustedRoot {
+                    origin: root.origin().to_string(),
+                    message: format!("certificate authority {}: {e}", ca.uri),
+                })?;
             anchors.push(anchor.to_owned());
         }
     }

@@ -44,8 +44,8 @@ mod verify;
 
 pub use policy::{Claim, IdentityPolicy, Matcher, Policy};
 pub use root::TrustedRoot;
-pub use subject::{DigestAlgorithm, Subject};
 pub use sigstore_verify::crypto::CertificateInfo;
+pub use subject::{DigestAlgorithm, Subject};
 pub use verify::{Verified, load_public_key, parse_bundle, verify, verify_parsed};
 
 use std::path::PathBuf;

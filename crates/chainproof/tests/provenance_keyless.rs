@@ -64,7 +64,9 @@ fn subject_digest_of(prov_rel: &str) -> Option<String> {
     let bytes = std::fs::read(root().join(prov_rel)).ok()?;
     let env = chainproof_attest::dsse::read_envelopes(&bytes, prov_rel).ok()?;
     let st: serde_json::Value = serde_json::from_slice(&env.first()?.payload).ok()?;
-    st.pointer("/subject/0/digest/sha256")?.as_str().map(str::to_string)
+    st.pointer("/subject/0/digest/sha256")?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// Run the CLI; (exit code, stderr+stdout).
@@ -151,33 +153,61 @@ fn builder_dir_cases() -> Vec<Case> {
         .expect("testdata")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("gha_")))
+        .filter(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("gha_"))
+        })
         .collect();
     dirs.sort();
     for dir in dirs {
-        let kind = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let kind = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let builder = match kind.as_str() {
             "gha_delegator" => Some("https://github.com/slsa-framework/example-trw/.github/workflows/builder_high-perms_slsa3.yml".to_string()),
             "gha_maven" => Some(format!("{GEN}builder_maven_slsa3.yml")),
             "gha_gradle" => Some(format!("{GEN}builder_gradle_slsa3.yml")),
             _ => None,
         };
-        let mut versions: Vec<_> = std::fs::read_dir(&dir).expect("dir").filter_map(Result::ok).map(|e| e.path()).collect();
+        let mut versions: Vec<_> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
         versions.sort();
         for v in versions {
-            let mut files: Vec<_> = std::fs::read_dir(&v).expect("dir").filter_map(Result::ok).map(|e| e.path()).collect();
+            let mut files: Vec<_> = std::fs::read_dir(&v)
+                .expect("dir")
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .collect();
             files.sort();
             for f in files {
-                let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-                let Some(stem) = [".intoto.build.slsa", ".build.slsa", ".intoto.jsonl", ".intoto.sigstore"]
-                    .iter()
-                    .find_map(|s| name.strip_suffix(s))
-                else {
+                let name = f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                let Some(stem) = [
+                    ".intoto.build.slsa",
+                    ".build.slsa",
+                    ".intoto.jsonl",
+                    ".intoto.sigstore",
+                ]
+                .iter()
+                .find_map(|s| name.strip_suffix(s)) else {
                     continue;
                 };
-                let rel_dir = format!("testdata/{kind}/{}", v.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+                let rel_dir = format!(
+                    "testdata/{kind}/{}",
+                    v.file_name()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default()
+                );
                 let artifact = format!("{rel_dir}/{stem}");
-                let digest = digest_of(&artifact).unwrap_or_else(|| panic!("no digest for {artifact}"));
+                let digest =
+                    digest_of(&artifact).unwrap_or_else(|| panic!("no digest for {artifact}"));
                 let (tag, branch) = if stem.ends_with("workflow_dispatch") {
                     (None, Some("main".to_string()))
                 } else {
@@ -203,12 +233,20 @@ fn builder_dir_cases() -> Vec<Case> {
 
 fn check(c: &Case, want_ok: bool, want_reason: &str, failures: &mut Vec<String>) {
     let (code, out) = run(&c.args());
-    let ok = if want_ok { code == 0 } else { code == 1 && out.contains(want_reason) };
+    let ok = if want_ok {
+        code == 0
+    } else {
+        code == 1 && out.contains(want_reason)
+    };
     if !ok {
         failures.push(format!(
             "{} (want {}): exit {code}: {}",
             c.provenance,
-            if want_ok { "pass".to_string() } else { format!("reject {want_reason}") },
+            if want_ok {
+                "pass".to_string()
+            } else {
+                format!("reject {want_reason}")
+            },
             out.trim()
         ));
     }
@@ -228,7 +266,10 @@ fn every_builder_dir_provenance_verifies_and_each_mismatch_is_rejected() {
         if c.no_cert {
             // Cannot be verified offline (upstream: Rekor search by digest); the verdict
             // must say so rather than pass or fail for another reason.
-            eprintln!("NOT RUN (no certificate, needs a Rekor search): {}", c.provenance);
+            eprintln!(
+                "NOT RUN (no certificate, needs a Rekor search): {}",
+                c.provenance
+            );
             check(c, false, "carries no signing certificate", &mut failures);
             no_cert += 1;
             continue;
@@ -241,32 +282,78 @@ fn every_builder_dir_provenance_verifies_and_each_mismatch_is_rejected() {
         check(c, true, "", &mut failures);
         // Without --allow-no-tlog an envelope without Rekor entry is a distinct verdict.
         if c.no_tlog {
-            check(&Case { no_tlog: false, ..c.clone() }, false, "tlog-not-verified", &mut failures);
+            check(
+                &Case {
+                    no_tlog: false,
+                    ..c.clone()
+                },
+                false,
+                "tlog-not-verified",
+                &mut failures,
+            );
         }
         // The delegator's example-trw builder at refs/heads/main is accepted only in testing mode.
         if c.provenance.starts_with("testdata/gha_delegator/v1.9.0/") {
-            check(&Case { testing: false, ..c.clone() }, false, "invalid-ref", &mut failures);
+            check(
+                &Case {
+                    testing: false,
+                    ..c.clone()
+                },
+                false,
+                "invalid-ref",
+                &mut failures,
+            );
         }
         // Wrong source repository.
         check(
-            &Case { source: format!("{SRC}A"), ..c.clone() },
+            &Case {
+                source: format!("{SRC}A"),
+                ..c.clone()
+            },
             false,
             "mismatch-source",
             &mut failures,
         );
         // Wrong ref.
         if let Some(t) = &c.tag {
-            check(&Case { tag: Some(format!("{t}.9")), ..c.clone() }, false, "mismatch-tag", &mut failures);
+            check(
+                &Case {
+                    tag: Some(format!("{t}.9")),
+                    ..c.clone()
+                },
+                false,
+                "mismatch-tag",
+                &mut failures,
+            );
         } else {
-            check(&Case { branch: Some("master".into()), ..c.clone() }, false, "mismatch-branch", &mut failures);
+            check(
+                &Case {
+                    branch: Some("master".into()),
+                    ..c.clone()
+                },
+                false,
+                "mismatch-branch",
+                &mut failures,
+            );
         }
         // Another artifact.
         let mut other = c.artifacts[0].clone();
         other.replace_range(0..1, if other.starts_with('0') { "1" } else { "0" });
-        check(&Case { artifacts: vec![other], ..c.clone() }, false, "mismatch-hash", &mut failures);
+        check(
+            &Case {
+                artifacts: vec![other],
+                ..c.clone()
+            },
+            false,
+            "mismatch-hash",
+            &mut failures,
+        );
         // A builder the certificate was not issued to.
         check(
-            &Case { builder: Some(format!("{GEN}builder_not-trusted_slsa3.yml")), ..c.clone() },
+            &Case {
+                builder: Some(format!("{GEN}builder_not-trusted_slsa3.yml")),
+                ..c.clone()
+            },
             false,
             "untrusted",
             &mut failures,
@@ -276,8 +363,16 @@ fn every_builder_dir_provenance_verifies_and_each_mismatch_is_rejected() {
         "{} cases: {bundles} Sigstore bundles, {envelopes} certificate-carrying envelopes, {no_cert} without certificate",
         cases.len()
     );
-    assert_eq!(no_cert, 8, "gha_go v0.0.2 and v1.0.0 are the envelopes without certificate");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(
+        no_cert, 8,
+        "gha_go v0.0.2 and v1.0.0 are the envelopes without certificate"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// One special case from upstream's table: artifacts (relative to testdata/), provenance,
@@ -290,45 +385,291 @@ struct Special {
     want: Option<&'static str>,
 }
 
-const ASRAA_GO: &str = "https://github.com/asraa/slsa-github-generator/.github/workflows/builder_go_slsa3.yml";
-const BCR_PUBLISH: &str = "https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml";
-const BCR_RELEASE: &str = "https://github.com/bazel-contrib/.github/.github/workflows/release_ruleset.yaml";
+const ASRAA_GO: &str =
+    "https://github.com/asraa/slsa-github-generator/.github/workflows/builder_go_slsa3.yml";
+const BCR_PUBLISH: &str =
+    "https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml";
+const BCR_RELEASE: &str =
+    "https://github.com/bazel-contrib/.github/.github/workflows/release_ruleset.yaml";
 
 fn specials() -> Vec<Special> {
     vec![
-        Special { name: "multiple subject first match", artifacts: &["binary-linux-amd64-multi-subject-first"], provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"], want: None },
-        Special { name: "multiple subject second match", artifacts: &["binary-linux-amd64-multi-subject-second"], provenance: "binary-linux-amd64-multi-subject-second.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"], want: None },
-        Special { name: "multiple subject first and second match", artifacts: &["binary-linux-amd64-multi-subject-first", "binary-linux-amd64-multi-subject-second"], provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"], want: None },
-        Special { name: "multiple subject second and first match", artifacts: &["binary-linux-amd64-multi-subject-second", "binary-linux-amd64-multi-subject-first"], provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"], want: None },
-        Special { name: "multiple subject repeated match", artifacts: &["binary-linux-amd64-multi-subject-first", "binary-linux-amd64-multi-subject-first"], provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"], want: None },
-        Special { name: "multiple subject one mismatch", artifacts: &["binary-linux-amd64-multi-subject-first", "binary-linux-amd64-sharded"], provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"], want: Some("mismatch-hash") },
-        Special { name: "multiple subject no match", artifacts: &["binary-linux-amd64-sharded"], provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"], want: Some("mismatch-hash") },
-        Special { name: "multiple subject second match - builderID", artifacts: &["binary-linux-amd64-multi-subject-second"], provenance: "binary-linux-amd64-multi-subject-second.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing", "--builder-id", "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml"], want: None },
-        Special { name: "e2e test repository verified with builder at head", artifacts: &["binary-linux-amd64-e2e-builder-repo"], provenance: "binary-linux-amd64-e2e-builder-repo.intoto.jsonl", flags: &["--source-uri", SRC, "--source-branch", "main", "--allow-no-tlog", "--testing", "--builder-id", "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml"], want: None },
-        Special { name: "e2e builder at head outside testing mode", artifacts: &["binary-linux-amd64-e2e-builder-repo"], provenance: "binary-linux-amd64-e2e-builder-repo.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog", "--builder-id", "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml"], want: Some("invalid-ref") },
+        Special {
+            name: "multiple subject first match",
+            artifacts: &["binary-linux-amd64-multi-subject-first"],
+            provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"],
+            want: None,
+        },
+        Special {
+            name: "multiple subject second match",
+            artifacts: &["binary-linux-amd64-multi-subject-second"],
+            provenance: "binary-linux-amd64-multi-subject-second.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"],
+            want: None,
+        },
+        Special {
+            name: "multiple subject first and second match",
+            artifacts: &[
+                "binary-linux-amd64-multi-subject-first",
+                "binary-linux-amd64-multi-subject-second",
+            ],
+            provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"],
+            want: None,
+        },
+        Special {
+            name: "multiple subject second and first match",
+            artifacts: &[
+                "binary-linux-amd64-multi-subject-second",
+                "binary-linux-amd64-multi-subject-first",
+            ],
+            provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"],
+            want: None,
+        },
+        Special {
+            name: "multiple subject repeated match",
+            artifacts: &[
+                "binary-linux-amd64-multi-subject-first",
+                "binary-linux-amd64-multi-subject-first",
+            ],
+            provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"],
+            want: None,
+        },
+        Special {
+            name: "multiple subject one mismatch",
+            artifacts: &[
+                "binary-linux-amd64-multi-subject-first",
+                "binary-linux-amd64-sharded",
+            ],
+            provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"],
+            want: Some("mismatch-hash"),
+        },
+        Special {
+            name: "multiple subject no match",
+            artifacts: &["binary-linux-amd64-sharded"],
+            provenance: "binary-linux-amd64-multi-subject-first.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--allow-no-tlog", "--testing"],
+            want: Some("mismatch-hash"),
+        },
+        Special {
+            name: "multiple subject second match - builderID",
+            artifacts: &["binary-linux-amd64-multi-subject-second"],
+            provenance: "binary-linux-amd64-multi-subject-second.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                SRC,
+                "--allow-no-tlog",
+                "--testing",
+                "--builder-id",
+                "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml",
+            ],
+            want: None,
+        },
+        Special {
+            name: "e2e test repository verified with builder at head",
+            artifacts: &["binary-linux-amd64-e2e-builder-repo"],
+            provenance: "binary-linux-amd64-e2e-builder-repo.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                SRC,
+                "--source-branch",
+                "main",
+                "--allow-no-tlog",
+                "--testing",
+                "--builder-id",
+                "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml",
+            ],
+            want: None,
+        },
+        Special {
+            name: "e2e builder at head outside testing mode",
+            artifacts: &["binary-linux-amd64-e2e-builder-repo"],
+            provenance: "binary-linux-amd64-e2e-builder-repo.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                SRC,
+                "--allow-no-tlog",
+                "--builder-id",
+                "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml",
+            ],
+            want: Some("invalid-ref"),
+        },
         // Upstream: ErrorRekorSearch (no Rekor entry exists). Offline the file cannot show
         // that; it is rejected anyway because its certificate was issued to a fork of the
         // generator, and when that fork is trusted explicitly, because it ran at
         // `refs/heads/malicious`, not a release tag. (The distinct tlog-not-verified verdict
         // is asserted for every certificate-carrying envelope in the builder-directory test.)
-        Special { name: "rekor upload bypassed", artifacts: &["binary-linux-amd64-no-tlog-upload"], provenance: "binary-linux-amd64-no-tlog-upload.intoto.jsonl", flags: &["--source-uri", SRC], want: Some("untrusted-reusable-workflow") },
-        Special { name: "rekor upload bypassed, fork builder trusted", artifacts: &["binary-linux-amd64-no-tlog-upload"], provenance: "binary-linux-amd64-no-tlog-upload.intoto.jsonl", flags: &["--source-uri", SRC, "--testing", "--builder-id", ASRAA_GO], want: Some("invalid-ref") },
-        Special { name: "malicious: untrusted builder", artifacts: &["binary-linux-amd64-untrusted-builder"], provenance: "binary-linux-amd64-untrusted-builder.intoto.jsonl", flags: &["--source-uri", SRC, "--allow-no-tlog"], want: Some("untrusted-reusable-workflow") },
+        Special {
+            name: "rekor upload bypassed",
+            artifacts: &["binary-linux-amd64-no-tlog-upload"],
+            provenance: "binary-linux-amd64-no-tlog-upload.intoto.jsonl",
+            flags: &["--source-uri", SRC],
+            want: Some("untrusted-reusable-workflow"),
+        },
+        Special {
+            name: "rekor upload bypassed, fork builder trusted",
+            artifacts: &["binary-linux-amd64-no-tlog-upload"],
+            provenance: "binary-linux-amd64-no-tlog-upload.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--testing", "--builder-id", ASRAA_GO],
+            want: Some("invalid-ref"),
+        },
+        Special {
+            name: "malicious: untrusted builder",
+            artifacts: &["binary-linux-amd64-untrusted-builder"],
+            provenance: "binary-linux-amd64-untrusted-builder.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--allow-no-tlog"],
+            want: Some("untrusted-reusable-workflow"),
+        },
         // Upstream: ErrorRekorSearch (signed after the certificate expired, which only the
         // Rekor integrated time shows). Offline: rejected for the fork builder, and for
         // its non-release ref when that builder is trusted explicitly.
-        Special { name: "malicious: invalid signature expired certificate", artifacts: &["binary-linux-amd64-expired-cert"], provenance: "binary-linux-amd64-expired-cert.intoto.jsonl", flags: &["--source-uri", SRC], want: Some("untrusted-reusable-workflow") },
-        Special { name: "expired certificate, fork builder trusted", artifacts: &["binary-linux-amd64-expired-cert"], provenance: "binary-linux-amd64-expired-cert.intoto.jsonl", flags: &["--source-uri", SRC, "--testing", "--builder-id", ASRAA_GO], want: Some("invalid-ref") },
-        Special { name: "annotated tag", artifacts: &["annotated-tag"], provenance: "annotated-tag.intoto.jsonl", flags: &["--source-uri", "github.com/asraa/slsa-on-github-test", "--source-versioned-tag", "v1.5.0", "--allow-no-tlog"], want: None },
-        Special { name: "no branch", artifacts: &["annotated-tag"], provenance: "annotated-tag.intoto.jsonl", flags: &["--source-uri", "github.com/asraa/slsa-on-github-test", "--source-versioned-tag", "v1.5.0", "--source-branch", "main", "--allow-no-tlog"], want: Some("invalid-ref") },
-        Special { name: "workflow inputs match", artifacts: &["workflow-inputs"], provenance: "workflow-inputs.intoto.jsonl", flags: &["--source-uri", "github.com/laurentsimon/slsa-on-github-test", "--build-workflow-input", "release_version=(for example, 0.1.0)", "--build-workflow-input", "some_bool=true", "--build-workflow-input", "some_integer=123", "--allow-no-tlog"], want: None },
-        Special { name: "workflow inputs missing field", artifacts: &["workflow-inputs"], provenance: "workflow-inputs.intoto.jsonl", flags: &["--source-uri", "github.com/laurentsimon/slsa-on-github-test", "--build-workflow-input", "release_version=(for example, 0.1.0)", "--build-workflow-input", "some_bool=true", "--build-workflow-input", "missing_field=123", "--allow-no-tlog"], want: Some("mismatch-workflow-inputs") },
-        Special { name: "workflow inputs mismatch", artifacts: &["workflow-inputs"], provenance: "workflow-inputs.intoto.jsonl", flags: &["--source-uri", "github.com/laurentsimon/slsa-on-github-test", "--build-workflow-input", "release_version=(for example, 0.1.0)", "--build-workflow-input", "some_bool=true", "--build-workflow-input", "some_integer=321", "--allow-no-tlog"], want: Some("mismatch-workflow-inputs") },
-        Special { name: "bcr: module.bazel using publishing builder", artifacts: &["bcr/MODULE.bazel"], provenance: "bcr/MODULE.bazel.intoto.jsonl", flags: &["--source-uri", "github.com/aspect-build/rules_lint", "--builder-id", BCR_PUBLISH], want: None },
-        Special { name: "bcr: source archive using release builder", artifacts: &["bcr/rules_lint-v1.3.1.tar.gz"], provenance: "bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl", flags: &["--source-uri", "github.com/aspect-build/rules_lint", "--builder-id", BCR_RELEASE], want: None },
-        Special { name: "bcr: module.bazel wrong signer", artifacts: &["bcr/MODULE-wrong-signer.bazel"], provenance: "bcr/MODULE-wrong-signer.bazel.intoto.jsonl", flags: &["--source-uri", "github.com/aspect-build/rules_lint", "--builder-id", BCR_PUBLISH], want: Some("untrusted-reusable-workflow") },
-        Special { name: "bcr: module.bazel no builder id", artifacts: &["bcr/MODULE.bazel"], provenance: "bcr/MODULE.bazel.intoto.jsonl", flags: &["--source-uri", "github.com/aspect-build/rules_lint"], want: Some("untrusted-reusable-workflow") },
-        Special { name: "bcr: source archive no builder id", artifacts: &["bcr/rules_lint-v1.3.1.tar.gz"], provenance: "bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl", flags: &["--source-uri", "github.com/aspect-build/rules_lint"], want: Some("untrusted-reusable-workflow") },
+        Special {
+            name: "malicious: invalid signature expired certificate",
+            artifacts: &["binary-linux-amd64-expired-cert"],
+            provenance: "binary-linux-amd64-expired-cert.intoto.jsonl",
+            flags: &["--source-uri", SRC],
+            want: Some("untrusted-reusable-workflow"),
+        },
+        Special {
+            name: "expired certificate, fork builder trusted",
+            artifacts: &["binary-linux-amd64-expired-cert"],
+            provenance: "binary-linux-amd64-expired-cert.intoto.jsonl",
+            flags: &["--source-uri", SRC, "--testing", "--builder-id", ASRAA_GO],
+            want: Some("invalid-ref"),
+        },
+        Special {
+            name: "annotated tag",
+            artifacts: &["annotated-tag"],
+            provenance: "annotated-tag.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                "github.com/asraa/slsa-on-github-test",
+                "--source-versioned-tag",
+                "v1.5.0",
+                "--allow-no-tlog",
+            ],
+            want: None,
+        },
+        Special {
+            name: "no branch",
+            artifacts: &["annotated-tag"],
+            provenance: "annotated-tag.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                "github.com/asraa/slsa-on-github-test",
+                "--source-versioned-tag",
+                "v1.5.0",
+                "--source-branch",
+                "main",
+                "--allow-no-tlog",
+            ],
+            want: Some("invalid-ref"),
+        },
+        Special {
+            name: "workflow inputs match",
+            artifacts: &["workflow-inputs"],
+            provenance: "workflow-inputs.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                "github.com/laurentsimon/slsa-on-github-test",
+                "--build-workflow-input",
+                "release_version=(for example, 0.1.0)",
+                "--build-workflow-input",
+                "some_bool=true",
+                "--build-workflow-input",
+                "some_integer=123",
+                "--allow-no-tlog",
+            ],
+            want: None,
+        },
+        Special {
+            name: "workflow inputs missing field",
+            artifacts: &["workflow-inputs"],
+            provenance: "workflow-inputs.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                "github.com/laurentsimon/slsa-on-github-test",
+                "--build-workflow-input",
+                "release_version=(for example, 0.1.0)",
+                "--build-workflow-input",
+                "some_bool=true",
+                "--build-workflow-input",
+                "missing_field=123",
+                "--allow-no-tlog",
+            ],
+            want: Some("mismatch-workflow-inputs"),
+        },
+        Special {
+            name: "workflow inputs mismatch",
+            artifacts: &["workflow-inputs"],
+            provenance: "workflow-inputs.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                "github.com/laurentsimon/slsa-on-github-test",
+                "--build-workflow-input",
+                "release_version=(for example, 0.1.0)",
+                "--build-workflow-input",
+                "some_bool=true",
+                "--build-workflow-input",
+                "some_integer=321",
+                "--allow-no-tlog",
+            ],
+            want: Some("mismatch-workflow-inputs"),
+        },
+        Special {
+            name: "bcr: module.bazel using publishing builder",
+            artifacts: &["bcr/MODULE.bazel"],
+            provenance: "bcr/MODULE.bazel.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                "github.com/aspect-build/rules_lint",
+                "--builder-id",
+                BCR_PUBLISH,
+            ],
+            want: None,
+        },
+        Special {
+            name: "bcr: source archive using release builder",
+            artifacts: &["bcr/rules_lint-v1.3.1.tar.gz"],
+            provenance: "bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                "github.com/aspect-build/rules_lint",
+                "--builder-id",
+                BCR_RELEASE,
+            ],
+            want: None,
+        },
+        Special {
+            name: "bcr: module.bazel wrong signer",
+            artifacts: &["bcr/MODULE-wrong-signer.bazel"],
+            provenance: "bcr/MODULE-wrong-signer.bazel.intoto.jsonl",
+            flags: &[
+                "--source-uri",
+                "github.com/aspect-build/rules_lint",
+                "--builder-id",
+                BCR_PUBLISH,
+            ],
+            want: Some("untrusted-reusable-workflow"),
+        },
+        Special {
+            name: "bcr: module.bazel no builder id",
+            artifacts: &["bcr/MODULE.bazel"],
+            provenance: "bcr/MODULE.bazel.intoto.jsonl",
+            flags: &["--source-uri", "github.com/aspect-build/rules_lint"],
+            want: Some("untrusted-reusable-workflow"),
+        },
+        Special {
+            name: "bcr: source archive no builder id",
+            artifacts: &["bcr/rules_lint-v1.3.1.tar.gz"],
+            provenance: "bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl",
+            flags: &["--source-uri", "github.com/aspect-build/rules_lint"],
+            want: Some("untrusted-reusable-workflow"),
+        },
     ]
 }
 
@@ -348,7 +689,13 @@ fn upstream_special_cases() {
             })
             .collect();
         args.push("--provenance".into());
-        args.push(root().join("testdata").join(s.provenance).display().to_string());
+        args.push(
+            root()
+                .join("testdata")
+                .join(s.provenance)
+                .display()
+                .to_string(),
+        );
         args.extend(s.flags.iter().map(|f| f.to_string()));
         let (code, out) = run(&args);
         let ok = match s.want {
@@ -356,10 +703,20 @@ fn upstream_special_cases() {
             Some(reason) => code == 1 && out.contains(reason),
         };
         if !ok {
-            failures.push(format!("[{}] want {:?}: exit {code}: {}", s.name, s.want, out.trim()));
+            failures.push(format!(
+                "[{}] want {:?}: exit {code}: {}",
+                s.name,
+                s.want,
+                out.trim()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// slsa-verifier's `verifiers/internal/gha/testdata/bundle/` (upstream checks the bundle
@@ -369,17 +726,41 @@ fn gha_bundle_testdata() {
     let docker = format!("{GEN}builder_docker-based_slsa3.yml");
     let cases: &[(&str, &[&str], Option<&str>)] = &[
         // Signed by a builder that is not trusted by default.
-        ("valid.intoto.sigstore", &[], Some("untrusted-reusable-workflow")),
+        (
+            "valid.intoto.sigstore",
+            &[],
+            Some("untrusted-reusable-workflow"),
+        ),
         // Trusted explicitly: its statement has no predicate type, so it is no SLSA provenance.
-        ("valid.intoto.sigstore", &["--testing", "--builder-id", &docker], Some("invalid-payload")),
+        (
+            "valid.intoto.sigstore",
+            &["--testing", "--builder-id", &docker],
+            Some("invalid-payload"),
+        ),
         ("valid-v0.3.intoto.sigstore", &["--testing"], None),
         // Generator at refs/heads/main is only accepted in testing mode.
         ("valid-v0.3.intoto.sigstore", &[], Some("invalid-ref")),
-        ("attestation.intoto.sigstore", &[], Some("untrusted-reusable-workflow")),
-        ("invalid-dsse-sig.intoto.sigstore", &["--testing"], Some("invalid-payload")),
-        ("invalid-set.intoto.sigstore", &["--testing"], Some("invalid base64")),
+        (
+            "attestation.intoto.sigstore",
+            &[],
+            Some("untrusted-reusable-workflow"),
+        ),
+        (
+            "invalid-dsse-sig.intoto.sigstore",
+            &["--testing"],
+            Some("invalid-payload"),
+        ),
+        (
+            "invalid-set.intoto.sigstore",
+            &["--testing"],
+            Some("invalid base64"),
+        ),
         // The Rekor entry belongs to another signature: its time precedes the certificate.
-        ("mismatch-tlog.intoto.sigstore", &["--testing"], Some("CertNotValidYet")),
+        (
+            "mismatch-tlog.intoto.sigstore",
+            &["--testing"],
+            Some("CertNotValidYet"),
+        ),
     ];
     let mut failures = Vec::new();
     for (file, flags, want) in cases {
@@ -408,7 +789,10 @@ fn gha_bundle_testdata() {
             Some(r) => code == 1 && out.contains(r),
         };
         if !ok {
-            failures.push(format!("{file} {flags:?} want {want:?}: exit {code}: {}", out.trim()));
+            failures.push(format!(
+                "{file} {flags:?} want {want:?}: exit {code}: {}",
+                out.trim()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -417,7 +801,10 @@ fn gha_bundle_testdata() {
 /// `--batch`: the builder-directory cases in one process give the same verdicts.
 #[test]
 fn batch_mode_matches_single_runs() {
-    let cases: Vec<Case> = builder_dir_cases().into_iter().filter(|c| !c.no_cert).collect();
+    let cases: Vec<Case> = builder_dir_cases()
+        .into_iter()
+        .filter(|c| !c.no_cert)
+        .collect();
     let dir = tempfile::tempdir().expect("tempdir");
     let mut lines = String::new();
     for c in &cases {
@@ -428,20 +815,29 @@ fn batch_mode_matches_single_runs() {
             "allowNoTlog": c.no_tlog,
             "testing": c.testing,
         });
-        if let Some(b) = &c.builder { v["builderId"] = b.clone().into(); }
-        if let Some(t) = &c.tag { v["sourceTag"] = t.clone().into(); }
-        if let Some(b) = &c.branch { v["sourceBranch"] = b.clone().into(); }
+        if let Some(b) = &c.builder {
+            v["builderId"] = b.clone().into();
+        }
+        if let Some(t) = &c.tag {
+            v["sourceTag"] = t.clone().into();
+        }
+        if let Some(b) = &c.branch {
+            v["sourceBranch"] = b.clone().into();
+        }
         lines.push_str(&v.to_string());
         lines.push('\n');
     }
     // One rejected case: the first envelope without --allow-no-tlog.
     let env = cases.iter().find(|c| c.no_tlog).expect("an envelope case");
-    lines.push_str(&serde_json::json!({
-        "provenance": root().join(&env.provenance),
-        "artifacts": [format!("sha256:{}", env.artifacts[0])],
-        "sourceUri": env.source,
-        "testing": true,
-    }).to_string());
+    lines.push_str(
+        &serde_json::json!({
+            "provenance": root().join(&env.provenance),
+            "artifacts": [format!("sha256:{}", env.artifacts[0])],
+            "sourceUri": env.source,
+            "testing": true,
+        })
+        .to_string(),
+    );
     lines.push('\n');
     let batch = dir.path().join("batch.jsonl");
     std::fs::write(&batch, lines).expect("write batch");
@@ -459,5 +855,10 @@ fn batch_mode_matches_single_runs() {
     let ok = results.iter().filter(|r| r["verified"] == true).count();
     assert_eq!(ok, cases.len(), "{results:#?}");
     let last = results.last().expect("last");
-    assert!(last["reason"].as_str().is_some_and(|r| r.starts_with("tlog-not-verified")), "{last}");
+    assert!(
+        last["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("tlog-not-verified")),
+        "{last}"
+    );
 }

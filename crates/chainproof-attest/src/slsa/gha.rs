@@ -17,7 +17,8 @@ use crate::intoto::Statement;
 /// The OIDC issuer of GitHub Actions workload identities.
 pub const GITHUB_ACTIONS_ISSUER: &str = "https://token.actions.githubusercontent.com";
 
-const GENERATOR: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/";
+const GENERATOR: &str =
+    "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/";
 
 /// Reusable workflows trusted without `--builder-id` (slsa-verifier's
 /// `defaultArtifactTrustedReusableWorkflows`, the container generator, and the BYOB delegators).
@@ -133,7 +134,10 @@ pub fn verify_builder_identity(
     if r#ref.is_empty() || !name.starts_with("https://github.com/") {
         return fail(
             FailureKind::MalformedUri,
-            format!("certificate SAN {:?} is not a GitHub workflow at a ref", id.san),
+            format!(
+                "certificate SAN {:?} is not a GitHub workflow at a ref",
+                id.san
+            ),
         );
     }
     let delegator = DELEGATORS.contains(&name);
@@ -149,7 +153,10 @@ pub fn verify_builder_identity(
         Some(expected) if !delegator && !matches_loose(&id.san, expected) => {
             return fail(
                 FailureKind::UntrustedReusableWorkflow,
-                format!("certificate was issued to {:?}, expected builder {expected:?}", id.san),
+                format!(
+                    "certificate was issued to {:?}, expected builder {expected:?}",
+                    id.san
+                ),
             );
         }
         _ => {}
@@ -214,7 +221,10 @@ fn provenance(statement: &Statement) -> Result<Provenance, Failure> {
         Ok(Some(p)) => Ok(p),
         Ok(None) => fail(
             FailureKind::InvalidPayload,
-            format!("predicate type {:?} is not SLSA provenance", statement.predicate_type),
+            format!(
+                "predicate type {:?} is not SLSA provenance",
+                statement.predicate_type
+            ),
         ),
         Err(e) => fail(FailureKind::InvalidPayload, e.to_string()),
     }
@@ -277,7 +287,9 @@ pub fn check_certificate_matches(
         if prov_repo != cert_repo {
             return fail(
                 FailureKind::MismatchCertificate,
-                format!("provenance was triggered in {prov_repo:?}, certificate was issued for {cert_repo:?}"),
+                format!(
+                    "provenance was triggered in {prov_repo:?}, certificate was issued for {cert_repo:?}"
+                ),
             );
         }
         if let Some(cref) = &id.source_ref

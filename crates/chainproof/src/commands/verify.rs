@@ -207,7 +207,10 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
     if let Some(batch) = &args.batch {
         return keyless::batch(batch, args.trusted_root.as_deref(), printer);
     }
-    let path = args.provenance.clone().context("--provenance is required")?;
+    let path = args
+        .provenance
+        .clone()
+        .context("--provenance is required")?;
     let bytes = read(&path)?;
     let at = path.display().to_string();
     if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&bytes)

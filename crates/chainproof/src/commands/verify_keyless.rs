@@ -218,7 +218,8 @@ pub fn batch(
             serde_json::from_str(line).with_context(|| format!("{place}: invalid JSON"))?;
         let s = |k: &str| case.get(k).and_then(Value::as_str).map(str::to_string);
         let b = |k: &str| case.get(k).and_then(Value::as_bool).unwrap_or(false);
-        let prov = s("provenance").with_context(|| format!("{place}: \"provenance\" is required"))?;
+        let prov =
+            s("provenance").with_context(|| format!("{place}: \"provenance\" is required"))?;
         let prov = base.join(prov);
         let mut digests = Vec::new();
         for a in case
@@ -226,12 +227,17 @@ pub fn batch(
             .and_then(Value::as_array)
             .with_context(|| format!("{place}: \"artifacts\" (array) is required"))?
         {
-            let a = a.as_str().with_context(|| format!("{place}: artifact is not a string"))?;
+            let a = a
+                .as_str()
+                .with_context(|| format!("{place}: artifact is not a string"))?;
             if a.starts_with("sha256:") {
                 digests.push(a.to_ascii_lowercase());
             } else {
                 let bytes = std::fs::read(base.join(a)).with_context(|| format!("{place}: {a}"))?;
-                digests.push(format!("sha256:{}", chainproof_sigstore::to_hex(&chainproof_sigstore::sha256(&bytes))));
+                digests.push(format!(
+                    "sha256:{}",
+                    chainproof_sigstore::to_hex(&chainproof_sigstore::sha256(&bytes))
+                ));
             }
         }
         let opts = VerifyOptions {
@@ -256,7 +262,10 @@ pub fn batch(
             Outcome::Verified { tlog, .. } if tlog || b("allowNoTlog") => (true, None),
             Outcome::Verified { .. } => (
                 false,
-                Some("tlog-not-verified: transparency log inclusion cannot be checked offline".to_string()),
+                Some(
+                    "tlog-not-verified: transparency log inclusion cannot be checked offline"
+                        .to_string(),
+                ),
             ),
             Outcome::Rejected(f) => (false, Some(f.to_string())),
         };
