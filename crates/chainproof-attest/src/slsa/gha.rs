@@ -320,3 +320,137 @@ pub fn options_for(base: &VerifyOptions, expected_builder: String) -> VerifyOpti
         ..base.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ident(san: &str) -> CertIdentity {
+        CertIdentity {
+            san: san.into(),
+            issuer: Some(GITHUB_ACTIONS_ISSUER.into()),
+            source_repository: Some("o/r".into()),
+            source_ref: Some("refs/heads/main".into()),
+            trigger: Some("push".into()),
+        }
+    }
+
+    #[test]
+    fn builder_tags() {
+        assert!(check_builder_tag("refs/tags/v1.2.3", false).is_ok());
+        for bad in [
+            "refs/tags/v1.2",
+            "refs/tags/1.2.3",
+            "refs/heads/v1.2.3",
+            "refs/tags/v1.2.3-rc.0",
+            "refs/tags/v1.2.3+b",
+            "refs/tags/v1.x.3",
+        ] {
+            let e = check_builder_tag(bad, false).expect_err(bad);
+            assert_eq!(e.kind, FailureKind::InvalidRef, "{bad}");
+        }
+        assert!(check_builder_tag("refs/tags/v1.2.3-rc.0", true).is_ok());
+    }
+
+    #[test]
+    fn identity_decisions() {
+        let go = format!("{GENERATOR}builder_go_slsa3.yml@refs/tags/v1.9.0");
+        let opts = IdentityOptions::default();
+        let b = verify_builder_identity(&ident(&go), &opts).expect("trusted");
+        assert_eq!((b.id.as_str(), b.delegator), (go.as_str(), false));
+
+        let mut other_issuer = ident(&go);
+        other_issuer.issuer = Some("https://accounts.google.com".into());
+        let e = verify_builder_identity(&other_issuer, &opts).expect_err("issuer");
+        assert_eq!(e.kind, FailureKind::InvalidOidcIssuer);
+
+        let fork = "https://github.com/fork/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@refs/tags/v1.9.0";
+        let e = verify_builder_identity(&ident(fork), &opts).expect_err("fork");
+        assert_eq!(e.kind, FailureKind::UntrustedReusableWorkflow);
+        // Trusted when asked for explicitly, also by bare tag.
+        let explicit = IdentityOptions {
+            builder_id: Some(
+                "https://github.com/fork/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@v1.9.0"
+                    .into(),
+            ),
+            testing: false,
+        };
+        assert!(verify_builder_identity(&ident(fork), &explicit).is_ok());
+        // A different expected builder than the certificate's.
+        let e = verify_builder_identity(&ident(&go), &explicit).expect_err("other");
+        assert_eq!(e.kind, FailureKind::UntrustedReusableWorkflow);
+
+        let head = format!("{GENERATOR}builder_go_slsa3.yml@refs/heads/main");
+        assert_eq!(
+            verify_builder_identity(&ident(&head), &opts)
+                .expect_err("head")
+                .kind,
+            FailureKind::InvalidRef
+        );
+        let testing = IdentityOptions {
+            testing: true,
+            ..IdentityOptions::default()
+        };
+        assert!(verify_builder_identity(&ident(&head), &testing).is_ok());
+
+        let delegator = format!("{GENERATOR}delegator_generic_slsa3.yml@refs/tags/v2.0.0");
+        assert!(
+            verify_builder_identity(&ident(&delegator), &explicit)
+                .expect("delegator")
+                .delegator
+        );
+        let no_ref = format!("{GENERATOR}builder_go_slsa3.yml");
+        assert_eq!(
+            verify_builder_identity(&ident(&no_ref), &opts)
+                .expect_err("no ref")
+                .kind,
+            FailureKind::MalformedUri
+        );
+    }
+
+    #[test]
+    fn certificate_must_match_the_invocation() {
+        let st = |uri: &str, event: &str| {
+            let json = serde_json::json!({
+                "_type": "https://in-toto.io/Statement/v0.1",
+                "predicateType": "https://slsa.dev/provenance/v0.2",
+                "subject": [{"name": "a", "digest": {"sha256": "00".repeat(32)}}],
+                "predicate": {
+                    "builder": {"id": "b"},
+                    "buildType": "t",
+                    "invocation": {
+                        "configSource": {"uri": uri, "digest": {"sha1": "aa"}},
+                        "environment": {"github_event_name": event}
+                    },
+                    "materials": [{"uri": uri}]
+                }
+            });
+            Statement::from_json(json.to_string().as_bytes(), "t").expect("statement")
+        };
+        let id = ident("x");
+        let good = st("git+https://github.com/o/r@refs/heads/main", "push");
+        assert!(check_certificate_matches(&id, &good, Some("github.com/o/r")).is_ok());
+        let e = check_certificate_matches(&id, &good, Some("github.com/o/other")).expect_err("src");
+        assert_eq!(e.kind, FailureKind::MismatchSource);
+        for (bad, why) in [
+            (
+                st("git+https://github.com/o/x@refs/heads/main", "push"),
+                "repo",
+            ),
+            (
+                st("git+https://github.com/o/r@refs/heads/dev", "push"),
+                "ref",
+            ),
+            (
+                st(
+                    "git+https://github.com/o/r@refs/heads/main",
+                    "workflow_dispatch",
+                ),
+                "event",
+            ),
+        ] {
+            let e = check_certificate_matches(&id, &bad, None).expect_err(why);
+            assert_eq!(e.kind, FailureKind::MismatchCertificate, "{why}: {e}");
+        }
+    }
+}
