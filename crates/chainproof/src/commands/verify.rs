@@ -305,6 +305,7 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
                 Ok(ExitStatus::Success)
             }
             keyless::Outcome::Rejected(f) => not_verified(printer, &format!("{at}: {f}")),
+            keyless::Outcome::CannotVerify(why) => bail!("{at}: {why}"),
         };
     }
     let envelopes = match envelope_in_sigstore_bundle(&bytes) {

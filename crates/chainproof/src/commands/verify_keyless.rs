@@ -34,6 +34,10 @@ pub enum Outcome {
     },
     /// Rejected, with the class and reason.
     Rejected(Failure),
+    /// Nothing in the file can be verified keylessly offline (a DSSE envelope without any
+    /// certificate: a key-signed envelope, or one whose certificate is only in Rekor).
+    /// The CLI treats this as a usage error (exit 2): give `--key`.
+    CannotVerify(String),
 }
 
 fn reject(kind: FailureKind, message: impl Into<String>) -> Outcome {
@@ -96,9 +100,8 @@ pub fn verify(
             continue;
         }
         let Some(sig) = env.signatures.iter().find(|s| s.cert.is_some()) else {
-            last = reject(
-                FailureKind::NoValidSignature,
-                "the envelope carries no signing certificate; keyless verification needs the Rekor entry, which is not available offline (give --key for key-signed envelopes)",
+            last = Outcome::CannotVerify(
+                "the envelope carries no signing certificate: keyless verification would need its Rekor entry, which is not available offline; give --key PUB for a key-signed envelope".into(),
             );
             continue;
         };
@@ -268,6 +271,7 @@ pub fn batch(
                 ),
             ),
             Outcome::Rejected(f) => (false, Some(f.to_string())),
+            Outcome::CannotVerify(why) => (false, Some(format!("cannot-verify: {why}"))),
         };
         if ok {
             verified += 1;
