@@ -3,8 +3,9 @@
 //! repository, branch / tag / versioned tag of the trigger, workflow inputs).
 //!
 //! Signature checks are separate: a DSSE envelope is verified with keys by
-//! [`crate::dsse::Envelope::verify`]; keyless (Fulcio/Rekor) signatures belong to the Sigstore
-//! verifier. [`verify`] only looks at the statement it is given.
+//! [`crate::dsse::Envelope::verify`]; keyless (Fulcio/Rekor) signatures are verified by
+//! chainproof-sigstore, and [`gha`] decides which certificate identities are trusted GitHub
+//! builders. [`verify`] only looks at the statement it is given.
 
 use std::collections::BTreeMap;
 
@@ -13,11 +14,15 @@ use serde_json::Value;
 use crate::intoto::{Predicate, ResourceDescriptor, Statement, predicate_types};
 
 pub mod gcb;
+pub mod gha;
 mod types;
 mod verify;
 
 pub use types::*;
-pub use verify::{Failure, FailureKind, TRUSTED_GITHUB_BUILDERS, Verdict, VerifyOptions, verify};
+pub use verify::{
+    Failure, FailureKind, TRUSTED_GITHUB_BUILDERS, Verdict, VerifyOptions, normalize_git_uri,
+    verify,
+};
 
 /// Builds a SLSA v1 provenance statement for a local build.
 #[derive(Debug, Clone, Default)]

@@ -2,10 +2,12 @@
 //! `Test_runVerifyGHAArtifactPath`) ported for the DSSE `.intoto.jsonl` builders (gha_go,
 //! gha_generic, versions ≥ v1.2.2 as upstream) and the top-level special cases.
 //!
-//! These envelopes are keyless (Fulcio certificate + Rekor): the signature checks belong to the
-//! Sigstore verifier; here the provenance content is checked with the same flags and must give
+//! These envelopes are keyless (Fulcio certificate + Rekor): the signature and certificate
+//! identity checks run in the CLI (`crates/chainproof/tests/provenance_keyless.rs`, with
+//! `slsa::gha`); here the provenance content alone is checked with the same flags and must give
 //! the same verdict class. Cases whose verdict depends only on Rekor (`no-tlog-upload`,
-//! `expired-cert`) wait for it and are listed in `WAITING_FOR_SIGSTORE`.
+//! `expired-cert`) are not content cases and are listed in `WAITING_FOR_SIGSTORE`; the CLI test
+//! covers them (rejected: untrusted fork builder; offline they cannot reach ErrorRekorSearch).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

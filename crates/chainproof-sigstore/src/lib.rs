@@ -40,6 +40,7 @@
 #![forbid(unsafe_code)]
 
 mod keyonly;
+pub mod keyless;
 mod policy;
 mod root;
 pub mod strict;
@@ -48,6 +49,7 @@ mod verify;
 
 pub use policy::{Claim, IdentityPolicy, Matcher, Policy};
 pub use root::TrustedRoot;
+pub use sigstore_verify::crypto::CertificateInfo;
 pub use subject::{DigestAlgorithm, Subject};
 pub use verify::{
     Verified, VerifyOptions, load_public_key, parse_bundle, verify, verify_parsed,

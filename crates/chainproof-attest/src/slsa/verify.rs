@@ -79,6 +79,15 @@ pub enum FailureKind {
     InvalidBuilderId,
     /// The build recipe does not fit the builder (GCB).
     InvalidRecipe,
+    /// The signing certificate was not issued by GitHub Actions' OIDC issuer.
+    InvalidOidcIssuer,
+    /// The signing certificate was issued to a workflow that is not a trusted builder.
+    UntrustedReusableWorkflow,
+    /// The signing certificate's source repository / ref / trigger differ from the provenance.
+    MismatchCertificate,
+    /// Signature and certificate verified, but transparency-log inclusion could not be
+    /// established offline (the file carries no Rekor entry).
+    TlogNotVerified,
 }
 
 impl FailureKind {
@@ -102,6 +111,10 @@ impl FailureKind {
             Self::InvalidFormat => "invalid-format",
             Self::InvalidBuilderId => "invalid-builder-id",
             Self::InvalidRecipe => "invalid-recipe",
+            Self::InvalidOidcIssuer => "invalid-oidc-issuer",
+            Self::UntrustedReusableWorkflow => "untrusted-reusable-workflow",
+            Self::MismatchCertificate => "mismatch-certificate",
+            Self::TlogNotVerified => "tlog-not-verified",
         }
     }
 }

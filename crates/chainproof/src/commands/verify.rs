@@ -1,5 +1,11 @@
 //! `chainproof verify attestation` and `chainproof verify provenance`.
 //! Exit 0 verified, 1 not verified (reason on stderr), 2 error (unreadable or malformed input).
+//!
+//! `verify provenance` without `--key` verifies keylessly (GitHub / slsa-github-generator
+//! provenance signed with a Fulcio certificate), offline: see [`keyless`].
+
+#[path = "verify_keyless.rs"]
+mod keyless;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,18 +56,36 @@ pub enum VerifyAction {
 #[derive(Debug, Args)]
 pub struct ProvenanceArgs {
     /// Artifacts (files, or sha256:HEX); each must be a subject.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "batch")]
     pub artifacts: Vec<String>,
     /// The provenance: DSSE envelope, .intoto.jsonl, or a Sigstore bundle.
-    #[arg(long)]
-    pub provenance: PathBuf,
+    #[arg(long, required_unless_present = "batch")]
+    pub provenance: Option<PathBuf>,
+    /// Keyless batch mode: verify every case of a JSON-lines file in one process (one JSON
+    /// result per line on stdout; exit 0 when all verified). Each line: {"provenance": PATH,
+    /// "artifacts": ["sha256:HEX" | PATH], "sourceUri", "sourceTag", "sourceBranch",
+    /// "sourceVersionedTag", "builderId", "allowNoTlog": bool, "testing": bool}; paths are
+    /// relative to the batch file.
+    #[arg(long, value_name = "FILE.jsonl", conflicts_with_all = ["keys", "content_only"])]
+    pub batch: Option<PathBuf>,
     /// Public key(s) that signed the envelope; repeatable.
     #[arg(long = "key")]
     pub keys: Vec<PathBuf>,
-    /// Check the provenance content only, without any signature check (keyless Sigstore
-    /// verification is not available yet).
+    /// Check the provenance content only, without any signature check.
     #[arg(long, conflicts_with = "keys")]
     pub content_only: bool,
+    /// Keyless: use this `trusted_root.json` instead of the embedded public-good root.
+    #[arg(long, value_name = "FILE")]
+    pub trusted_root: Option<PathBuf>,
+    /// Keyless: accept a DSSE envelope whose certificate and signature verify although its
+    /// transparency-log inclusion cannot be checked offline (the `.intoto.jsonl` files of
+    /// slsa-github-generator < v2.1 carry no Rekor entry).
+    #[arg(long)]
+    pub allow_no_tlog: bool,
+    /// Keyless: accept pre-release builder tags and `refs/heads/main` of the generator's own
+    /// test repositories (slsa-verifier's SLSA_VERIFIER_TESTING).
+    #[arg(long, hide = true)]
+    pub testing: bool,
     /// Expected source repository, e.g. github.com/org/repo.
     #[arg(long)]
     pub source_uri: Option<String>,
@@ -180,8 +204,15 @@ fn attestation(
 }
 
 fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let bytes = read(&args.provenance)?;
-    let at = args.provenance.display().to_string();
+    if let Some(batch) = &args.batch {
+        return keyless::batch(batch, args.trusted_root.as_deref(), printer);
+    }
+    let path = args
+        .provenance
+        .clone()
+        .context("--provenance is required")?;
+    let bytes = read(&path)?;
+    let at = path.display().to_string();
     if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&bytes)
         && doc.get("provenance_summary").is_some()
     {
@@ -213,16 +244,8 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
             Err(f) => not_verified(printer, &format!("{at}: {f}")),
         };
     }
-    if args.keys.is_empty() && !args.content_only {
-        bail!(
-            "give --key PUB to check the signature (keyless Sigstore verification is not available yet), or --content-only to check the provenance content alone"
-        );
-    }
+    let keyless_mode = args.keys.is_empty() && !args.content_only;
     let keys = load_public_keys(&args.keys)?;
-    let envelopes = match envelope_in_sigstore_bundle(&bytes) {
-        Some(e) => vec![e],
-        None => read_envelopes(&bytes, &at)?,
-    };
     let mut inputs = BTreeMap::new();
     for kv in &args.workflow_inputs {
         let (k, v) = kv
@@ -242,6 +265,52 @@ fn provenance(args: ProvenanceArgs, printer: &Printer) -> anyhow::Result<ExitSta
         source_tag: args.source_tag,
         source_versioned_tag: args.source_versioned_tag,
         workflow_inputs: inputs,
+    };
+    if keyless_mode {
+        let root = match &args.trusted_root {
+            Some(p) => chainproof_sigstore::TrustedRoot::from_file(p)?,
+            None => chainproof_sigstore::TrustedRoot::production()?,
+        };
+        let id_opts = slsa::gha::IdentityOptions {
+            builder_id: opts.builder_id.clone(),
+            testing: args.testing,
+        };
+        return match keyless::verify(&bytes, &at, &opts, &id_opts, &root) {
+            keyless::Outcome::Verified {
+                verdict,
+                identity,
+                tlog,
+            } => {
+                if !tlog && !args.allow_no_tlog {
+                    return not_verified(
+                        printer,
+                        &format!(
+                            "{at}: tlog-not-verified: signature and certificate ({identity}) valid and the provenance matches, but transparency log inclusion cannot be checked offline (the file has no Rekor entry) — pass --allow-no-tlog to accept"
+                        ),
+                    );
+                }
+                if !tlog {
+                    printer.warn("transparency log inclusion NOT checked (--allow-no-tlog)");
+                }
+                printer.stdout(&format!(
+                    "PASSED: SLSA {} provenance from builder {}{}, signed by {identity}{}\n",
+                    verdict.version,
+                    verdict.builder_id,
+                    verdict
+                        .source_uri
+                        .map(|s| format!(", source {s}"))
+                        .unwrap_or_default(),
+                    if tlog { ", logged in Rekor" } else { "" }
+                ))?;
+                Ok(ExitStatus::Success)
+            }
+            keyless::Outcome::Rejected(f) => not_verified(printer, &format!("{at}: {f}")),
+            keyless::Outcome::CannotVerify(why) => bail!("{at}: {why}"),
+        };
+    }
+    let envelopes = match envelope_in_sigstore_bundle(&bytes) {
+        Some(e) => vec![e],
+        None => read_envelopes(&bytes, &at)?,
     };
     let mut last = String::from("no provenance envelope");
     for env in &envelopes {
