@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side SBOM benchmark: chainproof vs syft vs cdxgen on the same trees.
-# Prints per tool and tree the median wall time and peak RSS over RUNS runs, the component
+# Prints per tool and tree the median wall time, CPU time (user+sys) and peak RSS over RUNS
+# runs, the component
 # and edge counts of the CycloneDX each wrote, and the ratios against chainproof.
 # Not part of the tests. Usage: bench/sbom.sh [TREE...]   (default: every ../shared/corpus/realworld tree
 # and the whole realworld folder)
@@ -29,7 +30,7 @@ if [ $# -gt 0 ]; then TREES=("$@"); else
   TREES=("$CORPUS"/realworld/*/ "$CORPUS/realworld")
 fi
 
-# run TOOL TREE OUTFILE -> prints "seconds kib" of one run
+# run TOOL TREE OUTFILE -> prints "seconds kib cpu-seconds" of one run
 run_once() {
   local tool=$1 tree=$2 out=$3
   local cmd
@@ -38,8 +39,8 @@ run_once() {
     syft) cmd=(env SYFT_CHECK_FOR_APP_UPDATE=false "$SYFT" scan "dir:$tree" -q -o "cyclonedx-json=$out") ;;
     cdxgen) cmd=(env FETCH_LICENSE=false CDXGEN_DEBUG_MODE=none "$CDXGEN" --no-install-deps -r -o "$out" "$tree") ;;
   esac
-  /usr/bin/time -f '%e %M' -o "$OUT/time" "${cmd[@]}" >/dev/null 2>&1 || true
-  cat "$OUT/time" | tail -1
+  /usr/bin/time -f '%e %M %U %S' -o "$OUT/time" "${cmd[@]}" >/dev/null 2>&1 || true
+  tail -1 "$OUT/time" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}'
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -62,27 +63,29 @@ PY
 }
 
 tools=(chainproof)
-[ -x "$SYFT" ] && tools+=(syft) || echo "note: syft not found at $SYFT (skipped)" >&2
-[ -x "$CDXGEN" ] && tools+=(cdxgen) || echo "note: cdxgen not found at $CDXGEN (skipped)" >&2
+# NO_ANCHORS=1 times chainproof alone (e.g. to compare two builds on a loaded machine).
+[ -z "${NO_ANCHORS:-}" ] && [ -x "$SYFT" ] && tools+=(syft) || echo "note: syft skipped (NO_ANCHORS set, or not found at $SYFT)" >&2
+[ -z "${NO_ANCHORS:-}" ] && [ -x "$CDXGEN" ] && tools+=(cdxgen) || echo "note: cdxgen skipped (NO_ANCHORS set, or not found at $CDXGEN)" >&2
 
-printf '%-14s %-11s %9s %9s %11s %7s %7s %8s %8s\n' TREE TOOL "TIME(s)" "RSS(MiB)" COMPONENTS EDGES RUNS "t/cp" "mem/cp"
+printf '%-14s %-11s %9s %8s %9s %11s %7s %5s %8s %8s %8s\n' TREE TOOL "TIME(s)" "CPU(s)" "RSS(MiB)" COMPONENTS EDGES RUNS "t/cp" "cpu/cp" "mem/cp"
 for tree in "${TREES[@]}"; do
   name=$(basename "$tree")
-  declare -A T M
+  declare -A T M C
   for tool in "${tools[@]}"; do
-    : > "$OUT/t"; : > "$OUT/m"; rm -f "$OUT/$tool.json"
+    : > "$OUT/t"; : > "$OUT/m"; : > "$OUT/c"; rm -f "$OUT/$tool.json"
     for _ in $(seq "$RUNS"); do
-      read -r t m < <(run_once "$tool" "$tree" "$OUT/$tool.json")
-      echo "$t" >> "$OUT/t"; echo "$m" >> "$OUT/m"
+      read -r t m c < <(run_once "$tool" "$tree" "$OUT/$tool.json")
+      echo "$t" >> "$OUT/t"; echo "$m" >> "$OUT/m"; echo "$c" >> "$OUT/c"
     done
-    T[$tool]=$(median < "$OUT/t"); M[$tool]=$(median < "$OUT/m")
+    T[$tool]=$(median < "$OUT/t"); M[$tool]=$(median < "$OUT/m"); C[$tool]=$(median < "$OUT/c")
     # A tool that wrote no SBOM failed: its time is not a result.
     read -r comps edges < <(counts "$OUT/$tool.json")
     [ -s "$OUT/$tool.json" ] || { comps="FAILED"; edges="-"; }
     rt=$(awk -v a="${T[$tool]}" -v b="${T[chainproof]}" 'BEGIN{ if (b>0) printf "%.1fx", a/b; else print "-" }')
+    rc=$(awk -v a="${C[$tool]}" -v b="${C[chainproof]}" 'BEGIN{ if (b>0) printf "%.1fx", a/b; else print "-" }')
     rm=$(awk -v a="${M[$tool]}" -v b="${M[chainproof]}" 'BEGIN{ if (b>0) printf "%.1fx", a/b; else print "-" }')
-    printf '%-14s %-11s %9s %9.1f %11s %7s %7s %8s %8s\n' "$name" "$tool" "${T[$tool]}" \
-      "$(awk -v k="${M[$tool]}" 'BEGIN{print k/1024}')" "$comps" "$edges" "$RUNS" "$rt" "$rm"
+    printf '%-14s %-11s %9s %8s %9.1f %11s %7s %5s %8s %8s %8s\n' "$name" "$tool" "${T[$tool]}" "${C[$tool]}" \
+      "$(awk -v k="${M[$tool]}" 'BEGIN{print k/1024}')" "$comps" "$edges" "$RUNS" "$rt" "$rc" "$rm"
   done
-  unset T M
+  unset T M C
 done

@@ -1,4 +1,5 @@
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash as _, Hasher as _};
 
 use crate::{Location, Package};
 
@@ -80,6 +81,12 @@ pub struct Inventory {
     /// cataloger's thread) so merging never formats purls again.
     keys: Vec<String>,
     index: HashMap<String, PackageId>,
+    /// `(package, hash of a location)` for the locations of `packages[i]` up to `located[i]`:
+    /// lets [`Inventory::add_package`] skip a location a package already has without a
+    /// linear scan (a package found in thousands of lockfiles has thousands of locations).
+    /// Built lazily, only for packages whose location list grew long.
+    location_hashes: HashSet<(u32, u64)>,
+    located: Vec<u32>,
     edges: BTreeSet<(PackageId, PackageId)>,
     roots: BTreeSet<PackageId>,
     unparsed: Vec<Unparsed>,
@@ -101,14 +108,45 @@ impl Inventory {
 
     fn add_keyed(&mut self, key: String, package: Package) -> PackageId {
         if let Some(&id) = self.index.get(&key) {
-            self.packages[id.index()].absorb(package);
+            self.absorb_into(id, package);
             return id;
         }
         let id = PackageId(u32::try_from(self.packages.len()).expect("fewer than 2^32 packages"));
         self.packages.push(package);
+        self.located.push(0);
         self.index.insert(key.clone(), id);
         self.keys.push(key);
         id
+    }
+
+    /// [`Package::absorb`], with the location de-duplication done through
+    /// `location_hashes` once a package has many locations (same result, same order).
+    fn absorb_into(&mut self, id: PackageId, mut package: Package) {
+        const LINEAR: usize = 16;
+        let i = id.index();
+        let incoming = std::mem::take(&mut package.locations);
+        let target = &mut self.packages[i];
+        target.absorb(package);
+        for l in incoming {
+            if target.locations.len() < LINEAR {
+                if !target.locations.contains(&l) {
+                    target.locations.push(l);
+                }
+                continue;
+            }
+            let done = (self.located[i] as usize).min(target.locations.len());
+            for old in &target.locations[done..] {
+                self.location_hashes.insert((id.0, location_hash(old)));
+            }
+            // A hash seen before is checked against the list (collisions, or a location
+            // changed through `package_mut`); a new hash is a new location.
+            if self.location_hashes.insert((id.0, location_hash(&l)))
+                || !target.locations.contains(&l)
+            {
+                target.locations.push(l);
+            }
+            self.located[i] = u32::try_from(target.locations.len()).unwrap_or(u32::MAX);
+        }
     }
 
     /// Records that `from` depends on `to`. Self-edges are ignored.
@@ -134,12 +172,20 @@ impl Inventory {
     /// A package to amend (scope, properties, locations, ...). Its identity — purl, ecosystem,
     /// name, version — must not change: packages are unified by the key they were added with.
     pub fn package_mut(&mut self, id: PackageId) -> &mut Package {
+        // Its locations may change: index them again when next needed.
+        self.located[id.index()] = 0;
         &mut self.packages[id.index()]
     }
 
     /// The id of the package with this key ([`Package::key`]), if present.
     pub fn find(&self, key: &str) -> Option<PackageId> {
         self.index.get(key).copied()
+    }
+
+    /// The key a package was added with ([`Package::key`], computed once): its purl string
+    /// when it has a purl.
+    pub fn key(&self, id: PackageId) -> &str {
+        &self.keys[id.index()]
     }
 
     /// All packages with their ids, in insertion order.
@@ -203,6 +249,12 @@ impl Inventory {
     }
 }
 
+fn location_hash(l: &crate::Location) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    l.hash(&mut h);
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +289,31 @@ mod tests {
             .map(|d| a.package(d).name.clone())
             .collect();
         assert_eq!(deps, vec!["z"]);
+    }
+
+    #[test]
+    fn many_locations_deduplicated_in_order() {
+        let mut a = Inventory::default();
+        let mut expected = Vec::new();
+        let mut id = None;
+        for round in 0..3 {
+            for f in 0..40 {
+                let loc = Location::new(format!("dir{f}/Cargo.lock")).with_line(f + 1);
+                if round == 0 {
+                    expected.push(loc.clone());
+                }
+                id = Some(a.add_package(pkg("x", "1").with_location(loc)));
+            }
+        }
+        let id = id.expect("x added");
+        assert_eq!(a.package(id).locations, expected);
+        // a location added through package_mut is still seen as present
+        let extra = Location::new("extra/Cargo.lock");
+        a.package_mut(id).locations.push(extra.clone());
+        a.add_package(pkg("x", "1").with_location(extra));
+        assert_eq!(a.package(id).locations.len(), 41);
+        assert_eq!(a.key(id), a.package(id).key());
+        assert_eq!(a.len(), 1);
     }
 
     #[test]

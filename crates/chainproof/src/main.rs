@@ -10,6 +10,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc: parsing thousands of lockfiles is allocation-bound (many small strings);
+/// it cut the CPU time of `chainproof sbom` on the synthetic benchmark tree (bench/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Documented exit codes (see the README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {

@@ -1,6 +1,6 @@
 //! Inventory → CycloneDX 1.5 / 1.6 JSON.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use chainproof_core::{Inventory, License, Package, PackageKind, Scope};
 use serde_json::json;
@@ -29,14 +29,20 @@ pub fn encode(
 ) -> Result<String, SbomError> {
     let serial = cv::serial_uuid(options)?;
     let refs = bom_refs(inventory);
-    let root_ref = unique_ref(
-        format!("root:{}", non_empty(&inventory.source.name)),
-        &refs.iter().cloned().collect(),
-    );
+    let root_ref = {
+        let used: HashSet<&str> = refs.iter().map(String::as_str).collect();
+        unique_ref(format!("root:{}", non_empty(&inventory.source.name)), |r| {
+            used.contains(r)
+        })
+    };
 
     let components = inventory
         .packages()
-        .map(|(id, p)| component(p, refs[id.index()].clone(), version))
+        .map(|(id, p)| {
+            // The inventory's key of a package with a purl is its purl string.
+            let purl = p.purl.as_ref().map(|_| inventory.key(id).to_string());
+            component(p, purl, refs[id.index()].clone(), version)
+        })
         .collect();
 
     let mut dependencies = Vec::with_capacity(inventory.len() + 1);
@@ -148,32 +154,33 @@ fn root_type(kind: &str) -> &'static str {
 /// One bom-ref per package: the purl when present, else a ref built from the package key;
 /// duplicates get a `#<n>` suffix. Indexed like the inventory.
 fn bom_refs(inventory: &Inventory) -> Vec<String> {
-    let mut used = BTreeSet::new();
+    let mut used = HashSet::with_capacity(inventory.len());
     inventory
         .packages()
-        .map(|(_, p)| {
+        .map(|(id, p)| {
+            // The key is the purl string when there is a purl (computed once, when added).
             let base = match &p.purl {
-                Some(purl) => purl.to_string(),
+                Some(_) => inventory.key(id).to_string(),
                 None => format!("chainproof:{}", p.key()),
             };
-            let r = unique_ref(base, &used);
+            let r = unique_ref(base, |r| used.contains(r));
             used.insert(r.clone());
             r
         })
         .collect()
 }
 
-fn unique_ref(base: String, used: &BTreeSet<String>) -> String {
-    if !used.contains(&base) {
+fn unique_ref(base: String, used: impl Fn(&str) -> bool) -> String {
+    if !used(&base) {
         return base;
     }
     (2..)
         .map(|n| format!("{base}#{n}"))
-        .find(|r| !used.contains(r))
+        .find(|r| !used(r))
         .expect("an unused suffix exists")
 }
 
-fn component(p: &Package, bom_ref: String, version: CdxVersion) -> Component {
+fn component(p: &Package, purl: Option<String>, bom_ref: String, version: CdxVersion) -> Component {
     let mut properties = Vec::new();
     if p.scope == Scope::Dev {
         properties.push(Property::new(cv::SCOPE, Scope::Dev.as_str()));
@@ -237,7 +244,7 @@ fn component(p: &Package, bom_ref: String, version: CdxVersion) -> Component {
             })
             .collect(),
         licenses: licenses(&p.licenses),
-        purl: p.purl.as_ref().map(ToString::to_string),
+        purl,
         external_references: p
             .source
             .iter()
