@@ -10,6 +10,7 @@
 #   FUZZ_CORPUS    corpus root, one dir per target (default /work/fuzz-corpus)
 #   FUZZ_OUT       logs, crash artifacts and summary.tsv (default /work/fuzz-out)
 #   FUZZ_SANITIZER none|address (default none: light, catches panics, hangs and OOMs)
+#   (builds are optimized with debug assertions and overflow checks on, cargo-fuzz's default)
 #   FUZZ_NO_BUILD  set to skip the build step
 #   CARGO_TARGET_DIR as usual (default fuzz/target)
 set -uo pipefail
@@ -23,7 +24,7 @@ cd "$ROOT/fuzz" || exit 1
 [ $# -eq 0 ] && set -- $(ls fuzz_targets/*.rs | sed 's|.*/||; s/\.rs$//')
 mkdir -p "$OUT/logs" "$OUT/artifacts"
 if [ -z "${FUZZ_NO_BUILD:-}" ]; then
-  nice -n 19 cargo fuzz build -s "$SAN" -O || exit 1
+  nice -n 19 cargo fuzz build -s "$SAN" || exit 1
 fi
 SUMMARY=$OUT/summary.tsv
 [ -f "$SUMMARY" ] || printf 'target\tseconds\texecs\texec/s\tcorpus\tresult\n' > "$SUMMARY"
@@ -31,7 +32,7 @@ for t in "$@"; do
   mkdir -p "$CORPUS/$t" "$OUT/artifacts/$t"
   log=$OUT/logs/$t.log
   start=$(date +%s)
-  nice -n 19 cargo fuzz run -s "$SAN" -O "$t" "$CORPUS/$t" -- \
+  nice -n 19 cargo fuzz run -s "$SAN" "$t" "$CORPUS/$t" -- \
     -max_total_time="$SECONDS_PER" -rss_limit_mb=2048 -timeout=10 \
     -artifact_prefix="$OUT/artifacts/$t/" -print_final_stats=1 > "$log" 2>&1
   rc=$?
