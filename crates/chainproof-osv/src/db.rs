@@ -340,6 +340,8 @@ impl DatabaseBuilder {
 pub struct Database {
     path: PathBuf,
     meta: DbMeta,
+    /// The base ecosystems of `meta.ecosystems`, sorted.
+    bases: BTreeSet<String>,
     pool: Vec<u8>,
     index: Vec<u8>,
     postings: Vec<u8>,
@@ -427,9 +429,15 @@ impl Database {
         let (_, recs) = section(REC_ENTRY)?;
         let (_, infos) = section(1)?;
         let (_, matches) = section(1)?;
+        let bases = meta
+            .ecosystems
+            .keys()
+            .map(|e| EcosystemName::parse(e).base)
+            .collect();
         Ok(Database {
             path: path.to_owned(),
             meta,
+            bases,
             pool,
             index,
             postings,
@@ -554,10 +562,7 @@ impl Database {
 
     /// Whether any record covers the base ecosystem (`PyPI`, `Debian`).
     pub fn covers(&self, base_ecosystem: &str) -> bool {
-        self.meta
-            .ecosystems
-            .keys()
-            .any(|e| EcosystemName::parse(e).base == base_ecosystem)
+        self.bases.contains(base_ecosystem)
     }
 
     /// The record number of an id.

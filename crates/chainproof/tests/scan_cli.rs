@@ -350,7 +350,10 @@ fn local_and_git_packages_have_their_own_not_audited_category() {
     let doc = json_out(&out);
     assert_eq!(finding_ids(&doc), ["BIT-joomla-2022-27913"]);
     let summary = &doc["summary"];
-    assert_eq!((summary["packages"].as_u64(), summary["audited"].as_u64()), (Some(5), Some(1)));
+    assert_eq!(
+        (summary["packages"].as_u64(), summary["audited"].as_u64()),
+        (Some(5), Some(1))
+    );
     let reason_of = |name: &str| {
         summary["not_audited"]
             .as_array()
@@ -371,7 +374,10 @@ fn local_and_git_packages_have_their_own_not_audited_category() {
     );
     let by_reason = &summary["not_audited_by_reason"];
     assert_eq!(by_reason[local], 3, "{by_reason}");
-    assert_eq!(by_reason["git or URL source, not in any advisory database"], 1);
+    assert_eq!(
+        by_reason["git or URL source, not in any advisory database"],
+        1
+    );
     assert!(
         by_reason
             .as_object()

@@ -233,10 +233,13 @@ fn sbom_inventory(path: &Path, printer: &Printer) -> anyhow::Result<Option<Inven
         return Ok(None);
     }
     let bytes = std::fs::read(path).with_context(|| format!("reading {name}"))?;
-    if chainproof_sbom::detect(&bytes, &name).is_err() {
-        return Ok(None);
-    }
-    let decoded = chainproof_sbom::decode(&bytes, &name)?;
+    // Decoded directly (one JSON parse); only when that fails is the file checked for being
+    // an SBOM at all: a JSON file that is not one goes to the catalogers instead.
+    let decoded = match chainproof_sbom::decode(&bytes, &name) {
+        Ok(d) => d,
+        Err(_) if chainproof_sbom::detect(&bytes, &name).is_err() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
     printer.info(&format!(
         "read SBOM {name}: {} packages, {} dependency edges",
         decoded.inventory.len(),
