@@ -536,3 +536,24 @@ fn not_audited_groups_local_packages_and_unparseable_versions() {
         "{t}"
     );
 }
+
+#[test]
+fn streamed_json_equals_the_document_value() {
+    let s = scan();
+    let report = ScanReport {
+        target: "app",
+        inventory: &s.inv,
+        findings: &s.findings,
+        summary: &s.summary,
+    };
+    let mut streamed = Vec::new();
+    render(ReportFormat::Json, &report, &mut streamed).expect("render");
+    let doc = chainproof_report::json::document(&report);
+    let expected = serde_json::to_string_pretty(&doc).expect("pretty") + "\n";
+    assert_eq!(String::from_utf8(streamed).expect("utf-8"), expected);
+    assert_eq!(
+        doc["findings"].as_array().map(Vec::len),
+        Some(s.findings.len())
+    );
+    assert_eq!(doc["schema"], "chainproof-scan/1");
+}

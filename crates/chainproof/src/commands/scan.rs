@@ -120,15 +120,19 @@ pub fn run(args: ScanArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             color: color && file.is_none(),
             ..RenderOptions::default()
         };
-        let mut buf = Vec::new();
-        render_with(*format, &report, &options, &mut buf)?;
+        // Rendered straight into the destination (a report can be tens of MB).
         match file {
             Some(path) => {
-                std::fs::write(path, &buf).with_context(|| format!("writing {}", path.display()))?
+                let f = std::fs::File::create(path)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+                render_with(*format, &report, &options, &mut out)?;
+                out.flush()
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
             None => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(&buf)?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                render_with(*format, &report, &options, &mut out)?;
                 out.flush()?;
             }
         }
