@@ -9,6 +9,8 @@
 //! optional strings as a `u8` presence flag + string. Decoding never panics: a truncated or
 //! malformed blob decodes to `None` (reported as a corrupt database by the caller).
 
+use std::borrow::Cow;
+
 use chainproof_core::vuln::{Rating, Severity, SeveritySource};
 
 use crate::ecosystem::{normalize_name, normalize_release};
@@ -37,31 +39,32 @@ pub const LAST_AFFECTED: u8 = 2;
 /// `limit`.
 pub const LIMIT: u8 = 3;
 
-/// One affected entry of a record, reduced for matching.
+/// One affected entry of a record, reduced for matching. Decoded entries borrow their
+/// strings from the database's buffer.
 #[derive(Clone, Debug, PartialEq)]
-pub struct AffectedEntry {
+pub struct AffectedEntry<'a> {
     /// The normalized distro release when the entry's ecosystem has a suffix (`Debian:12` → `12`).
-    pub release: Option<String>,
+    pub release: Option<Cow<'a, str>>,
     /// SEMVER and ECOSYSTEM ranges (GIT ranges dropped): their events as `(kind, version text)`.
-    pub ranges: Vec<Vec<(u8, String)>>,
+    pub ranges: Vec<Vec<(u8, Cow<'a, str>)>>,
     /// The explicit `versions` list, trimmed.
-    pub versions: Vec<String>,
+    pub versions: Vec<Cow<'a, str>>,
     /// The severity of the record for this entry (entry severity, then record, then text).
     pub severity: Severity,
 }
 
 /// The affected entries of one record for one index key (withdrawn records have none).
 #[derive(Clone, Debug, PartialEq)]
-pub struct KeyEntry {
+pub struct KeyEntry<'a> {
     /// The record number in the database.
     pub record: u32,
     /// The record's affected entries for this package.
-    pub affected: Vec<AffectedEntry>,
+    pub affected: Vec<AffectedEntry<'a>>,
 }
 
 /// Flattens OSV range events into `(kind, text)`; an event with several fields set gives one
 /// pair per field, in the order introduced, fixed, last_affected, limit.
-pub fn flatten_events(events: &[Event]) -> Vec<(u8, String)> {
+pub fn flatten_events(events: &[Event]) -> Vec<(u8, Cow<'static, str>)> {
     let mut out = Vec::new();
     for e in events {
         let fields = [
@@ -72,7 +75,7 @@ pub fn flatten_events(events: &[Event]) -> Vec<(u8, String)> {
         ];
         for (kind, text) in fields {
             if let Some(t) = text {
-                out.push((kind, t.clone()));
+                out.push((kind, Cow::Owned(t.clone())));
             }
         }
     }
@@ -80,7 +83,7 @@ pub fn flatten_events(events: &[Event]) -> Vec<(u8, String)> {
 }
 
 /// The ranges of `a` the matcher evaluates (SEMVER, ECOSYSTEM), flattened.
-pub fn matching_ranges(a: &Affected) -> Vec<Vec<(u8, String)>> {
+pub fn matching_ranges(a: &Affected) -> Vec<Vec<(u8, Cow<'static, str>)>> {
     a.ranges
         .iter()
         .filter(|r| matches!(r.kind.as_str(), "SEMVER" | "ECOSYSTEM"))
@@ -106,7 +109,7 @@ pub fn record_info(record: &Record) -> RecordInfo {
 
 /// The affected entries of `record` grouped by index key parts `(base ecosystem, normalized
 /// name)`, in record order. Entries without a package name are left out.
-pub fn affected_by_key(record: &Record) -> Vec<((String, String), AffectedEntry)> {
+pub fn affected_by_key(record: &Record) -> Vec<((String, String), AffectedEntry<'static>)> {
     let mut out = Vec::new();
     for a in &record.affected {
         let Some(p) = &a.package else { continue };
@@ -118,14 +121,18 @@ pub fn affected_by_key(record: &Record) -> Vec<((String, String), AffectedEntry)
             .suffix
             .as_deref()
             .and_then(|_| eco.release())
-            .map(|r| normalize_release(&eco.base, &r));
+            .map(|r| Cow::Owned(normalize_release(&eco.base, &r)));
         let name = normalize_name(&eco.base, &p.name);
         out.push((
             (eco.base, name),
             AffectedEntry {
                 release,
                 ranges: matching_ranges(a),
-                versions: a.versions.iter().map(|v| v.trim().to_owned()).collect(),
+                versions: a
+                    .versions
+                    .iter()
+                    .map(|v| Cow::Owned(v.trim().to_owned()))
+                    .collect(),
                 severity: record_severity(record, Some(a)),
             },
         ));
@@ -158,10 +165,10 @@ impl Enc {
             None => self.u8(0),
         }
     }
-    fn strs(&mut self, v: &[String]) {
+    fn strs<S: AsRef<str>>(&mut self, v: &[S]) {
         self.u32(v.len());
         for s in v {
-            self.str(s);
+            self.str(s.as_ref());
         }
     }
 
@@ -174,7 +181,7 @@ impl Enc {
     }
 
     /// Appends one key entry (record number and affected entries).
-    pub(crate) fn key_entry(&mut self, record: u32, affected: &[AffectedEntry]) {
+    pub(crate) fn key_entry(&mut self, record: u32, affected: &[AffectedEntry<'_>]) {
         self.0.extend_from_slice(&record.to_le_bytes());
         self.u32(affected.len());
         for a in affected {
@@ -272,11 +279,11 @@ impl<'a> Dec<'a> {
         let s = self.take(4)?;
         Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
     }
-    fn str(&mut self) -> Option<String> {
+    fn str(&mut self) -> Option<&'a str> {
         let n = self.u32()?;
-        std::str::from_utf8(self.take(n)?).ok().map(str::to_owned)
+        std::str::from_utf8(self.take(n)?).ok()
     }
-    fn opt(&mut self) -> Option<Option<String>> {
+    fn opt(&mut self) -> Option<Option<&'a str>> {
         match self.u8()? {
             0 => Some(None),
             1 => self.str().map(Some),
@@ -288,27 +295,30 @@ impl<'a> Dec<'a> {
         let n = self.u32()?;
         (n <= self.b.len().saturating_sub(self.pos)).then_some(n)
     }
-    fn strs(&mut self) -> Option<Vec<String>> {
+    fn strs(&mut self) -> Option<Vec<&'a str>> {
         let n = self.count()?;
         (0..n).map(|_| self.str()).collect()
+    }
+    fn owned(v: Vec<&str>) -> Vec<String> {
+        v.into_iter().map(str::to_owned).collect()
     }
 
     pub(crate) fn info(&mut self) -> Option<RecordInfo> {
         let withdrawn = self.u8()? != 0;
         Some(RecordInfo {
             withdrawn,
-            aliases: self.strs()?,
-            summary: self.opt()?,
-            references: self.strs()?,
+            aliases: Self::owned(self.strs()?),
+            summary: self.opt()?.map(str::to_owned),
+            references: Self::owned(self.strs()?),
         })
     }
 
-    pub(crate) fn key_entry(&mut self) -> Option<KeyEntry> {
+    pub(crate) fn key_entry(&mut self) -> Option<KeyEntry<'a>> {
         let record = u32::try_from(self.u32()?).ok()?;
         let n = self.count()?;
         let mut affected = Vec::with_capacity(n);
         for _ in 0..n {
-            let release = self.opt()?;
+            let release = self.opt()?.map(Cow::Borrowed);
             let nr = self.count()?;
             let mut ranges = Vec::with_capacity(nr);
             for _ in 0..nr {
@@ -319,11 +329,11 @@ impl<'a> Dec<'a> {
                     if kind > LIMIT {
                         return None;
                     }
-                    evs.push((kind, self.str()?));
+                    evs.push((kind, Cow::Borrowed(self.str()?)));
                 }
                 ranges.push(evs);
             }
-            let versions = self.strs()?;
+            let versions = self.strs()?.into_iter().map(Cow::Borrowed).collect();
             let rating = rating_of(self.u8()?)?;
             let source = source_of(self.u8()?)?;
             let score = match self.u8()? {
@@ -336,7 +346,7 @@ impl<'a> Dec<'a> {
                 }
                 _ => return None,
             };
-            let vector = self.opt()?;
+            let vector = self.opt()?.map(str::to_owned);
             affected.push(AffectedEntry {
                 release,
                 ranges,
@@ -380,10 +390,7 @@ mod tests {
         assert_eq!(a.release.as_deref(), Some("12"));
         assert_eq!(
             a.ranges,
-            vec![vec![
-                (INTRODUCED, "0".to_owned()),
-                (FIXED, "1.2".to_owned())
-            ]]
+            vec![vec![(INTRODUCED, "0".into()), (FIXED, "1.2".into())]]
         );
         assert_eq!(a.versions, ["1.0"]);
         assert_eq!(a.severity.score, Some(9.8));

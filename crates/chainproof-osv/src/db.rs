@@ -121,7 +121,7 @@ struct Entry {
     /// Encoded [`RecordInfo`].
     info: Vec<u8>,
     /// Affected entries per index key.
-    affected: BTreeMap<String, Vec<AffectedEntry>>,
+    affected: BTreeMap<String, Vec<AffectedEntry<'static>>>,
 }
 
 impl Entry {
@@ -530,7 +530,7 @@ impl Database {
 
     /// The pre-parsed matching data of key number `k` (see [`Database::key_number`]): one
     /// [`KeyEntry`] per non-withdrawn record with affected entries for that package.
-    pub fn key_entries(&self, k: usize) -> Result<Vec<KeyEntry>, DbError> {
+    pub fn key_entries(&self, k: usize) -> Result<Vec<KeyEntry<'_>>, DbError> {
         let off = u32_at(&self.index, k * KEY_ENTRY + 16) as usize;
         let len = u32_at(&self.index, k * KEY_ENTRY + 20) as usize;
         let bad = || self.corrupt(format!("matching data of key {k}"));

@@ -1,6 +1,7 @@
 //! Matching an inventory against the database: the OSV range semantics, one finding per
 //! vulnerability (aliases merged), and an honest account of what could not be audited.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
@@ -40,10 +41,10 @@ pub struct AffectedMatch {
 /// `versions` list. GIT ranges are ignored. Returns `None` when not affected.
 pub fn match_affected(scheme: Scheme, version: &str, affected: &Affected) -> Option<AffectedMatch> {
     let v = scheme.parse(version).ok()?;
-    let versions: Vec<String> = affected
+    let versions: Vec<Cow<'_, str>> = affected
         .versions
         .iter()
-        .map(|v| v.trim().to_owned())
+        .map(|v| Cow::Borrowed(v.trim()))
         .collect();
     prepare(
         scheme,
@@ -73,11 +74,11 @@ struct Ev<'a> {
 #[derive(Debug)]
 struct Prepared<'a> {
     ranges: Vec<Vec<Ev<'a>>>,
-    versions: &'a [String],
+    versions: &'a [Cow<'a, str>],
     scheme: Scheme,
 }
 
-fn events(scheme: Scheme, evs: &[(u8, String)]) -> Vec<Ev<'_>> {
+fn events<'a>(scheme: Scheme, evs: &'a [(u8, Cow<'a, str>)]) -> Vec<Ev<'a>> {
     let mut out = Vec::with_capacity(evs.len());
     for (kind, text) in evs {
         let kind = *kind;
@@ -122,8 +123,8 @@ fn events(scheme: Scheme, evs: &[(u8, String)]) -> Vec<Ev<'_>> {
 
 fn prepare<'a>(
     scheme: Scheme,
-    ranges: &'a [Vec<(u8, String)>],
-    versions: &'a [String],
+    ranges: &'a [Vec<(u8, Cow<'a, str>)>],
+    versions: &'a [Cow<'a, str>],
 ) -> Prepared<'a> {
     Prepared {
         ranges: ranges.iter().map(|r| events(scheme, r)).collect(),
@@ -506,7 +507,8 @@ fn match_job(job: &Job, db: &Database) -> Result<Vec<Finding>, (PackageId, Strin
     for entry in &entries {
         let mut best: Option<(AffectedMatch, &Severity)> = None;
         for a in &entry.affected {
-            if job.distro && (a.release.is_none() || a.release != job.release) {
+            if job.distro && (a.release.is_none() || a.release.as_deref() != job.release.as_deref())
+            {
                 continue;
             }
             if let Some(m) = matches_entry(job, a) {
