@@ -3,7 +3,9 @@
 # one warm-up run) and peak RSS (/usr/bin/time -v) of
 #   (a) every ../shared/corpus/realworld tree, and
 #   (b) a synthetic 10,000-package CycloneDX SBOM (bench/make_scan_sbom.py, names and versions
-#       from the OSV corpus),
+#       from the OSV corpus, one version per package), and
+#   (c) the stress variant of (b) with every distinct (name, version) of the corpus
+#       (make_scan_sbom.py --all-versions: Go's stdlib 85 times, ~50,000 findings),
 # each scanned with `chainproof scan TARGET --db DB -o json` against a DB built from the whole
 # OSV corpus (`chainproof db build`). Target for (b): < 100 ms warm.
 #
@@ -35,6 +37,8 @@ fi
 
 SBOM="$TMP/sbom-$N.cdx.json"
 python3 bench/make_scan_sbom.py --corpus "$CORPUS" -n "$N" -o "$SBOM"
+STRESS="$TMP/sbom-$N-all-versions.cdx.json"
+python3 bench/make_scan_sbom.py --corpus "$CORPUS" -n "$N" --all-versions -o "$STRESS"
 
 # one_run TARGET -> "seconds kib exitcode"
 one_run() {
@@ -71,3 +75,4 @@ except Exception as e:
 if [ $# -gt 0 ]; then TREES=("$@"); else TREES=("$CORPUS"/realworld/*/); fi
 for t in "${TREES[@]}"; do bench "realworld $(basename "$t")" "$t"; done
 bench "synthetic SBOM ($N packages)" "$SBOM"
+bench "synthetic SBOM, all versions ($N packages)" "$STRESS"
