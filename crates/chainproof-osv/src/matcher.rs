@@ -13,7 +13,7 @@ use chainproof_core::vuln::{
 use chainproof_core::{Inventory, PackageId};
 use chainproof_version::{Scheme, Version};
 
-use crate::compact::{AffectedEntry, FIXED, INTRODUCED, LAST_AFFECTED, LIMIT, RecordInfo};
+use crate::compact::{FIXED, INTRODUCED, KeyEntry, LAST_AFFECTED, LIMIT, RecordInfo};
 use crate::db::Database;
 use crate::ecosystem::{has_releases, osv_package};
 use crate::model::Affected;
@@ -402,17 +402,34 @@ pub fn scan(
         .packages()
         .map(|(id, pkg)| plan(id, pkg, db))
         .collect();
-    // Phase 2: match the packages in parallel against the pre-parsed matching data of their
-    // key; results keep the inventory's order. No OSV JSON is parsed.
-    let outcomes: Vec<Result<Vec<Finding>, (PackageId, String)>> = steps
+    // Phase 2: the packages grouped by index key; per key (in parallel) its pre-parsed
+    // matching data is decoded and its event versions parsed once, then every package of the
+    // key is matched. No OSV JSON is parsed. Results keep the inventory's order.
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(steps.len());
+    let mut by_key: HashMap<usize, Vec<(usize, Box<Job>)>> = HashMap::new();
+    for (i, step) in steps.into_iter().enumerate() {
+        outcomes.push(match step {
+            Step::Skip(id, reason) => Some(Err((id, reason))),
+            Step::Match(job) => match job.key {
+                None => Some(Ok(Vec::new())),
+                Some(k) => {
+                    by_key.entry(k).or_default().push((i, job));
+                    None
+                }
+            },
+        });
+    }
+    let matched: Vec<(usize, Outcome)> = by_key
         .into_par_iter()
-        .map(|step| match step {
-            Step::Skip(id, reason) => Err((id, reason)),
-            Step::Match(job) => match_job(&job, db),
-        })
+        .flat_map_iter(|(key, jobs)| match_key(key, jobs, db))
         .collect();
+    for (i, o) in matched {
+        if let Some(slot) = outcomes.get_mut(i) {
+            *slot = Some(o);
+        }
+    }
     let mut findings = Vec::new();
-    for o in outcomes {
+    for o in outcomes.into_iter().flatten() {
         match o {
             Ok(f) => {
                 summary.audited += 1;
@@ -423,6 +440,9 @@ pub fn scan(
     }
     (findings, summary)
 }
+
+/// The findings of one package, or why it was not audited.
+type Outcome = Result<Vec<Finding>, (PackageId, String)>;
 
 /// One package ready to be matched.
 struct Job {
@@ -497,21 +517,52 @@ fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
     }))
 }
 
-fn match_job(job: &Job, db: &Database) -> Result<Vec<Finding>, (PackageId, String)> {
-    let Some(key) = job.key else {
-        return Ok(Vec::new());
+/// Matches the packages `jobs` (inventory index, job) that share key number `key`.
+fn match_key(key: usize, jobs: Vec<(usize, Box<Job>)>, db: &Database) -> Vec<(usize, Outcome)> {
+    let entries = match db.key_entries(key) {
+        Ok(e) => e,
+        Err(e) => {
+            let reason = format!("database error: {e}");
+            return jobs
+                .into_iter()
+                .map(|(i, job)| (i, Err((job.id, reason.clone()))))
+                .collect();
+        }
     };
+    // Every job of a key has the same base ecosystem, hence the same version scheme.
+    let Some(scheme) = jobs.first().map(|(_, j)| j.scheme) else {
+        return Vec::new();
+    };
+    let prepared: Vec<Vec<Prepared<'_>>> = entries
+        .iter()
+        .map(|e| {
+            e.affected
+                .iter()
+                .map(|a| prepare(scheme, &a.ranges, &a.versions))
+                .collect()
+        })
+        .collect();
+    jobs.into_iter()
+        .map(|(i, job)| (i, match_job(&job, &entries, &prepared, db)))
+        .collect()
+}
+
+fn match_job(
+    job: &Job,
+    entries: &[KeyEntry<'_>],
+    prepared: &[Vec<Prepared<'_>>],
+    db: &Database,
+) -> Outcome {
     let db_error = |e: crate::db::DbError| (job.id, format!("database error: {e}"));
-    let entries = db.key_entries(key).map_err(db_error)?;
     let mut hits = Vec::new();
-    for entry in &entries {
+    for (entry, preps) in entries.iter().zip(prepared) {
         let mut best: Option<(AffectedMatch, &Severity)> = None;
-        for a in &entry.affected {
+        for (a, p) in entry.affected.iter().zip(preps) {
             if job.distro && (a.release.is_none() || a.release.as_deref() != job.release.as_deref())
             {
                 continue;
             }
-            if let Some(m) = matches_entry(job, a) {
+            if let Some(m) = p.matches(&job.version, &job.parsed) {
                 match &mut best {
                     Some((acc, _)) => {
                         acc.matched.extend(m.matched);
@@ -532,8 +583,4 @@ fn match_job(job: &Job, db: &Database) -> Result<Vec<Finding>, (PackageId, Strin
         }
     }
     Ok(merge(&job.ecosystem, job.id, hits, job.scheme))
-}
-
-fn matches_entry(job: &Job, a: &AffectedEntry) -> Option<AffectedMatch> {
-    prepare(job.scheme, &a.ranges, &a.versions).matches(&job.version, &job.parsed)
 }
