@@ -207,9 +207,76 @@ pub struct ScanSummary {
 pub struct NotAudited {
     /// The package.
     pub package: PackageId,
-    /// Why: `no version`, `unsupported ecosystem: X`, `no database coverage for X`,
-    /// `unparseable version: …`.
+    /// Why: `no version`, `no version order for ecosystem X`, `no database coverage for X`,
+    /// `unparseable version V: …`, `local package, not in any advisory database (file:…)`,
+    /// `git or URL source, not in any advisory database (…)`, …
     pub reason: String,
+}
+
+impl NotAudited {
+    /// Reason prefix of a version the ecosystem's version order cannot parse.
+    pub const UNPARSEABLE_VERSION: &'static str = "unparseable version";
+    /// Reason prefix of a package from the project itself or a local path (`file:`, `link:`,
+    /// `workspace:`, `portal:`, a relative or absolute path): no advisory database lists it.
+    pub const LOCAL_PACKAGE: &'static str = "local package, not in any advisory database";
+    /// Reason prefix of a package installed from a git repository or a URL (its version is a
+    /// commit or a URL, which no advisory range can order).
+    pub const GIT_OR_URL: &'static str = "git or URL source, not in any advisory database";
+
+    /// Reason prefixes that carry per-package detail after them; summaries group by the prefix.
+    pub const GROUPED_PREFIXES: &'static [&'static str] = &[
+        Self::UNPARSEABLE_VERSION,
+        Self::LOCAL_PACKAGE,
+        Self::GIT_OR_URL,
+    ];
+
+    /// The reason's group for summaries: the prefix of the per-package reasons above, else the
+    /// whole reason (`no version`, `no database coverage for npm`).
+    pub fn group(&self) -> &str {
+        Self::GROUPED_PREFIXES
+            .iter()
+            .find(|p| self.reason.starts_with(**p))
+            .copied()
+            .unwrap_or(self.reason.as_str())
+    }
+}
+
+/// What kind of non-registry package a version string or source spec names, if any:
+/// [`NotAudited::LOCAL_PACKAGE`] for `file:`, `link:`, `workspace:`, `portal:`, `path:` and
+/// paths (`./x`, `../x`, `/x`, `~/x`); [`NotAudited::GIT_OR_URL`] for `git+…`, `git:`,
+/// `github:`/`gitlab:`/`bitbucket:` shorthands and `http(s):` URLs. `None` for anything else
+/// (a registry version).
+pub fn non_registry_kind(spec: &str) -> Option<&'static str> {
+    let s = spec.trim();
+    let lower = s.get(..s.len().min(12)).unwrap_or(s).to_ascii_lowercase();
+    const LOCAL: &[&str] = &[
+        "file:",
+        "link:",
+        "workspace:",
+        "portal:",
+        "path:",
+        "./",
+        "../",
+        "/",
+        "~/",
+    ];
+    const REMOTE: &[&str] = &[
+        "git+",
+        "git:",
+        "git@",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+        "http://",
+        "https://",
+    ];
+    if LOCAL.iter().any(|p| lower.starts_with(p)) {
+        Some(NotAudited::LOCAL_PACKAGE)
+    } else if REMOTE.iter().any(|p| lower.starts_with(p)) {
+        Some(NotAudited::GIT_OR_URL)
+    } else {
+        None
+    }
 }
 
 /// Facts about the vulnerability database a scan used.
@@ -227,4 +294,73 @@ pub struct DatabaseInfo {
     pub sources: Vec<String>,
     /// The OSV ecosystems it covers (`PyPI`, `Go`, `crates.io`, `Debian:12`, …).
     pub ecosystems: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_registry_specs() {
+        for local in [
+            "file:../lib",
+            "link:packages/a",
+            "workspace:*",
+            "workspace:^1.0.0",
+            "portal:../p",
+            "FILE:x.tgz",
+            "./vendor/x",
+            "../x",
+            "/abs/x",
+        ] {
+            assert_eq!(
+                non_registry_kind(local),
+                Some(NotAudited::LOCAL_PACKAGE),
+                "{local}"
+            );
+        }
+        for remote in [
+            "git+https://github.com/a/b.git#abc",
+            "github:a/b#1234567",
+            "https://example.com/x-1.0.0.tgz",
+            "git@github.com:a/b.git",
+        ] {
+            assert_eq!(
+                non_registry_kind(remote),
+                Some(NotAudited::GIT_OR_URL),
+                "{remote}"
+            );
+        }
+        for registry in [
+            "1.2.3",
+            "^1.0",
+            "0.0.0-use.local",
+            "v2.0.0+incompatible",
+            "",
+        ] {
+            assert_eq!(non_registry_kind(registry), None, "{registry}");
+        }
+    }
+
+    #[test]
+    fn groups() {
+        let mut inv = crate::Inventory::new(crate::SourceInfo::default());
+        let package = inv.add_package(crate::Package::new(crate::Ecosystem::Npm, "a", Some("1")));
+        let na = |reason: &str| NotAudited {
+            package,
+            reason: reason.to_owned(),
+        };
+        assert_eq!(
+            na("local package, not in any advisory database (link:../a)").group(),
+            NotAudited::LOCAL_PACKAGE
+        );
+        assert_eq!(
+            na("unparseable version x.y: bad").group(),
+            NotAudited::UNPARSEABLE_VERSION
+        );
+        assert_eq!(
+            na("no database coverage for npm").group(),
+            "no database coverage for npm"
+        );
+    }
 }

@@ -2,16 +2,26 @@
 //!
 //! ```text
 //! magic  "CHPFOSV1"
-//! u64 len + meta JSON        DbMeta: build time, sources, per-ecosystem counts
+//! u64 len + meta JSON        DbMeta: format (2), build time, sources, per-ecosystem counts
 //! u64 len + string pool      keys "<base ecosystem>\0<normalized name>", "<id>\t<modified>"
-//! u64 n   + n × 16 bytes     key index, sorted by key: key_off u32, key_len u32, post_off u32, post_len u32
+//! u64 n   + n × 24 bytes     key index, sorted by key: key_off u32, key_len u32, post_off u32,
+//!                            post_len u32, match_off u32, match_len u32
 //! u64 len + postings         u32 record numbers per key
-//! u64 m   + m × 24 bytes     records, sorted by id: blob_off u64, blob_len u32, raw_len u32, str_off u32, str_len u32
+//! u64 m   + m × 32 bytes     records, sorted by id: blob_off u64, blob_len u32, raw_len u32,
+//!                            str_off u32, str_len u32, info_off u32, info_len u32
+//! u64 len + infos            per record: aliases, summary, reference URLs, withdrawn ([`compact`])
+//! u64 len + matches          per key: the pre-parsed affected entries of its non-withdrawn
+//!                            records (release, SEMVER/ECOSYSTEM events, versions, severity)
 //! blobs                      each record's OSV JSON, deflate-compressed on its own
 //! ```
 //! All integers little-endian. [`Database::open`] reads everything before the blobs (a few
-//! MB for the whole corpus) and looks keys up by binary search; a record's blob is read and
-//! inflated on demand, so every finding can show the record it came from.
+//! MB for the whole corpus) and looks keys up by binary search. A scan decodes only the
+//! matching data of the keys it asks for ([`Database::key_entries`], [`Database::info`]) and
+//! never parses OSV JSON; a record's blob is read and inflated on demand, so every finding can
+//! show the record it came from. Format 1 files (raw records only) are refused with
+//! [`DbError::Outdated`]: rebuild them.
+//!
+//! [`compact`]: crate::compact
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -24,13 +34,16 @@ use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use serde::{Deserialize, Serialize};
 
+use crate::compact::{self, AffectedEntry, Dec, Enc, KeyEntry, RecordInfo};
 use crate::ecosystem::normalize_name;
 use crate::import::ImportedRecord;
 use crate::model::{EcosystemName, Record};
 
 const MAGIC: &[u8; 8] = b"CHPFOSV1";
-const KEY_ENTRY: usize = 16;
-const REC_ENTRY: usize = 24;
+/// The database format this version writes and reads.
+pub const FORMAT: u32 = 2;
+const KEY_ENTRY: usize = 24;
+const REC_ENTRY: usize = 32;
 
 /// Database errors (always naming the file).
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +64,19 @@ pub enum DbError {
         /// What is wrong.
         reason: String,
     },
+    /// The file was written by an older chainproof in a format this one no longer reads.
+    #[error(
+        "{path}: database format {found} is outdated (this chainproof reads format {expected}); \
+         rebuild it with `chainproof db update` or `chainproof db build <SOURCE>... -o {path}`"
+    )]
+    Outdated {
+        /// The file.
+        path: String,
+        /// Its format version.
+        found: u32,
+        /// The format this build reads.
+        expected: u32,
+    },
 }
 
 /// One source a database was built from.
@@ -69,7 +95,7 @@ pub struct SourceMeta {
 /// Facts about a database, stored in its header.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DbMeta {
-    /// Format version (1).
+    /// Format version ([`FORMAT`]).
     pub format: u32,
     /// When the file was written (seconds since the Unix epoch).
     pub built_unix: u64,
@@ -83,7 +109,7 @@ pub struct DbMeta {
     pub withdrawn: usize,
 }
 
-/// A record held by the builder: compressed JSON and its index keys.
+/// A record held by the builder: compressed JSON, its index keys and its matching data.
 #[derive(Clone, Debug)]
 struct Entry {
     modified: String,
@@ -92,6 +118,32 @@ struct Entry {
     keys: BTreeSet<String>,
     ecosystems: BTreeSet<String>,
     withdrawn: bool,
+    /// Encoded [`RecordInfo`].
+    info: Vec<u8>,
+    /// Affected entries per index key.
+    affected: BTreeMap<String, Vec<AffectedEntry<'static>>>,
+}
+
+impl Entry {
+    fn new(record: &Record, modified: String, blob: Vec<u8>, raw_len: usize) -> Entry {
+        let (keys, ecosystems) = record_keys(record);
+        let mut info = Enc::default();
+        info.info(&compact::record_info(record));
+        let mut affected: BTreeMap<String, Vec<AffectedEntry>> = BTreeMap::new();
+        for ((base, name), a) in compact::affected_by_key(record) {
+            affected.entry(index_key(&base, &name)).or_default().push(a);
+        }
+        Entry {
+            modified,
+            blob,
+            raw_len: u32::try_from(raw_len).unwrap_or(u32::MAX),
+            keys,
+            ecosystems,
+            withdrawn: record.is_withdrawn(),
+            info: info.0,
+            affected,
+        }
+    }
 }
 
 /// What [`DatabaseBuilder::add`] did with a record.
@@ -151,36 +203,15 @@ impl DatabaseBuilder {
             entries: BTreeMap::new(),
             sources: db.meta.sources.clone(),
         };
-        let mut keys_of: Vec<BTreeSet<String>> = vec![BTreeSet::new(); db.record_count()];
-        for k in 0..db.key_count() {
-            let key = db.key_at(k).to_owned();
-            for r in db.postings_at(k) {
-                if let Some(set) = keys_of.get_mut(r as usize) {
-                    set.insert(key.clone());
-                }
-            }
-        }
-        for (i, keys) in keys_of.into_iter().enumerate() {
+        for i in 0..db.record_count() {
             let (id, modified) = db.id_at(i);
             let (id, modified) = (id.to_owned(), modified.to_owned());
             let blob = db.blob(i)?;
             let raw = db.inflate(&blob, i)?;
             let record =
                 Record::from_json(&raw).map_err(|e| db.corrupt(format!("record {id}: {e}")))?;
-            let (_, ecosystems) = record_keys(&record);
-            let raw_len = u32::try_from(raw.len()).unwrap_or(u32::MAX);
-            let withdrawn = record.is_withdrawn();
-            b.entries.insert(
-                id,
-                Entry {
-                    modified,
-                    blob,
-                    raw_len,
-                    keys,
-                    ecosystems,
-                    withdrawn,
-                },
-            );
+            let entry = Entry::new(&record, modified, blob, raw.len());
+            b.entries.insert(id, entry);
         }
         Ok(b)
     }
@@ -193,18 +224,8 @@ impl DatabaseBuilder {
             Some(old) if old.modified < modified => AddOutcome::Updated,
             Some(_) => return AddOutcome::Unchanged,
         };
-        let (keys, ecosystems) = record_keys(&rec.record);
-        self.entries.insert(
-            rec.record.id.clone(),
-            Entry {
-                modified,
-                blob: compress(&rec.raw),
-                raw_len: u32::try_from(rec.raw.len()).unwrap_or(u32::MAX),
-                keys,
-                ecosystems,
-                withdrawn: rec.record.is_withdrawn(),
-            },
-        );
+        let entry = Entry::new(&rec.record, modified, compress(&rec.raw), rec.raw.len());
+        self.entries.insert(rec.record.id.clone(), entry);
         outcome
     }
 
@@ -230,8 +251,10 @@ impl DatabaseBuilder {
             path: path.display().to_string(),
             source,
         };
+        let too_large = |what: &str| io(std::io::Error::other(format!("{what} exceed 4 GiB")));
+        let off32 = |n: usize, what: &str| u32::try_from(n).map_err(|_| too_large(what));
         let mut meta = DbMeta {
-            format: 1,
+            format: FORMAT,
             built_unix,
             sources: self.sources.clone(),
             ..DbMeta::default()
@@ -239,24 +262,30 @@ impl DatabaseBuilder {
         meta.records = self.entries.len();
         let mut pool = Vec::new();
         let mut recs = Vec::with_capacity(self.entries.len() * REC_ENTRY);
+        let mut infos = Vec::new();
         let mut blob_off = 0u64;
         let mut by_key: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        let mut matches_of: BTreeMap<&str, Enc> = BTreeMap::new();
         for (i, (id, e)) in self.entries.iter().enumerate() {
-            let n = u32::try_from(i).map_err(|_| io(std::io::Error::other("too many records")))?;
+            let n = off32(i, "records")?;
             let s = format!("{id}\t{}", e.modified);
             recs.extend_from_slice(&blob_off.to_le_bytes());
-            recs.extend_from_slice(
-                &u32::try_from(e.blob.len())
-                    .unwrap_or(u32::MAX)
-                    .to_le_bytes(),
-            );
+            recs.extend_from_slice(&off32(e.blob.len(), "a record")?.to_le_bytes());
             recs.extend_from_slice(&e.raw_len.to_le_bytes());
-            recs.extend_from_slice(&(pool.len() as u32).to_le_bytes());
-            recs.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            recs.extend_from_slice(&off32(pool.len(), "strings")?.to_le_bytes());
+            recs.extend_from_slice(&off32(s.len(), "an id")?.to_le_bytes());
+            recs.extend_from_slice(&off32(infos.len(), "record infos")?.to_le_bytes());
+            recs.extend_from_slice(&off32(e.info.len(), "a record info")?.to_le_bytes());
             pool.extend_from_slice(s.as_bytes());
+            infos.extend_from_slice(&e.info);
             blob_off += e.blob.len() as u64;
             for k in &e.keys {
                 by_key.entry(k).or_default().push(n);
+            }
+            if !e.withdrawn {
+                for (k, affected) in &e.affected {
+                    matches_of.entry(k).or_default().key_entry(n, affected);
+                }
             }
             for eco in &e.ecosystems {
                 *meta.ecosystems.entry(eco.clone()).or_default() += 1;
@@ -265,12 +294,17 @@ impl DatabaseBuilder {
         }
         let mut index = Vec::with_capacity(by_key.len() * KEY_ENTRY);
         let mut postings = Vec::new();
+        let mut matches = Vec::new();
         for (key, ids) in &by_key {
-            index.extend_from_slice(&(pool.len() as u32).to_le_bytes());
-            index.extend_from_slice(&(key.len() as u32).to_le_bytes());
-            index.extend_from_slice(&((postings.len() / 4) as u32).to_le_bytes());
-            index.extend_from_slice(&(ids.len() as u32).to_le_bytes());
+            let m = matches_of.get(key).map_or(&[][..], |e| e.0.as_slice());
+            index.extend_from_slice(&off32(pool.len(), "strings")?.to_le_bytes());
+            index.extend_from_slice(&off32(key.len(), "a key")?.to_le_bytes());
+            index.extend_from_slice(&off32(postings.len() / 4, "postings")?.to_le_bytes());
+            index.extend_from_slice(&off32(ids.len(), "postings")?.to_le_bytes());
+            index.extend_from_slice(&off32(matches.len(), "matching data")?.to_le_bytes());
+            index.extend_from_slice(&off32(m.len(), "matching data")?.to_le_bytes());
             pool.extend_from_slice(key.as_bytes());
+            matches.extend_from_slice(m);
             for id in ids {
                 postings.extend_from_slice(&id.to_le_bytes());
             }
@@ -285,6 +319,8 @@ impl DatabaseBuilder {
             (by_key.len(), &index),
             (postings.len(), &postings),
             (self.entries.len(), &recs),
+            (infos.len(), &infos),
+            (matches.len(), &matches),
         ] {
             out.write_all(&(len as u64).to_le_bytes()).map_err(io)?;
             out.write_all(data).map_err(io)?;
@@ -304,10 +340,14 @@ impl DatabaseBuilder {
 pub struct Database {
     path: PathBuf,
     meta: DbMeta,
+    /// The base ecosystems of `meta.ecosystems`, sorted.
+    bases: BTreeSet<String>,
     pool: Vec<u8>,
     index: Vec<u8>,
     postings: Vec<u8>,
     recs: Vec<u8>,
+    infos: Vec<u8>,
+    matches: Vec<u8>,
     blobs_start: u64,
     file_len: u64,
     file: Mutex<File>,
@@ -368,25 +408,42 @@ impl Database {
             Ok((n, buf))
         };
         let (_, meta_json) = section(1)?;
+        let meta: DbMeta =
+            serde_json::from_slice(&meta_json).map_err(|e| corrupt(&format!("meta: {e}")))?;
+        if meta.format < FORMAT {
+            return Err(DbError::Outdated {
+                path: name.clone(),
+                found: meta.format,
+                expected: FORMAT,
+            });
+        }
+        if meta.format != FORMAT {
+            return Err(corrupt(&format!(
+                "format version {} is newer than this chainproof reads ({FORMAT}); upgrade chainproof",
+                meta.format
+            )));
+        }
         let (_, pool) = section(1)?;
         let (_, index) = section(KEY_ENTRY)?;
         let (_, postings) = section(1)?;
         let (_, recs) = section(REC_ENTRY)?;
-        let meta: DbMeta =
-            serde_json::from_slice(&meta_json).map_err(|e| corrupt(&format!("meta: {e}")))?;
-        if meta.format != 1 {
-            return Err(corrupt(&format!(
-                "unsupported format version {}",
-                meta.format
-            )));
-        }
+        let (_, infos) = section(1)?;
+        let (_, matches) = section(1)?;
+        let bases = meta
+            .ecosystems
+            .keys()
+            .map(|e| EcosystemName::parse(e).base)
+            .collect();
         Ok(Database {
             path: path.to_owned(),
             meta,
+            bases,
             pool,
             index,
             postings,
             recs,
+            infos,
+            matches,
             blobs_start: pos,
             file_len,
             file: Mutex::new(file),
@@ -449,8 +506,8 @@ impl Database {
         s.split_once('\t').unwrap_or((s, ""))
     }
 
-    /// Record numbers indexed under a base ecosystem and normalized name.
-    pub fn lookup(&self, base_ecosystem: &str, normalized_name: &str) -> Vec<usize> {
+    /// The key number of a base ecosystem and normalized name, by binary search.
+    pub fn key_number(&self, base_ecosystem: &str, normalized_name: &str) -> Option<usize> {
         let key = index_key(base_ecosystem, normalized_name);
         let (mut lo, mut hi) = (0usize, self.key_count());
         while lo < hi {
@@ -458,20 +515,54 @@ impl Database {
             match self.key_at(mid).cmp(key.as_str()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    return self.postings_at(mid).map(|r| r as usize).collect();
-                }
+                std::cmp::Ordering::Equal => return Some(mid),
             }
         }
-        Vec::new()
+        None
+    }
+
+    /// Record numbers indexed under a base ecosystem and normalized name.
+    pub fn lookup(&self, base_ecosystem: &str, normalized_name: &str) -> Vec<usize> {
+        self.key_number(base_ecosystem, normalized_name)
+            .map(|k| self.postings_at(k).map(|r| r as usize).collect())
+            .unwrap_or_default()
+    }
+
+    /// The pre-parsed matching data of key number `k` (see [`Database::key_number`]): one
+    /// [`KeyEntry`] per non-withdrawn record with affected entries for that package.
+    pub fn key_entries(&self, k: usize) -> Result<Vec<KeyEntry<'_>>, DbError> {
+        let off = u32_at(&self.index, k * KEY_ENTRY + 16) as usize;
+        let len = u32_at(&self.index, k * KEY_ENTRY + 20) as usize;
+        let bad = || self.corrupt(format!("matching data of key {k}"));
+        let bytes = self
+            .matches
+            .get(off..off.saturating_add(len))
+            .ok_or_else(bad)?;
+        let mut dec = Dec::new(bytes);
+        let mut out = Vec::new();
+        while !dec.done() {
+            let e = dec.key_entry().ok_or_else(bad)?;
+            if e.record as usize >= self.record_count() {
+                return Err(bad());
+            }
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    /// The aliases, summary, references and withdrawn flag of record number `i`.
+    pub fn info(&self, i: usize) -> Result<RecordInfo, DbError> {
+        let off = u32_at(&self.recs, i * REC_ENTRY + 24) as usize;
+        let len = u32_at(&self.recs, i * REC_ENTRY + 28) as usize;
+        self.infos
+            .get(off..off.saturating_add(len))
+            .and_then(|b| Dec::new(b).info())
+            .ok_or_else(|| self.corrupt(format!("record info of record {i}")))
     }
 
     /// Whether any record covers the base ecosystem (`PyPI`, `Debian`).
     pub fn covers(&self, base_ecosystem: &str) -> bool {
-        self.meta
-            .ecosystems
-            .keys()
-            .any(|e| EcosystemName::parse(e).base == base_ecosystem)
+        self.bases.contains(base_ecosystem)
     }
 
     /// The record number of an id.

@@ -15,6 +15,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod compact;
 pub mod db;
 pub mod ecosystem;
 pub mod ignore;

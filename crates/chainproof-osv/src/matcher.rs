@@ -1,20 +1,23 @@
 //! Matching an inventory against the database: the OSV range semantics, one finding per
 //! vulnerability (aliases merged), and an honest account of what could not be audited.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use chainproof_core::vuln::{DatabaseInfo, Finding, NotAudited, ScanSummary, Severity};
+use chainproof_core::vuln::{
+    DatabaseInfo, Finding, NotAudited, ScanSummary, Severity, non_registry_kind,
+};
 use chainproof_core::{Inventory, PackageId};
 use chainproof_version::{Scheme, Version};
 
+use crate::compact::{FIXED, INTRODUCED, KeyEntry, LAST_AFFECTED, LIMIT, RecordInfo};
 use crate::db::Database;
-use crate::ecosystem::{has_releases, normalize_name, normalize_release, osv_package};
-use crate::model::{Affected, EcosystemName, Event, Record};
-use crate::severity::{better, record_severity};
+use crate::ecosystem::{has_releases, osv_package};
+use crate::model::Affected;
+use crate::severity::better;
 
 /// Scan options.
 #[derive(Clone, Debug, Default)]
@@ -38,7 +41,17 @@ pub struct AffectedMatch {
 /// `versions` list. GIT ranges are ignored. Returns `None` when not affected.
 pub fn match_affected(scheme: Scheme, version: &str, affected: &Affected) -> Option<AffectedMatch> {
     let v = scheme.parse(version).ok()?;
-    prepare(scheme, affected).matches(version, &v)
+    let versions: Vec<Cow<'_, str>> = affected
+        .versions
+        .iter()
+        .map(|v| Cow::Borrowed(v.trim()))
+        .collect();
+    prepare(
+        scheme,
+        &crate::compact::matching_ranges(affected),
+        &versions,
+    )
+    .matches(version, &v)
 }
 
 fn parse(scheme: Scheme, s: &str) -> Option<Version> {
@@ -51,48 +64,40 @@ fn cmp(a: &Version, b: &Version) -> Ordering {
 
 /// An event with its parsed version (`None` for `introduced: "0"` / `limit: "*"`).
 #[derive(Debug)]
-struct Ev {
+struct Ev<'a> {
     kind: u8, // 0 introduced, 1 fixed, 2 last_affected, 3 limit
-    text: String,
+    text: &'a str,
     ver: Option<Version>,
 }
 
-/// An affected entry with its versions parsed once (per scan) and its events sorted.
+/// An affected entry with its versions parsed and its events sorted.
 #[derive(Debug)]
-struct Prepared {
-    ranges: Vec<Vec<Ev>>,
-    versions: Vec<(String, Option<Version>)>,
+struct Prepared<'a> {
+    ranges: Vec<Vec<Ev<'a>>>,
+    versions: &'a [Cow<'a, str>],
+    scheme: Scheme,
 }
 
-fn events(scheme: Scheme, evs: &[Event]) -> Vec<Ev> {
-    let mut out = Vec::new();
-    for e in evs {
-        let fields = [
-            (0u8, &e.introduced),
-            (1, &e.fixed),
-            (2, &e.last_affected),
-            (3, &e.limit),
-        ];
-        for (kind, text) in fields {
-            let Some(text) = text.as_deref() else {
-                continue;
-            };
-            let special = (kind == 0 && text.trim() == "0") || (kind == 3 && text.trim() == "*");
-            if special {
-                out.push(Ev {
-                    kind,
-                    text: text.to_owned(),
-                    ver: None,
-                });
-            } else if let Some(ver) = parse(scheme, text) {
-                out.push(Ev {
-                    kind,
-                    text: text.to_owned(),
-                    ver: Some(ver),
-                });
-            }
-            // An event version the scheme cannot parse is dropped (it cannot be ordered).
+fn events<'a>(scheme: Scheme, evs: &'a [(u8, Cow<'a, str>)]) -> Vec<Ev<'a>> {
+    let mut out = Vec::with_capacity(evs.len());
+    for (kind, text) in evs {
+        let kind = *kind;
+        let special =
+            (kind == INTRODUCED && text.trim() == "0") || (kind == LIMIT && text.trim() == "*");
+        if special {
+            out.push(Ev {
+                kind,
+                text,
+                ver: None,
+            });
+        } else if let Some(ver) = parse(scheme, text) {
+            out.push(Ev {
+                kind,
+                text,
+                ver: Some(ver),
+            });
         }
+        // An event version the scheme cannot parse is dropped (it cannot be ordered).
     }
     // Sort by version; "0" first; at equal versions `introduced` before the closing events.
     out.sort_by(|a, b| match (&a.ver, &b.ver) {
@@ -116,57 +121,54 @@ fn events(scheme: Scheme, evs: &[Event]) -> Vec<Ev> {
     out
 }
 
-fn prepare(scheme: Scheme, affected: &Affected) -> Prepared {
+fn prepare<'a>(
+    scheme: Scheme,
+    ranges: &'a [Vec<(u8, Cow<'a, str>)>],
+    versions: &'a [Cow<'a, str>],
+) -> Prepared<'a> {
     Prepared {
-        ranges: affected
-            .ranges
-            .iter()
-            .filter(|r| matches!(r.kind.as_str(), "SEMVER" | "ECOSYSTEM"))
-            .map(|r| events(scheme, &r.events))
-            .collect(),
-        versions: affected
-            .versions
-            .iter()
-            .map(|v| (v.trim().to_owned(), parse(scheme, v)))
-            .collect(),
+        ranges: ranges.iter().map(|r| events(scheme, r)).collect(),
+        versions,
+        scheme,
     }
 }
 
-impl Prepared {
+impl Prepared<'_> {
     fn matches(&self, text: &str, v: &Version) -> Option<AffectedMatch> {
         let mut m = AffectedMatch::default();
         let mut all_fixed: Vec<(&Version, &str)> = Vec::new();
         for evs in &self.ranges {
             let mut limited = false;
             let mut under_limit = false;
-            for l in evs.iter().filter(|e| e.kind == 3) {
+            for l in evs.iter().filter(|e| e.kind == LIMIT) {
                 limited = true;
                 under_limit |= l.ver.as_ref().is_none_or(|lv| cmp(v, lv) == Ordering::Less);
             }
             let mut vulnerable = false;
             let mut start: Option<&str> = None;
+            let (introduced, fixed, last) = (INTRODUCED, FIXED, LAST_AFFECTED);
             let mut end: Option<String> = None;
             for e in evs {
                 match (e.kind, &e.ver) {
-                    (0, None) => {
+                    (k, None) if k == introduced => {
                         vulnerable = true;
                         start = Some("0");
                         end = None;
                     }
-                    (0, Some(iv)) if cmp(v, iv) != Ordering::Less => {
+                    (k, Some(iv)) if k == introduced && cmp(v, iv) != Ordering::Less => {
                         vulnerable = true;
-                        start = Some(&e.text);
+                        start = Some(e.text);
                         end = None;
                     }
-                    (1, Some(fv)) => {
-                        all_fixed.push((fv, &e.text));
+                    (k, Some(fv)) if k == fixed => {
+                        all_fixed.push((fv, e.text));
                         if cmp(v, fv) != Ordering::Less {
                             vulnerable = false;
                         } else if vulnerable && end.is_none() {
                             end = Some(format!("<{}", e.text));
                         }
                     }
-                    (2, Some(lv)) => {
+                    (k, Some(lv)) if k == last => {
                         if cmp(v, lv) == Ordering::Greater {
                             vulnerable = false;
                         } else if vulnerable && end.is_none() {
@@ -189,11 +191,17 @@ impl Prepared {
                 });
             }
         }
-        let listed = self.versions.iter().any(|(lt, lv)| {
-            lt == text.trim() || lv.as_ref().is_some_and(|p| cmp(p, v) == Ordering::Equal)
-        });
-        if listed && m.matched.is_empty() {
-            m.matched.push("version listed".to_owned());
+        // The `versions` list matters only when no range matched: compared as text first,
+        // then by version order (`1.0` equals `1.0.0` in PyPI).
+        if m.matched.is_empty() {
+            let text = text.trim();
+            let listed = self.versions.iter().any(|lt| lt == text)
+                || self.versions.iter().any(|lt| {
+                    parse(self.scheme, lt).is_some_and(|p| cmp(&p, v) == Ordering::Equal)
+                });
+            if listed {
+                m.matched.push("version listed".to_owned());
+            }
         }
         if m.matched.is_empty() {
             return None;
@@ -206,69 +214,18 @@ impl Prepared {
     }
 }
 
-/// The matching identity of one affected entry, computed once per record:
-/// base ecosystem, normalized name, normalized distro release (when the ecosystem has a suffix).
-#[derive(Debug)]
-struct AffectedKey {
-    base: String,
-    name: String,
-    release: Option<String>,
-}
-
-/// A record read from the database with its affected entries prepared for matching
-/// (identity, parsed and sorted events, parsed versions) and their severity computed at most once.
-struct Loaded {
-    record: Arc<Record>,
-    /// Per affected entry: its identity and prepared ranges (`None`: no package or no version order).
-    prepared: Vec<Option<(AffectedKey, Prepared)>>,
-    severity: Vec<OnceLock<Severity>>,
-}
-
-impl Loaded {
-    fn new(record: Record) -> Loaded {
-        let prepared = record
-            .affected
-            .iter()
-            .map(|a| {
-                let p = a.package.as_ref()?;
-                let eco = EcosystemName::parse(&p.ecosystem);
-                let scheme = Scheme::for_osv_ecosystem(&eco.base)?;
-                let release = eco
-                    .suffix
-                    .as_deref()
-                    .and_then(|_| eco.release())
-                    .map(|r| normalize_release(&eco.base, &r));
-                let key = AffectedKey {
-                    name: normalize_name(&eco.base, &p.name),
-                    base: eco.base,
-                    release,
-                };
-                Some((key, prepare(scheme, a)))
-            })
-            .collect();
-        let severity = record.affected.iter().map(|_| OnceLock::new()).collect();
-        Loaded {
-            record: Arc::new(record),
-            prepared,
-            severity,
-        }
-    }
-
-    fn severity(&self, i: usize, a: &Affected) -> Severity {
-        match self.severity.get(i) {
-            Some(cell) => cell
-                .get_or_init(|| record_severity(&self.record, Some(a)))
-                .clone(),
-            None => record_severity(&self.record, Some(a)),
-        }
-    }
-}
-
 /// A record that matched a package.
 struct Hit {
-    record: Arc<Record>,
+    id: String,
+    info: RecordInfo,
     matched: AffectedMatch,
     severity: Severity,
+}
+
+impl Hit {
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str()).chain(self.info.aliases.iter().map(String::as_str))
+    }
 }
 
 /// The id prefixes native to each base ecosystem, preferred as a finding's id.
@@ -319,7 +276,7 @@ fn merge(base: &str, package: PackageId, hits: Vec<Hit>, scheme: Scheme) -> Vec<
     }
     let mut owner: HashMap<&str, usize> = HashMap::new();
     for (i, h) in hits.iter().enumerate() {
-        for id in h.record.ids() {
+        for id in h.ids() {
             if let Some(&j) = owner.get(id) {
                 let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                 parent[a] = b;
@@ -341,12 +298,12 @@ fn merge(base: &str, package: PackageId, hits: Vec<Hit>, scheme: Scheme) -> Vec<
     let mut findings = Vec::new();
     for group in groups {
         let Some(&lead) = group.iter().min_by(|&&a, &&b| {
-            let (ia, ib) = (&hits[a].record.id, &hits[b].record.id);
+            let (ia, ib) = (&hits[a].id, &hits[b].id);
             id_rank(base, ia).cmp(&id_rank(base, ib)).then(ia.cmp(ib))
         }) else {
             continue;
         };
-        let lead_rec = &hits[lead].record;
+        let lead_hit = &hits[lead];
         let mut ids = BTreeSet::new();
         let mut affected = Vec::new();
         let mut fixed: Vec<String> = Vec::new();
@@ -355,19 +312,19 @@ fn merge(base: &str, package: PackageId, hits: Vec<Hit>, scheme: Scheme) -> Vec<
         let mut severity = hits[lead].severity.clone();
         for &i in &group {
             let h = &hits[i];
-            ids.extend(h.record.ids().map(str::to_owned));
+            ids.extend(h.ids().map(str::to_owned));
             for a in &h.matched.matched {
                 if !affected.contains(a) {
                     affected.push(a.clone());
                 }
             }
             fixed.extend(h.matched.fixed.iter().cloned());
-            for r in &h.record.references {
-                if !r.url.is_empty() && !references.contains(&r.url) {
-                    references.push(r.url.clone());
+            for url in &h.info.references {
+                if !references.contains(url) {
+                    references.push(url.clone());
                 }
             }
-            sources.push(h.record.id.clone());
+            sources.push(h.id.clone());
         }
         // The preferred record's severity, unless it has none: then the best of the others.
         if severity.source == chainproof_core::vuln::SeveritySource::None {
@@ -388,14 +345,15 @@ fn merge(base: &str, package: PackageId, hits: Vec<Hit>, scheme: Scheme) -> Vec<
         let mut fixed: Vec<String> = keyed.into_iter().map(|(_, f)| f).collect();
         fixed.dedup();
         sources.sort();
-        ids.remove(&lead_rec.id);
+        ids.remove(&lead_hit.id);
         findings.push(Finding {
-            id: lead_rec.id.clone(),
+            id: lead_hit.id.clone(),
             aliases: ids.into_iter().collect(),
-            summary: lead_rec
+            summary: lead_hit
+                .info
                 .summary
                 .clone()
-                .or_else(|| group.iter().find_map(|&i| hits[i].record.summary.clone())),
+                .or_else(|| group.iter().find_map(|&i| hits[i].info.summary.clone())),
             package,
             affected,
             fixed_versions: fixed,
@@ -412,7 +370,8 @@ fn merge(base: &str, package: PackageId, hits: Vec<Hit>, scheme: Scheme) -> Vec<
 /// Matches every package of `inventory` against `db`.
 ///
 /// Every package is either audited or listed in [`ScanSummary::not_audited`] with the reason:
-/// `no version`, `no version order for ecosystem X`, `unparseable version V: …`,
+/// `no version`, `local package, not in any advisory database (file:…)`, `git or URL source,
+/// not in any advisory database (…)`, `no version order for ecosystem X`, `unparseable version V: …`,
 /// `no distro release …`, `no database coverage for X`, or a database read error.
 pub fn scan(
     inventory: &Inventory,
@@ -438,42 +397,39 @@ pub fn scan(
             ecosystems: meta.ecosystems.keys().cloned().collect(),
         },
     };
-    // Phase 1: each package's OSV identity, parsed version and candidate records (cheap).
+    // Phase 1: each package's OSV identity, parsed version and index key (cheap).
     let steps: Vec<Step> = inventory
         .packages()
         .map(|(id, pkg)| plan(id, pkg, db))
         .collect();
-    // Phase 2: every distinct candidate record is read, parsed and prepared once, in parallel.
-    let mut wanted: Vec<usize> = steps
-        .iter()
-        .filter_map(|s| match s {
-            Step::Match(j) => Some(j.candidates.iter().copied()),
-            Step::Skip(..) => None,
-        })
-        .flatten()
-        .collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let cache: HashMap<usize, Result<Arc<Loaded>, String>> = wanted
+    // Phase 2: the packages grouped by index key; per key (in parallel) its pre-parsed
+    // matching data is decoded and its event versions parsed once, then every package of the
+    // key is matched. No OSV JSON is parsed. Results keep the inventory's order.
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(steps.len());
+    let mut by_key: HashMap<usize, Vec<(usize, Box<Job>)>> = HashMap::new();
+    for (i, step) in steps.into_iter().enumerate() {
+        outcomes.push(match step {
+            Step::Skip(id, reason) => Some(Err((id, reason))),
+            Step::Match(job) => match job.key {
+                None => Some(Ok(Vec::new())),
+                Some(k) => {
+                    by_key.entry(k).or_default().push((i, job));
+                    None
+                }
+            },
+        });
+    }
+    let matched: Vec<(usize, Outcome)> = by_key
         .into_par_iter()
-        .map(|n| {
-            let loaded = db
-                .record(n)
-                .map(|r| Arc::new(Loaded::new(r)))
-                .map_err(|e| e.to_string());
-            (n, loaded)
-        })
+        .flat_map_iter(|(key, jobs)| match_key(key, jobs, db))
         .collect();
-    // Phase 3: match the packages, in parallel; results keep the inventory's order.
-    let outcomes: Vec<Result<Vec<Finding>, (PackageId, String)>> = steps
-        .into_par_iter()
-        .map(|step| match step {
-            Step::Skip(id, reason) => Err((id, reason)),
-            Step::Match(job) => match_job(&job, &cache),
-        })
-        .collect();
+    for (i, o) in matched {
+        if let Some(slot) = outcomes.get_mut(i) {
+            *slot = Some(o);
+        }
+    }
     let mut findings = Vec::new();
-    for o in outcomes {
+    for o in outcomes.into_iter().flatten() {
         match o {
             Ok(f) => {
                 summary.audited += 1;
@@ -485,17 +441,20 @@ pub fn scan(
     (findings, summary)
 }
 
+/// The findings of one package, or why it was not audited.
+type Outcome = Result<Vec<Finding>, (PackageId, String)>;
+
 /// One package ready to be matched.
 struct Job {
     id: PackageId,
     ecosystem: String,
-    name: String,
     release: Option<String>,
     version: String,
     parsed: Version,
     scheme: Scheme,
     distro: bool,
-    candidates: Vec<usize>,
+    /// The package's key number in the database (`None`: no advisory names it).
+    key: Option<usize>,
 }
 
 /// What to do with one package.
@@ -507,16 +466,34 @@ enum Step {
 fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
     let osv = osv_package(pkg);
     let skip = |reason: String| Step::Skip(id, reason);
+    // A local package (`file:`, `link:`, `workspace:` …) or a git/URL one is in no advisory
+    // database: said so, rather than "no version" or "unparseable version".
+    let source_kind = pkg.source.as_deref().and_then(|src| {
+        let kind = non_registry_kind(src)?;
+        let url = src
+            .trim_start()
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("http"));
+        (!url).then(|| format!("{kind} ({src})"))
+    });
     let Some(version) = osv.version else {
-        return skip("no version".into());
+        return skip(source_kind.unwrap_or_else(|| "no version".into()));
     };
+    if let Some(kind) = non_registry_kind(&version) {
+        return skip(format!("{kind} ({version})"));
+    }
     let Some(scheme) = Scheme::for_osv_ecosystem(&osv.ecosystem) else {
         return skip(format!("no version order for ecosystem {}", osv.ecosystem));
     };
-    let parsed = match scheme.parse(&version) {
-        Ok(v) => v,
-        Err(e) => return skip(format!("unparseable version {version}: {e}")),
-    };
+    let parsed =
+        match scheme.parse(&version) {
+            Ok(v) => v,
+            Err(e) => {
+                return skip(source_kind.unwrap_or_else(|| {
+                    format!("{} {version}: {e}", NotAudited::UNPARSEABLE_VERSION)
+                }));
+            }
+        };
     if !db.covers(&osv.ecosystem) {
         return skip(format!("no database coverage for {}", osv.ecosystem));
     }
@@ -527,70 +504,83 @@ fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
             osv.ecosystem
         ));
     }
-    let candidates = db.lookup(&osv.ecosystem, &osv.name);
+    let key = db.key_number(&osv.ecosystem, &osv.name);
     Step::Match(Box::new(Job {
         id,
         ecosystem: osv.ecosystem,
-        name: osv.name,
         release: osv.release,
         version,
         parsed,
         scheme,
         distro,
-        candidates,
+        key,
     }))
+}
+
+/// Matches the packages `jobs` (inventory index, job) that share key number `key`.
+fn match_key(key: usize, jobs: Vec<(usize, Box<Job>)>, db: &Database) -> Vec<(usize, Outcome)> {
+    let entries = match db.key_entries(key) {
+        Ok(e) => e,
+        Err(e) => {
+            let reason = format!("database error: {e}");
+            return jobs
+                .into_iter()
+                .map(|(i, job)| (i, Err((job.id, reason.clone()))))
+                .collect();
+        }
+    };
+    // Every job of a key has the same base ecosystem, hence the same version scheme.
+    let Some(scheme) = jobs.first().map(|(_, j)| j.scheme) else {
+        return Vec::new();
+    };
+    let prepared: Vec<Vec<Prepared<'_>>> = entries
+        .iter()
+        .map(|e| {
+            e.affected
+                .iter()
+                .map(|a| prepare(scheme, &a.ranges, &a.versions))
+                .collect()
+        })
+        .collect();
+    jobs.into_iter()
+        .map(|(i, job)| (i, match_job(&job, &entries, &prepared, db)))
+        .collect()
 }
 
 fn match_job(
     job: &Job,
-    cache: &HashMap<usize, Result<Arc<Loaded>, String>>,
-) -> Result<Vec<Finding>, (PackageId, String)> {
+    entries: &[KeyEntry<'_>],
+    prepared: &[Vec<Prepared<'_>>],
+    db: &Database,
+) -> Outcome {
+    let db_error = |e: crate::db::DbError| (job.id, format!("database error: {e}"));
     let mut hits = Vec::new();
-    let mut db_error = None;
-    for n in &job.candidates {
-        let loaded = match cache.get(n) {
-            Some(Ok(l)) => l,
-            Some(Err(e)) => {
-                db_error = Some(e.clone());
+    for (entry, preps) in entries.iter().zip(prepared) {
+        let mut best: Option<(AffectedMatch, &Severity)> = None;
+        for (a, p) in entry.affected.iter().zip(preps) {
+            if job.distro && (a.release.is_none() || a.release.as_deref() != job.release.as_deref())
+            {
                 continue;
             }
-            None => continue,
-        };
-        let rec = &loaded.record;
-        if rec.is_withdrawn() {
-            continue;
-        }
-        let mut best: Option<(AffectedMatch, Severity)> = None;
-        for (i, (a, prepared)) in rec.affected.iter().zip(&loaded.prepared).enumerate() {
-            let Some((key, prepared)) = prepared else {
-                continue;
-            };
-            if key.base != job.ecosystem || key.name != job.name {
-                continue;
-            }
-            if job.distro && (key.release.is_none() || key.release != job.release) {
-                continue;
-            }
-            if let Some(m) = prepared.matches(&job.version, &job.parsed) {
+            if let Some(m) = p.matches(&job.version, &job.parsed) {
                 match &mut best {
                     Some((acc, _)) => {
                         acc.matched.extend(m.matched);
                         acc.fixed.extend(m.fixed);
                     }
-                    None => best = Some((m, loaded.severity(i, a))),
+                    None => best = Some((m, &a.severity)),
                 }
             }
         }
         if let Some((matched, severity)) = best {
+            let n = entry.record as usize;
             hits.push(Hit {
-                record: rec.clone(),
+                id: db.id_at(n).0.to_owned(),
+                info: db.info(n).map_err(db_error)?,
                 matched,
-                severity,
+                severity: severity.clone(),
             });
         }
-    }
-    if let Some(e) = db_error {
-        return Err((job.id, format!("database error: {e}")));
     }
     Ok(merge(&job.ecosystem, job.id, hits, job.scheme))
 }

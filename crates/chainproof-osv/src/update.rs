@@ -209,8 +209,13 @@ pub fn update(
     urls: &[String],
     now_unix: u64,
 ) -> Result<Vec<SourceReport>, UpdateError> {
+    // A database in an older format is rebuilt from scratch (every source downloaded again).
     let existing = if db_path.exists() {
-        Some(Database::open(db_path)?)
+        match Database::open(db_path) {
+            Ok(db) => Some(db),
+            Err(DbError::Outdated { .. }) => None,
+            Err(e) => return Err(e.into()),
+        }
     } else {
         None
     };

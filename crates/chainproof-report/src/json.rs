@@ -28,54 +28,145 @@
 //!
 //! Suppressed findings are kept, with `suppressed: true` and their `vex` object.
 
+use std::io::Write;
+
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use chainproof_core::vuln::Finding;
+
 use crate::summary::{Counts, not_audited_by_reason};
-use crate::{ScanReport, format_age, package_label};
+use crate::{ReportError, ScanReport, format_age, package_label};
 
 /// The schema id written in `schema`.
 pub const SCHEMA: &str = "chainproof-scan/1";
 
+// The document is serialized straight from borrowed structs (no `Value` tree for the
+// findings, which can be tens of thousands). Fields are in alphabetical order, the order a
+// `serde_json::Map` gives, so `document` and `write` agree byte for byte.
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    findings: Vec<FindingOut<'a>>,
+    schema: &'static str,
+    summary: Value,
+    target: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    affected: &'a [String],
+    aliases: &'a [String],
+    fixed_versions: &'a [String],
+    id: &'a str,
+    package: Option<PackageOut<'a>>,
+    references: &'a [String],
+    severity: SeverityOut<'a>,
+    sources: &'a [String],
+    summary: Option<&'a str>,
+    suppressed: bool,
+    vex: Option<VexOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct PackageOut<'a> {
+    ecosystem: String,
+    locations: Vec<LocationOut<'a>>,
+    name: &'a str,
+    purl: Option<String>,
+    version: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LocationOut<'a> {
+    line: Option<u32>,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct SeverityOut<'a> {
+    rating: &'static str,
+    score: Option<f64>,
+    source: &'static str,
+    vector: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct VexOut<'a> {
+    justification: Option<&'a str>,
+    origin: &'a str,
+    statement: Option<&'a str>,
+    status: &'static str,
+}
+
+fn finding<'a>(report: &ScanReport<'a>, f: &'a Finding) -> FindingOut<'a> {
+    let package = (f.package.index() < report.inventory.len()).then(|| {
+        let p = report.inventory.package(f.package);
+        PackageOut {
+            ecosystem: p.ecosystem.to_string(),
+            locations: p
+                .locations
+                .iter()
+                .map(|l| LocationOut {
+                    line: l.line,
+                    path: &l.path,
+                })
+                .collect(),
+            name: &p.name,
+            purl: p.purl.as_ref().map(ToString::to_string),
+            version: p.version.as_deref(),
+        }
+    });
+    FindingOut {
+        affected: &f.affected,
+        aliases: &f.aliases,
+        fixed_versions: &f.fixed_versions,
+        id: &f.id,
+        package,
+        references: &f.references,
+        severity: SeverityOut {
+            rating: f.severity.rating.name(),
+            score: f.severity.score,
+            source: f.severity.source.name(),
+            vector: f.severity.vector.as_deref(),
+        },
+        sources: &f.sources,
+        summary: f.summary.as_deref(),
+        suppressed: f.is_suppressed(),
+        vex: f.vex.as_ref().map(|v| VexOut {
+            justification: v.justification.as_deref(),
+            origin: &v.origin,
+            statement: v.statement.as_deref(),
+            status: v.status.name(),
+        }),
+    }
+}
+
+fn doc<'a>(report: &ScanReport<'a>) -> Doc<'a> {
+    Doc {
+        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
+        schema: SCHEMA,
+        summary: summary(report),
+        target: report.target,
+    }
+}
+
 /// The JSON document of a report.
 pub fn document(report: &ScanReport<'_>) -> Value {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let package = report.package(f).map_or(Value::Null, |p| {
-                json!({
-                    "name": p.name,
-                    "version": p.version,
-                    "purl": p.purl.as_ref().map(ToString::to_string),
-                    "ecosystem": p.ecosystem.to_string(),
-                    "locations": p.locations.iter().map(|l| json!({ "path": l.path, "line": l.line })).collect::<Vec<_>>(),
-                })
-            });
-            json!({
-                "id": f.id,
-                "aliases": f.aliases,
-                "summary": f.summary,
-                "package": package,
-                "affected": f.affected,
-                "fixed_versions": f.fixed_versions,
-                "severity": {
-                    "rating": f.severity.rating.name(),
-                    "score": f.severity.score,
-                    "vector": f.severity.vector,
-                    "source": f.severity.source.name(),
-                },
-                "references": f.references,
-                "sources": f.sources,
-                "suppressed": f.is_suppressed(),
-                "vex": f.vex.as_ref().map(|v| json!({
-                    "status": v.status.name(),
-                    "justification": v.justification,
-                    "statement": v.statement,
-                    "origin": v.origin,
-                })),
-            })
-        })
-        .collect();
+    serde_json::to_value(doc(report)).unwrap_or(Value::Null)
+}
+
+/// Writes the JSON document of a report (pretty-printed, with a final newline) without
+/// building it in memory first.
+pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> Result<(), ReportError> {
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buf, &doc(report))?;
+    buf.write_all(b"\n")?;
+    buf.flush()?;
+    Ok(())
+}
+
+fn summary(report: &ScanReport<'_>) -> Value {
     let s = report.summary;
     let c = Counts::of(report.findings);
     let by_rating: Map<String, Value> = c
@@ -97,29 +188,24 @@ pub fn document(report: &ScanReport<'_>) -> Value {
         .collect();
     let db = &s.database;
     json!({
-        "schema": SCHEMA,
-        "target": report.target,
-        "findings": findings,
-        "summary": {
-            "packages": s.packages,
-            "audited": s.audited,
-            "not_audited": not_audited,
-            "not_audited_by_reason": by_reason,
-            "findings": {
-                "total": c.total,
-                "open": c.open,
-                "suppressed": c.suppressed,
-                "open_by_severity": by_rating,
-            },
-            "database": {
-                "path": db.path,
-                "built_unix": db.built_unix,
-                "age_secs": db.age_secs,
-                "age": format_age(db.age_secs),
-                "records": db.records,
-                "sources": db.sources,
-                "ecosystems": db.ecosystems,
-            },
+        "packages": s.packages,
+        "audited": s.audited,
+        "not_audited": not_audited,
+        "not_audited_by_reason": by_reason,
+        "findings": {
+            "total": c.total,
+            "open": c.open,
+            "suppressed": c.suppressed,
+            "open_by_severity": by_rating,
+        },
+        "database": {
+            "path": db.path,
+            "built_unix": db.built_unix,
+            "age_secs": db.age_secs,
+            "age": format_age(db.age_secs),
+            "records": db.records,
+            "sources": db.sources,
+            "ecosystems": db.ecosystems,
         },
     })
 }

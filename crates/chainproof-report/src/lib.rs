@@ -182,7 +182,7 @@ pub fn render_with(
 ) -> Result<(), ReportError> {
     match format {
         ReportFormat::Table => table::render(report, options, out)?,
-        ReportFormat::Json => write_json(&json::document(report), out)?,
+        ReportFormat::Json => json::write(report, out)?,
         ReportFormat::Sarif => write_json(&sarif::document(report), out)?,
         ReportFormat::CycloneDxJson => write_json(&cyclonedx::document(report, options)?, out)?,
         ReportFormat::OpenVex => write_json(&openvex::document(report, options), out)?,

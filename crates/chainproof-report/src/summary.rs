@@ -49,20 +49,16 @@ impl Counts {
     }
 }
 
-/// Reasons that name the package's own version (`unparseable version 1.x: …`) are grouped
-/// under their fixed prefix; the JSON report keeps each package's full reason.
-const PER_PACKAGE_REASONS: &[&str] = &["unparseable version"];
-
-/// Not-audited packages grouped by reason: `(reason, count)`, most frequent first.
+/// Not-audited packages grouped by reason: `(reason, count)`, most frequent first. Reasons
+/// with per-package detail (`unparseable version 1.x: …`, `local package, not in any advisory
+/// database (file:../a)`) are grouped under their fixed prefix ([`NotAudited::group`]); the
+/// JSON report keeps each package's full reason.
+///
+/// [`NotAudited::group`]: chainproof_core::vuln::NotAudited::group
 pub(crate) fn not_audited_by_reason(report: &ScanReport<'_>) -> Vec<(String, usize)> {
     let mut by: BTreeMap<&str, usize> = BTreeMap::new();
     for n in &report.summary.not_audited {
-        let reason = PER_PACKAGE_REASONS
-            .iter()
-            .find(|p| n.reason.starts_with(**p))
-            .copied()
-            .unwrap_or(n.reason.as_str());
-        *by.entry(reason).or_default() += 1;
+        *by.entry(n.group()).or_default() += 1;
     }
     let mut v: Vec<(String, usize)> = by.into_iter().map(|(r, n)| (r.to_string(), n)).collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

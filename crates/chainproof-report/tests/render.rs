@@ -490,3 +490,70 @@ fn formats_parse_by_name() {
     );
     assert!("xml".parse::<ReportFormat>().is_err());
 }
+
+#[test]
+fn not_audited_groups_local_packages_and_unparseable_versions() {
+    let mut s = scan();
+    let mut add = |name: &str, reason: &str| {
+        let id = s
+            .inv
+            .add_package(Package::new(Ecosystem::Npm, name, Some("x")));
+        s.summary.packages += 1;
+        s.summary.not_audited.push(NotAudited {
+            package: id,
+            reason: reason.into(),
+        });
+    };
+    add(
+        "lib-a",
+        &format!("{} (file:../lib-a)", NotAudited::LOCAL_PACKAGE),
+    );
+    add(
+        "lib-b",
+        &format!("{} (workspace:*)", NotAudited::LOCAL_PACKAGE),
+    );
+    add("odd", "unparseable version 1.x.y: bad");
+    add("odder", "unparseable version ~~: bad");
+    let j = json(&s, ReportFormat::Json);
+    let by = &j["summary"]["not_audited_by_reason"];
+    assert_eq!(by["local package, not in any advisory database"], 2, "{by}");
+    assert_eq!(by["unparseable version"], 2, "{by}");
+    assert_eq!(by["no version"], 1, "{by}");
+    assert_eq!(by.as_object().map(|o| o.len()), Some(3), "{by}");
+    // Each package keeps its full reason.
+    let reasons: Vec<&str> = j["summary"]["not_audited"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|n| n["reason"].as_str())
+        .collect();
+    assert!(reasons.contains(&"local package, not in any advisory database (workspace:*)"));
+    let t = out(&s, ReportFormat::Table);
+    assert!(
+        t.contains(
+            "NOT audited: 5 (local package, not in any advisory database: 2, unparseable version: 2, no version: 1)"
+        ),
+        "{t}"
+    );
+}
+
+#[test]
+fn streamed_json_equals_the_document_value() {
+    let s = scan();
+    let report = ScanReport {
+        target: "app",
+        inventory: &s.inv,
+        findings: &s.findings,
+        summary: &s.summary,
+    };
+    let mut streamed = Vec::new();
+    render(ReportFormat::Json, &report, &mut streamed).expect("render");
+    let doc = chainproof_report::json::document(&report);
+    let expected = serde_json::to_string_pretty(&doc).expect("pretty") + "\n";
+    assert_eq!(String::from_utf8(streamed).expect("utf-8"), expected);
+    assert_eq!(
+        doc["findings"].as_array().map(Vec::len),
+        Some(s.findings.len())
+    );
+    assert_eq!(doc["schema"], "chainproof-scan/1");
+}

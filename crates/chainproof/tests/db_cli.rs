@@ -263,3 +263,60 @@ fn update_from_loopback_is_incremental_by_modified() {
     assert!(status.contains("records:  3 "), "{status}");
     assert!(status.contains(&url), "{status}");
 }
+
+/// The header of a format-1 database (what chainproof wrote before the pre-parsed matching
+/// data): magic, then the meta JSON section. Opening stops at the format check.
+fn format1_db(path: &Path) {
+    let meta = br#"{"format":1,"built_unix":1700000000,"sources":[],"ecosystems":{"Go":2},"records":2,"withdrawn":0}"#;
+    let mut bytes = b"CHPFOSV1".to_vec();
+    bytes.extend_from_slice(&(meta.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(meta);
+    bytes.extend_from_slice(&[0u8; 64]);
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn outdated_format_is_refused_with_how_to_rebuild_and_update_rebuilds_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("old.db");
+    format1_db(&db);
+    for args in [
+        vec!["db", "status", "--db"],
+        vec!["scan", "pkg:golang/golang.org/x/net@0.1.0", "--db"],
+    ] {
+        let out = chainproof().args(&args).arg(&db).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("database format 1 is outdated")
+                && stderr.contains("reads format 2")
+                && stderr.contains("chainproof db update")
+                && stderr.contains("chainproof db build"),
+            "{args:?}: {stderr}"
+        );
+    }
+
+    // `db update` replaces it: every source downloaded again into a current database.
+    let rec = std::fs::read_to_string(osv_fixtures().join("go/GO-2024-2783.json")).unwrap();
+    let body = Arc::new(Mutex::new(zip_of(&[("GO-2024-2783.json", rec)])));
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let port = serve(body, heads.clone());
+    let url = format!("http://127.0.0.1:{port}/Go/all.zip");
+    let out = chainproof()
+        .args(["db", "update", "--db"])
+        .arg(&db)
+        .args(["--source", &url])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 new, 0 updated, 0 unchanged"), "{stderr}");
+    assert!(
+        !heads.lock().unwrap()[0]
+            .to_ascii_lowercase()
+            .contains("if-modified-since"),
+        "a rebuild downloads everything"
+    );
+    let status = stdout_of(chainproof().args(["db", "status", "--db"]).arg(&db));
+    assert!(status.contains("records:  1 "), "{status}");
+}

@@ -323,3 +323,72 @@ fn vex_suppresses_in_the_table_keeps_in_json_and_ignore_file_expiry_warns() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("expired"));
 }
+
+#[test]
+fn local_and_git_packages_have_their_own_not_audited_category() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = build_db(dir.path());
+    let sbom = dir.path().join("local.cdx.json");
+    // npm/pnpm/yarn local versions, a git dependency, and one registry package that is audited.
+    std::fs::write(
+        &sbom,
+        r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
+          {"type":"library","bom-ref":"a","name":"lib-a","version":"file:../lib-a","purl":"pkg:npm/lib-a@file:..%2Flib-a"},
+          {"type":"library","bom-ref":"b","name":"lib-b","version":"link:packages/b","purl":"pkg:npm/lib-b@link:packages%2Fb"},
+          {"type":"library","bom-ref":"c","name":"lib-c","version":"workspace:*","purl":"pkg:npm/lib-c@workspace:%2A"},
+          {"type":"library","bom-ref":"d","name":"tool","version":"github:acme/tool#1234567","purl":"pkg:npm/tool@github:acme%2Ftool%231234567"},
+          {"type":"library","bom-ref":"e","name":"joomla","version":"4.1.0","purl":"pkg:bitnami/joomla@4.1.0"}]}"#,
+    )
+    .unwrap();
+    let out = chainproof()
+        .arg("scan")
+        .arg(&sbom)
+        .args(["-o", "json", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let doc = json_out(&out);
+    assert_eq!(finding_ids(&doc), ["BIT-joomla-2022-27913"]);
+    let summary = &doc["summary"];
+    assert_eq!(
+        (summary["packages"].as_u64(), summary["audited"].as_u64()),
+        (Some(5), Some(1))
+    );
+    let reason_of = |name: &str| {
+        summary["not_audited"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["package"].as_str().unwrap().contains(name))
+            .map(|n| n["reason"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{name} not in not_audited: {summary}"))
+    };
+    let local = "local package, not in any advisory database";
+    assert_eq!(reason_of("lib-a"), format!("{local} (file:../lib-a)"));
+    assert_eq!(reason_of("lib-b"), format!("{local} (link:packages/b)"));
+    assert_eq!(reason_of("lib-c"), format!("{local} (workspace:*)"));
+    assert!(
+        reason_of("tool").starts_with("git or URL source, not in any advisory database"),
+        "{}",
+        reason_of("tool")
+    );
+    let by_reason = &summary["not_audited_by_reason"];
+    assert_eq!(by_reason[local], 3, "{by_reason}");
+    assert_eq!(
+        by_reason["git or URL source, not in any advisory database"],
+        1
+    );
+    assert!(
+        by_reason
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|k| !k.starts_with("unparseable version")),
+        "{by_reason}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("NOT audited: 4 (local package, not in any advisory database: 3, git or URL source, not in any advisory database: 1)"),
+        "{err}"
+    );
+}

@@ -120,15 +120,19 @@ pub fn run(args: ScanArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             color: color && file.is_none(),
             ..RenderOptions::default()
         };
-        let mut buf = Vec::new();
-        render_with(*format, &report, &options, &mut buf)?;
+        // Rendered straight into the destination (a report can be tens of MB).
         match file {
             Some(path) => {
-                std::fs::write(path, &buf).with_context(|| format!("writing {}", path.display()))?
+                let f = std::fs::File::create(path)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+                render_with(*format, &report, &options, &mut out)?;
+                out.flush()
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
             None => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(&buf)?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                render_with(*format, &report, &options, &mut out)?;
                 out.flush()?;
             }
         }
@@ -233,10 +237,13 @@ fn sbom_inventory(path: &Path, printer: &Printer) -> anyhow::Result<Option<Inven
         return Ok(None);
     }
     let bytes = std::fs::read(path).with_context(|| format!("reading {name}"))?;
-    if chainproof_sbom::detect(&bytes, &name).is_err() {
-        return Ok(None);
-    }
-    let decoded = chainproof_sbom::decode(&bytes, &name)?;
+    // Decoded directly (one JSON parse); only when that fails is the file checked for being
+    // an SBOM at all: a JSON file that is not one goes to the catalogers instead.
+    let decoded = match chainproof_sbom::decode(&bytes, &name) {
+        Ok(d) => d,
+        Err(_) if chainproof_sbom::detect(&bytes, &name).is_err() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
     printer.info(&format!(
         "read SBOM {name}: {} packages, {} dependency edges",
         decoded.inventory.len(),
