@@ -39,8 +39,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod keyonly;
 pub mod keyless;
+mod keyonly;
 mod policy;
 mod root;
 pub mod strict;
