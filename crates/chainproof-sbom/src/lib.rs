@@ -163,8 +163,8 @@ pub fn encode(
 
 /// Detects the format of a JSON document and reads it. `path` is used in errors only.
 pub fn decode(bytes: &[u8], path: &str) -> Result<Decoded, SbomError> {
-    let doc = json::Document::parse(bytes, path)?;
-    let format = doc.detect()?;
+    let doc = json::Document::new(bytes, path);
+    let format = doc.head()?.detect(path)?;
     let inventory = match &format {
         DetectedFormat::CycloneDx { .. } => cyclonedx::decode(&doc)?,
         DetectedFormat::Spdx { .. } => spdx::decode(&doc)?,
@@ -176,8 +176,9 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Decoded, SbomError> {
 /// semantic rules. `Err` only when the document cannot be read at all (not JSON, not an
 /// SBOM, or a version without a bundled schema: CycloneDX 1.4–1.7 and SPDX 2.2/2.3 are known).
 pub fn validate(bytes: &[u8], path: &str) -> Result<Validation, SbomError> {
-    let doc = json::Document::parse(bytes, path)?;
-    let format = doc.detect()?;
-    let problems = validate::problems(&doc, &format)?;
+    let doc = json::Document::new(bytes, path);
+    let value = doc.value()?;
+    let format = json::Head::of_value(&value, path)?.detect(path)?;
+    let problems = validate::problems(&doc, &value, &format)?;
     Ok(Validation { format, problems })
 }

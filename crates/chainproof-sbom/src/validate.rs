@@ -15,6 +15,7 @@ const MAX_MESSAGE: usize = 400;
 
 pub(crate) fn problems(
     doc: &Document<'_>,
+    value: &serde_json::Value,
     format: &DetectedFormat,
 ) -> Result<Vec<Problem>, SbomError> {
     let (schema, unsupported) = match format {
@@ -35,7 +36,7 @@ pub(crate) fn problems(
     })?;
 
     let mut problems: Vec<Problem> = validator
-        .iter_errors(&doc.value)
+        .iter_errors(&value)
         .map(|e| Problem {
             pointer: e.instance_path().to_string(),
             message: truncate(e.masked().to_string()),
@@ -43,8 +44,8 @@ pub(crate) fn problems(
         })
         .collect();
     match format {
-        DetectedFormat::CycloneDx { .. } => cyclonedx(&doc.value, &mut problems),
-        DetectedFormat::Spdx { .. } => spdx(&doc.value, &mut problems),
+        DetectedFormat::CycloneDx { .. } => cyclonedx(&value, &mut problems),
+        DetectedFormat::Spdx { .. } => spdx(&value, &mut problems),
     }
     Ok(problems)
 }
