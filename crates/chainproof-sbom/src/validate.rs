@@ -36,7 +36,7 @@ pub(crate) fn problems(
     })?;
 
     let mut problems: Vec<Problem> = validator
-        .iter_errors(&value)
+        .iter_errors(value)
         .map(|e| Problem {
             pointer: e.instance_path().to_string(),
             message: truncate(e.masked().to_string()),
@@ -44,8 +44,8 @@ pub(crate) fn problems(
         })
         .collect();
     match format {
-        DetectedFormat::CycloneDx { .. } => cyclonedx(&value, &mut problems),
-        DetectedFormat::Spdx { .. } => spdx(&value, &mut problems),
+        DetectedFormat::CycloneDx { .. } => cyclonedx(value, &mut problems),
+        DetectedFormat::Spdx { .. } => spdx(value, &mut problems),
     }
     Ok(problems)
 }
