@@ -7,7 +7,7 @@ pub(crate) mod sbom;
 pub mod scan;
 pub mod sign;
 pub mod verify;
-mod verify_batch;
+pub(crate) mod verify_batch;
 pub mod verify_bundle;
 mod vex;
 

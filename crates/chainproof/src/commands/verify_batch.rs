@@ -13,18 +13,11 @@ use crate::ExitStatus;
 use crate::printer::Printer;
 
 pub fn run(batch: &Path, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let text = std::fs::read_to_string(batch).with_context(|| format!("{}", batch.display()))?;
     let base = batch.parent().unwrap_or(Path::new("."));
     let mut roots: HashMap<Option<PathBuf>, TrustedRoot> = HashMap::new();
     let (mut verified, mut rejected) = (0usize, 0usize);
     let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let place = format!("{}:{}", batch.display(), i + 1);
-        let case: Value =
-            serde_json::from_str(line).with_context(|| format!("{place}: invalid JSON"))?;
+    for (line, place, case) in read_cases(batch)? {
         let field = |k: &str| case.get(k).and_then(Value::as_str);
         let path_field = |k: &str| field(k).map(|p| base.join(p));
         let (Some(bundle), Some(subject)) = (path_field("bundle"), field("subject")) else {
@@ -64,12 +57,12 @@ pub fn run(batch: &Path, printer: &Printer) -> anyhow::Result<ExitStatus> {
             Ok(v) => {
                 verified += 1;
                 let mut j = verified_json(&v);
-                j["line"] = Value::from(i + 1);
+                j["line"] = Value::from(line);
                 j
             }
             Err(e) if e.is_verdict() => {
                 rejected += 1;
-                serde_json::json!({"line": i + 1, "verified": false, "reason": e.to_string()})
+                serde_json::json!({"line": line, "verified": false, "reason": e.to_string()})
             }
             Err(e) => return Err(anyhow::Error::new(e).context(place)),
         };
@@ -83,4 +76,21 @@ pub fn run(batch: &Path, printer: &Printer) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// The cases of a batch file: one JSON object per non-blank line, each with its line number
+/// and its place (`FILE:LINE`) for messages. Shared by `verify bundle --batch` and `verify provenance --batch`.
+pub(crate) fn read_cases(path: &Path) -> anyhow::Result<Vec<(usize, String, Value)>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let mut cases = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let place = format!("{}:{}", path.display(), i + 1);
+        let case: Value =
+            serde_json::from_str(line).with_context(|| format!("{place}: invalid JSON"))?;
+        cases.push((i + 1, place, case));
+    }
+    Ok(cases)
 }

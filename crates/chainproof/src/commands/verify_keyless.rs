@@ -204,7 +204,6 @@ pub fn batch(
 ) -> anyhow::Result<crate::ExitStatus> {
     use anyhow::Context;
     use serde_json::Value;
-    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
     let base = path.parent().unwrap_or(std::path::Path::new("."));
     let root = match trusted_root {
         Some(p) => TrustedRoot::from_file(p)?,
@@ -212,13 +211,7 @@ pub fn batch(
     };
     let (mut verified, mut rejected) = (0usize, 0usize);
     let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let place = format!("{}:{}", path.display(), i + 1);
-        let case: Value =
-            serde_json::from_str(line).with_context(|| format!("{place}: invalid JSON"))?;
+    for (_, place, case) in crate::commands::verify_batch::read_cases(path)? {
         let s = |k: &str| case.get(k).and_then(Value::as_str).map(str::to_string);
         let b = |k: &str| case.get(k).and_then(Value::as_bool).unwrap_or(false);
         let prov =
