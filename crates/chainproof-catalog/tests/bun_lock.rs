@@ -6,6 +6,8 @@ use std::path::Path;
 use chainproof_catalog::{Cataloger, bun::BunLockCataloger};
 use chainproof_core::{HashAlgorithm, Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::set;
 
 fn run(name: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,10 +30,6 @@ fn edges(inv: &Inventory) -> BTreeSet<String> {
     inv.edges()
         .map(|(a, b)| format!("{} -> {}", nv(inv, a), nv(inv, b)))
         .collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 fn scope_of(inv: &Inventory, name: &str) -> Scope {

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use chainproof_catalog::cargo::{PROP_UNRESOLVED, parse_cargo_lock};
 use chainproof_core::{HashAlgorithm, Inventory, PackageKind};
+use chainproof_testkit as kit;
+use kit::inv::{lines, pairs, pkg, set};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cargo")
@@ -39,31 +41,11 @@ fn roots(inv: &Inventory) -> BTreeSet<String> {
     inv.roots().map(|r| key(inv.package(r))).collect()
 }
 
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a chainproof_core::Package {
-    let id = inv.find(purl).unwrap_or_else(|| panic!("{purl} missing"));
-    inv.package(id)
-}
-
 fn sha(p: &chainproof_core::Package) -> Option<&str> {
     p.hashes
         .iter()
         .find(|h| h.algorithm == HashAlgorithm::Sha256)
         .map(|h| h.value.as_str())
-}
-
-fn lines(p: &chainproof_core::Package) -> Vec<u32> {
-    p.locations.iter().filter_map(|l| l.line).collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
 }
 
 const CRATES: &str = "registry+https://github.com/rust-lang/crates.io-index";

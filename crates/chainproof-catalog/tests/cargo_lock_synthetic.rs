@@ -8,6 +8,8 @@ use chainproof_catalog::cargo::{CargoLockCataloger, parse_cargo_lock};
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
 use chainproof_core::{HashAlgorithm, Inventory};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::{lines, pairs, set};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cargo")
@@ -43,21 +45,6 @@ fn sha(p: &chainproof_core::Package) -> Option<&str> {
         .iter()
         .find(|h| h.algorithm == HashAlgorithm::Sha256)
         .map(|h| h.value.as_str())
-}
-
-fn lines(p: &chainproof_core::Package) -> Vec<u32> {
-    p.locations.iter().filter_map(|l| l.line).collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
 }
 
 #[test]

@@ -9,6 +9,8 @@ use chainproof_catalog::swift::PROP_COCOAPODS_UNRESOLVED as PROP_UNRESOLVED;
 use chainproof_catalog::swift::PodfileLockCataloger;
 use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::label;
 
 fn fixture(rel: &str) -> Vec<u8> {
     std::fs::read(
@@ -24,28 +26,16 @@ fn run(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
     PodfileLockCataloger.catalog(&r, "ios/Podfile.lock")
 }
 
-fn label(p: &Package) -> String {
-    match &p.purl {
-        Some(u) => u.to_string(),
-        None => format!("{}@{}", p.name, p.version.as_deref().unwrap_or("")),
-    }
-}
-
 fn labels(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages().map(|(_, p)| label(p)).collect()
+    kit::inv::keys(inv, label)
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges()
-        .map(|(a, b)| (label(inv.package(a)), label(inv.package(b))))
-        .collect()
+    kit::inv::edges_by(inv, label)
 }
 
 fn get<'a>(inv: &'a Inventory, l: &str) -> &'a Package {
-    inv.packages()
-        .map(|(_, p)| p)
-        .find(|p| label(p) == l)
-        .unwrap_or_else(|| panic!("no {l}"))
+    kit::inv::find_by(inv, label, l)
 }
 
 fn set(items: &[&str]) -> BTreeSet<String> {

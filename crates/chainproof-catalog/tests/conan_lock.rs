@@ -11,6 +11,8 @@ use chainproof_catalog::cpp::conan::{
 };
 use chainproof_core::{Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::{named as by_name, set};
 
 fn fixture(rel: &str) -> String {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,21 +36,10 @@ fn purls(inv: &Inventory) -> BTreeSet<String> {
     inv.packages().map(|(_, p)| purl(p)).collect()
 }
 
-fn by_name<'a>(inv: &'a Inventory, name: &str) -> &'a Package {
-    inv.packages()
-        .map(|(_, p)| p)
-        .find(|p| p.name == name)
-        .unwrap_or_else(|| panic!("{name} missing"))
-}
-
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
     inv.edges()
         .map(|(a, b)| (inv.package(a).name.clone(), inv.package(b).name.clone()))
         .collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]

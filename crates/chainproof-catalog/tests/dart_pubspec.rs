@@ -8,6 +8,8 @@ use chainproof_catalog::Cataloger;
 use chainproof_catalog::dart::{PROP_DEPENDENCY, PROP_SDK_PREFIX, PubspecLockCataloger};
 use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::label;
 
 fn fixture(rel: &str) -> Vec<u8> {
     std::fs::read(
@@ -23,22 +25,12 @@ fn run(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
     PubspecLockCataloger.catalog(&r, "app/pubspec.lock")
 }
 
-fn label(p: &Package) -> String {
-    match &p.purl {
-        Some(u) => u.to_string(),
-        None => format!("{}@{}", p.name, p.version.as_deref().unwrap_or("")),
-    }
-}
-
 fn get<'a>(inv: &'a Inventory, l: &str) -> &'a Package {
-    inv.packages()
-        .map(|(_, p)| p)
-        .find(|p| label(p) == l)
-        .unwrap_or_else(|| panic!("no {l}"))
+    kit::inv::find_by(inv, label, l)
 }
 
 fn labels(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages().map(|(_, p)| label(p)).collect()
+    kit::inv::keys(inv, label)
 }
 
 fn direct(inv: &Inventory) -> BTreeSet<String> {

@@ -13,6 +13,8 @@ use chainproof_catalog::dotnet::{
 };
 use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::label;
 
 fn fixture(rel: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,33 +30,20 @@ fn resolver(files: &[(&str, &str)]) -> MemoryResolver {
     })
 }
 
-/// purl, or `name@version` for packages without one.
-fn label(p: &Package) -> String {
-    match &p.purl {
-        Some(u) => u.to_string(),
-        None => format!("{}@{}", p.name, p.version.as_deref().unwrap_or("")),
-    }
-}
-
 fn labels(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages().map(|(_, p)| label(p)).collect()
+    kit::inv::keys(inv, label)
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges()
-        .map(|(a, b)| (label(inv.package(a)), label(inv.package(b))))
-        .collect()
+    kit::inv::edges_by(inv, label)
 }
 
 fn get<'a>(inv: &'a Inventory, l: &str) -> &'a Package {
-    inv.packages()
-        .map(|(_, p)| p)
-        .find(|p| label(p) == l)
-        .unwrap_or_else(|| panic!("no package {l}"))
+    kit::inv::find_by(inv, label, l)
 }
 
 fn roots(inv: &Inventory) -> Vec<String> {
-    inv.roots().map(|r| label(inv.package(r))).collect()
+    kit::inv::roots_by(inv, label)
 }
 
 fn set(items: &[&str]) -> BTreeSet<String> {

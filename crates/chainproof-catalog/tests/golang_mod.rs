@@ -12,6 +12,8 @@ use chainproof_catalog::golang::{
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
 use chainproof_core::{Inventory, Package, PackageKind};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::{lines, pkg, set};
 
 fn fixture(rel: &str) -> String {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -50,20 +52,8 @@ fn purl(p: &Package) -> String {
     p.purl.as_ref().expect("go packages have purls").to_string()
 }
 
-fn lines(p: &Package) -> Vec<u32> {
-    p.locations.iter().filter_map(|l| l.line).collect()
-}
-
 fn purls(inv: &Inventory) -> BTreeSet<String> {
     inv.packages().map(|(_, p)| purl(p)).collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a Package {
-    inv.package(inv.find(purl).unwrap_or_else(|| panic!("{purl} missing")))
 }
 
 /// The root and the purls it has edges to.

@@ -10,6 +10,8 @@ use chainproof_catalog::hex::{
 };
 use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::label;
 
 fn fixture(rel: &str) -> Vec<u8> {
     std::fs::read(
@@ -25,24 +27,12 @@ fn mix(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
     MixLockCataloger.catalog(&r, "mix.lock")
 }
 
-fn label(p: &Package) -> String {
-    match &p.purl {
-        Some(u) => u.to_string(),
-        None => format!("{}@{}", p.name, p.version.as_deref().unwrap_or("")),
-    }
-}
-
 fn get<'a>(inv: &'a Inventory, l: &str) -> &'a Package {
-    inv.packages()
-        .map(|(_, p)| p)
-        .find(|p| label(p) == l)
-        .unwrap_or_else(|| panic!("no {l}"))
+    kit::inv::find_by(inv, label, l)
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges()
-        .map(|(a, b)| (label(inv.package(a)), label(inv.package(b))))
-        .collect()
+    kit::inv::edges_by(inv, label)
 }
 
 fn sha256(p: &Package) -> &str {

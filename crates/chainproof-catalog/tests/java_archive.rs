@@ -14,6 +14,7 @@ use chainproof_catalog::java::{
 };
 use chainproof_core::{HashAlgorithm, Inventory, License, Package};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
@@ -54,9 +55,7 @@ fn pkg<'a>(inv: &'a Inventory, key: &str) -> &'a Package {
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges()
-        .map(|(a, b)| (label(inv.package(a)), label(inv.package(b))))
-        .collect()
+    kit::inv::edges_by(inv, label)
 }
 
 #[test]

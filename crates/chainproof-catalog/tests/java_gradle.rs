@@ -13,6 +13,8 @@ use chainproof_catalog::java::{
 };
 use chainproof_core::{HashAlgorithm, Inventory, Package, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::{pkg, set};
 
 fn fixture(rel: &str) -> String {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,14 +29,6 @@ fn purl(p: &Package) -> String {
 
 fn purls(inv: &Inventory) -> BTreeSet<String> {
     inv.packages().map(|(_, p)| purl(p)).collect()
-}
-
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a Package {
-    inv.package(inv.find(purl).unwrap_or_else(|| panic!("{purl} missing")))
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 /// Lockfile: purl → (line, scope)

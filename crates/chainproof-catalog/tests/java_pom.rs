@@ -13,6 +13,8 @@ use chainproof_catalog::java::{
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
 use chainproof_core::{Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::{pkg, set};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/java")
@@ -71,14 +73,6 @@ fn table(inv: &Inventory) -> BTreeMap<String, (Option<String>, Scope, Option<u32
 
 fn purls(inv: &Inventory) -> BTreeSet<String> {
     inv.packages().map(|(_, p)| purl(p)).collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a Package {
-    inv.package(inv.find(purl).unwrap_or_else(|| panic!("{purl} missing")))
 }
 
 fn root_deps(inv: &Inventory) -> (String, BTreeSet<String>) {

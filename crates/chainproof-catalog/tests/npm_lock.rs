@@ -69,14 +69,9 @@ fn set(items: &[(&str, Scope)]) -> BTreeMap<String, Scope> {
     items.iter().map(|(k, s)| (k.to_string(), *s)).collect()
 }
 
-fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
 use Scope::{Dev, Optional, Runtime};
+use chainproof_testkit as kit;
+use kit::inv::pairs;
 
 #[test]
 fn name_and_matches() {

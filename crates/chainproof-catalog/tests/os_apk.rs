@@ -8,8 +8,10 @@ use std::collections::BTreeSet;
 
 use chainproof_catalog::os::{ApkDbCataloger, OwnedFiles, PROP_OWNED_FILES, PROP_SOURCE};
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog, registry};
-use chainproof_core::{HashAlgorithm, Inventory, License, Package};
+use chainproof_core::{HashAlgorithm, Inventory, License};
 use chainproof_source::{DirectoryResolver, MemoryResolver, WalkOptions};
+use chainproof_testkit as kit;
+use kit::inv::named as find;
 
 /// `name \t version \t arch` of every record with a `P:` line, read with a plain scan.
 fn counted(text: &str) -> BTreeSet<String> {
@@ -40,13 +42,6 @@ fn nva(inv: &Inventory) -> BTreeSet<String> {
             format!("{}\t{}\t{arch}", p.name, p.version.as_deref().unwrap_or(""))
         })
         .collect()
-}
-
-fn find<'a>(inv: &'a Inventory, name: &str) -> &'a Package {
-    inv.packages()
-        .map(|(_, p)| p)
-        .find(|p| p.name == name)
-        .unwrap_or_else(|| panic!("no package {name}"))
 }
 
 #[test]

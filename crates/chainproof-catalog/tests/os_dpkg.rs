@@ -11,8 +11,10 @@ use chainproof_catalog::os::{
     PROP_STATUS, PROP_UNRESOLVED,
 };
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog, registry};
-use chainproof_core::{Inventory, License, Package};
+use chainproof_core::{Inventory, License};
 use chainproof_source::{DirectoryResolver, MemoryResolver, WalkOptions};
+use chainproof_testkit as kit;
+use kit::inv::named as find;
 
 fn walk(dir: &str) -> DirectoryResolver {
     DirectoryResolver::walk(&common::fixture_path(dir), &WalkOptions::default()).expect("walk")
@@ -20,13 +22,6 @@ fn walk(dir: &str) -> DirectoryResolver {
 
 fn one_file(rel: &str, path: &str) -> MemoryResolver {
     MemoryResolver::new().with_file(path, common::fixture(rel))
-}
-
-fn find<'a>(inv: &'a Inventory, name: &str) -> &'a Package {
-    inv.packages()
-        .map(|(_, p)| p)
-        .find(|p| p.name == name)
-        .unwrap_or_else(|| panic!("no package {name}"))
 }
 
 /// name \t version \t arch of every package.

@@ -7,8 +7,10 @@ use std::collections::BTreeSet;
 
 use chainproof_catalog::os::{OwnedFiles, PROP_OWNED_FILES, PROP_UNRESOLVED, PacmanCataloger};
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog, registry};
-use chainproof_core::{Inventory, License, Package};
+use chainproof_core::License;
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::named as find;
 
 const LOCAL: &str = "var/lib/pacman/local";
 
@@ -36,13 +38,6 @@ fn db() -> MemoryResolver {
         )
         .with_file(&format!("{LOCAL}/ALPM_DB_VERSION"), "9\n")
         .with_file("etc/os-release", "NAME=\"Arch Linux\"\nID=arch\nBUILD_ID=rolling\n")
-}
-
-fn find<'a>(inv: &'a Inventory, name: &str) -> &'a Package {
-    inv.packages()
-        .map(|(_, p)| p)
-        .find(|p| p.name == name)
-        .unwrap_or_else(|| panic!("no package {name}"))
 }
 
 #[test]

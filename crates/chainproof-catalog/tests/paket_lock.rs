@@ -9,7 +9,9 @@ use chainproof_catalog::Cataloger;
 use chainproof_catalog::dotnet::PaketLockCataloger;
 use chainproof_core::{Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 use common::{fixture, run};
+use kit::inv::set;
 
 fn load(dir: &str) -> (MemoryResolver, String) {
     let path = format!("{dir}/paket.lock");
@@ -33,10 +35,6 @@ fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
     inv.edges()
         .map(|(a, b)| (inv.package(a).name.clone(), inv.package(b).name.clone()))
         .collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]

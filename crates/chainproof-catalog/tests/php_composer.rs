@@ -3,14 +3,16 @@
 //! and 2 installed.json, malformed input, and firefly-iii's lock (corpus tier).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::php::{ComposerLockCataloger, InstalledJsonCataloger};
-use chainproof_core::{HashAlgorithm, Inventory, License, Package, PackageKind, Scope};
+use chainproof_core::{HashAlgorithm, Inventory, License, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
 
 mod common;
+
+use chainproof_testkit as kit;
+use kit::inv::{pkg, rows as s};
 
 fn fixture(name: &str) -> Vec<u8> {
     common::fixture(&format!("php/scalibr/{name}"))
@@ -21,56 +23,22 @@ fn run(r: &MemoryResolver, path: &str) -> Inventory {
 }
 
 fn lock(name: &str) -> Inventory {
-    run(
-        &MemoryResolver::new().with_file("composer.lock", fixture(name)),
-        "composer.lock",
-    )
+    kit::catalog::run_bytes(&ComposerLockCataloger, "composer.lock", fixture(name))
 }
 
 /// `(purl, scope, line)` of every package, sorted.
 fn summary(inv: &Inventory) -> Vec<(String, Scope, u32)> {
-    let mut v: Vec<(String, Scope, u32)> = inv
-        .packages()
-        .map(|(_, p)| {
-            (
-                p.purl.as_ref().map(ToString::to_string).unwrap_or_default(),
-                p.scope,
-                p.locations[0].line.unwrap_or(0),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn s(v: &[(&str, Scope, u32)]) -> Vec<(String, Scope, u32)> {
-    v.iter().map(|(a, b, c)| (a.to_string(), *b, *c)).collect()
+    kit::inv::summary_sorted(inv, kit::inv::purl)
 }
 
 fn edges(inv: &Inventory) -> Vec<String> {
-    let id = |p: &Package| format!("{}@{}", p.name, p.version.as_deref().unwrap_or(""));
-    let mut e: Vec<String> = inv
-        .edges()
-        .map(|(a, b)| format!("{} -> {}", id(inv.package(a)), id(inv.package(b))))
-        .collect();
-    e.sort();
-    e
-}
-
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a Package {
-    inv.package(inv.find(purl).unwrap_or_else(|| panic!("{purl} missing")))
+    kit::inv::edge_lines(inv, kit::inv::id)
 }
 
 #[test]
 fn every_fixture_is_covered() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/php/scalibr");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        common::fixtures().names("php/scalibr"),
         vec![
             "drupal-packages.json",
             "duplicate-packages.json",
@@ -360,37 +328,21 @@ fn installed_json_v2_and_v1() {
     }
 }
 
-fn corpus() -> PathBuf {
-    std::env::var_os("CHAINPROOF_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"))
-}
-
 #[test]
 fn osv_scanner_v1_fixtures_equal_scalibr_ones() {
-    let dir = corpus().join("lockfiles/packagist/osv-scanner-v1/composer");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("SKIPPED: corpus not found at {}", dir.display());
+    let Some(dir) = kit::corpus::dir("lockfiles/packagist/osv-scanner-v1/composer") else {
         return;
     };
-    let mut n = 0;
-    for e in entries {
-        let p = e.expect("entry").path();
-        let name = p.file_name().expect("name").to_string_lossy().to_string();
-        assert_eq!(std::fs::read(&p).expect("read"), fixture(&name), "{name}");
-        n += 1;
-    }
+    let n = kit::fixture::assert_copies(&dir, &common::fixtures().sub("php/scalibr"));
     assert_eq!(n, 4);
 }
 
 #[test]
 fn realworld_firefly_iii() {
-    let dir = corpus().join("realworld/firefly-iii");
-    let (Ok(lock), Ok(manifest)) = (
-        std::fs::read_to_string(dir.join("composer.lock")),
-        std::fs::read_to_string(dir.join("composer.json")),
+    let (Some(lock), Some(manifest)) = (
+        kit::corpus::read_to_string("realworld/firefly-iii/composer.lock"),
+        kit::corpus::read_to_string("realworld/firefly-iii/composer.json"),
     ) else {
-        eprintln!("SKIPPED: corpus not found at {}", dir.display());
         return;
     };
     let r = MemoryResolver::new()
@@ -418,7 +370,7 @@ fn realworld_firefly_iii() {
     let ours = |scope: Scope| -> BTreeSet<String> {
         inv.packages()
             .filter(|(_, p)| p.kind == PackageKind::Library && p.scope == scope)
-            .map(|(_, p)| format!("{}@{}", p.name, p.version.as_deref().unwrap_or("")))
+            .map(|(_, p)| kit::inv::id(p))
             .collect()
     };
     assert_eq!(ours(Scope::Runtime), runtime);

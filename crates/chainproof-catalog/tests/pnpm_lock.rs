@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use chainproof_catalog::{CatalogError, Cataloger, pnpm::PnpmLockCataloger};
 use chainproof_core::{HashAlgorithm, Inventory, Package, PackageId, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::pairs;
 
 const LOCK: &str = "app/pnpm-lock.yaml";
 
@@ -55,13 +57,6 @@ fn find<'a>(inv: &'a Inventory, name_at_version: &str) -> &'a Package {
 
 fn set(items: &[(&str, Scope)]) -> BTreeMap<String, Scope> {
     items.iter().map(|(n, s)| (n.to_string(), *s)).collect()
-}
-
-fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
 }
 
 #[test]

@@ -8,6 +8,8 @@ use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::CondaMetaCataloger;
 use chainproof_core::{HashAlgorithm, Inventory, License};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::purls;
 
 const DIR: &str = "opt/env/conda-meta";
 
@@ -22,12 +24,6 @@ fn run(r: &MemoryResolver, path: &str) -> Inventory {
     CondaMetaCataloger
         .catalog(r, path)
         .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn purls(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages()
-        .filter_map(|(_, p)| p.purl.as_ref().map(ToString::to_string))
-        .collect()
 }
 
 const JUPYTERLAB: &str =

@@ -8,6 +8,8 @@ use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::InstalledCataloger;
 use chainproof_core::{HashAlgorithm, Inventory, License};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::{purls, set};
 
 const SP: &str = "venv/lib/python3.12/site-packages";
 
@@ -22,16 +24,6 @@ fn run(r: &MemoryResolver, path: &str) -> Inventory {
     InstalledCataloger
         .catalog(r, path)
         .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn purls(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages()
-        .filter_map(|(_, p)| p.purl.as_ref().map(ToString::to_string))
-        .collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! Golden tests of the poetry.lock cataloger on every scalibr / osv-scanner fixture, the
 //! pyproject.toml root, scope computation, and malformed input.
 
-use std::path::Path;
-
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::PoetryLockCataloger;
-use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
+use chainproof_core::{HashAlgorithm, Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::{id, pkg, rows as s};
 
 mod common;
 
@@ -25,45 +25,19 @@ fn lock(name: &str) -> Inventory {
     )
 }
 
-fn id(p: &Package) -> String {
-    format!("{}@{}", p.name, p.version.as_deref().unwrap_or(""))
-}
-
 /// `(name@version, scope, line)` of every package.
 fn summary(inv: &Inventory) -> Vec<(String, Scope, u32)> {
-    inv.packages()
-        .map(|(_, p)| (id(p), p.scope, p.locations[0].line.unwrap_or(0)))
-        .collect()
+    kit::inv::summary(inv, kit::inv::id)
 }
 
 fn edges(inv: &Inventory) -> Vec<String> {
-    let mut e: Vec<String> = inv
-        .edges()
-        .map(|(a, b)| format!("{} -> {}", id(inv.package(a)), id(inv.package(b))))
-        .collect();
-    e.sort();
-    e
-}
-
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a Package {
-    inv.package(inv.find(purl).unwrap_or_else(|| panic!("{purl} missing")))
-}
-
-fn s(v: &[(&str, Scope, u32)]) -> Vec<(String, Scope, u32)> {
-    v.iter().map(|(a, b, c)| (a.to_string(), *b, *c)).collect()
+    kit::inv::edge_lines(inv, kit::inv::id)
 }
 
 #[test]
 fn every_fixture_is_covered() {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python/scalibr/poetrylock");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        kit::fixtures!("python/scalibr/poetrylock").list(),
         vec![
             "empty-file.lock",
             "empty.lock",

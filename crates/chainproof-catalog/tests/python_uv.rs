@@ -2,12 +2,13 @@
 //! dev-group scoping, malformed input, and (corpus tier) astral-sh/uv's own uv.lock.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::UvLockCataloger;
-use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
+use chainproof_core::{HashAlgorithm, Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::{id, pkg, rows as s};
 
 mod common;
 
@@ -16,53 +17,25 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn run_text(text: impl Into<Vec<u8>>) -> Inventory {
-    let r = MemoryResolver::new().with_file("uv.lock", text);
-    UvLockCataloger
-        .catalog(&r, "uv.lock")
-        .unwrap_or_else(|e| panic!("uv.lock: {e}"))
-}
-
-fn id(p: &Package) -> String {
-    format!("{}@{}", p.name, p.version.as_deref().unwrap_or(""))
+    kit::catalog::run_bytes(&UvLockCataloger, "uv.lock", text)
 }
 
 fn summary(inv: &Inventory) -> Vec<(String, Scope, u32)> {
-    inv.packages()
-        .map(|(_, p)| (id(p), p.scope, p.locations[0].line.unwrap_or(0)))
-        .collect()
-}
-
-fn s(v: &[(&str, Scope, u32)]) -> Vec<(String, Scope, u32)> {
-    v.iter().map(|(a, b, c)| (a.to_string(), *b, *c)).collect()
+    kit::inv::summary(inv, kit::inv::id)
 }
 
 fn edges(inv: &Inventory) -> Vec<String> {
-    let mut e: Vec<String> = inv
-        .edges()
-        .map(|(a, b)| format!("{} -> {}", id(inv.package(a)), id(inv.package(b))))
-        .collect();
-    e.sort();
-    e
+    kit::inv::edge_lines(inv, kit::inv::id)
 }
 
 fn roots(inv: &Inventory) -> Vec<String> {
-    inv.roots().map(|r| id(inv.package(r))).collect()
-}
-
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a Package {
-    inv.package(inv.find(purl).unwrap_or_else(|| panic!("{purl} missing")))
+    kit::inv::roots_by(inv, kit::inv::id)
 }
 
 #[test]
 fn every_fixture_is_covered() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python/scalibr/uvlock");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        kit::fixtures!("python/scalibr/uvlock").list(),
         vec![
             "empty.lock",
             "grouped-packages.lock",
@@ -410,26 +383,9 @@ fn malformed_is_an_error_with_a_line() {
     assert!(!UvLockCataloger.matches("x/uv.lock.json"));
 }
 
-/// The shared corpus, `../shared/corpus` from the workspace root unless overridden.
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("CHAINPROOF_CORPUS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        PathBuf::from,
-    );
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: corpus not found at {}", dir.display());
-        None
-    }
-}
-
 #[test]
 fn corpus_realworld_uv_lock() {
-    let Some(corpus) = corpus() else { return };
-    let path = corpus.join("realworld/uv/uv.lock");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("SKIPPED: {} not found", path.display());
+    let Some(text) = kit::corpus::read_to_string("realworld/uv/uv.lock") else {
         return;
     };
     // Independent count with the generic TOML value model.

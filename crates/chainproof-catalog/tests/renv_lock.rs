@@ -10,6 +10,8 @@ use chainproof_catalog::r::{
 };
 use chainproof_core::{Inventory, Package};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::set;
 
 fn fixture(rel: &str) -> String {
     std::fs::read_to_string(
@@ -35,10 +37,6 @@ fn get<'a>(inv: &'a Inventory, name: &str) -> &'a Package {
         .map(|(_, p)| p)
         .find(|p| p.name == name)
         .expect("present")
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]

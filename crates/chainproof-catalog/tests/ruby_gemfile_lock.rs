@@ -3,24 +3,20 @@
 //! Gemfile groups, malformed input, and the rubygems.org lockfile (corpus tier).
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::ruby::GemfileLockCataloger;
 use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::{id, pkg};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/ruby/scalibr")
-        .join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    kit::fixtures!("ruby/scalibr").read(name)
 }
 
 fn run(r: &MemoryResolver, path: &str) -> Inventory {
-    GemfileLockCataloger
-        .catalog(r, path)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
+    kit::catalog::run(&GemfileLockCataloger, r, path)
 }
 
 /// The fixture as `app/Gemfile.lock`, optionally with a Gemfile beside it.
@@ -34,10 +30,6 @@ fn lock_with(name: &str, gemfile: Option<&str>) -> Inventory {
 
 fn lock(name: &str) -> Inventory {
     lock_with(name, None)
-}
-
-fn id(p: &Package) -> String {
-    format!("{}@{}", p.name, p.version.as_deref().unwrap_or(""))
 }
 
 /// `(purl or name, line)` of every library, sorted.
@@ -55,12 +47,7 @@ fn libs(inv: &Inventory) -> Vec<(String, u32)> {
 }
 
 fn edges(inv: &Inventory) -> Vec<String> {
-    let mut e: Vec<String> = inv
-        .edges()
-        .map(|(a, b)| format!("{} -> {}", id(inv.package(a)), id(inv.package(b))))
-        .collect();
-    e.sort();
-    e
+    kit::inv::edge_lines(inv, kit::inv::id)
 }
 
 fn root(inv: &Inventory) -> &Package {
@@ -69,24 +56,14 @@ fn root(inv: &Inventory) -> &Package {
     inv.package(roots[0])
 }
 
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a Package {
-    inv.package(inv.find(purl).unwrap_or_else(|| panic!("{purl} missing")))
-}
-
 fn owned(v: &[(&str, u32)]) -> Vec<(String, u32)> {
     v.iter().map(|(a, b)| (a.to_string(), *b)).collect()
 }
 
 #[test]
 fn every_fixture_is_covered() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ruby/scalibr");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        kit::fixtures!("ruby/scalibr").list(),
         vec![
             "has-git-gem.lock",
             "has-local-gem.lock",
@@ -466,34 +443,18 @@ fn malformed_input_is_an_error_with_a_line_never_a_panic() {
     }
 }
 
-fn corpus() -> PathBuf {
-    std::env::var_os("CHAINPROOF_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"))
-}
-
 #[test]
 fn osv_scanner_v1_fixtures_equal_scalibr_ones() {
-    let dir = corpus().join("lockfiles/rubygems/osv-scanner-v1/bundler");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("SKIPPED: corpus not found at {}", dir.display());
+    let Some(dir) = kit::corpus::dir("lockfiles/rubygems/osv-scanner-v1/bundler") else {
         return;
     };
-    let mut n = 0;
-    for e in entries {
-        let p = e.expect("entry").path();
-        let name = p.file_name().expect("name").to_string_lossy().to_string();
-        assert_eq!(std::fs::read(&p).expect("read"), fixture(&name), "{name}");
-        n += 1;
-    }
+    let n = kit::fixture::assert_copies(&dir, &kit::fixtures!("ruby/scalibr"));
     assert_eq!(n, 8);
 }
 
 #[test]
 fn realworld_rubygems_org() {
-    let path = corpus().join("realworld/rubygems.org/Gemfile.lock");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("SKIPPED: corpus not found at {}", path.display());
+    let Some(text) = kit::corpus::read_to_string("realworld/rubygems.org/Gemfile.lock") else {
         return;
     };
     let r = MemoryResolver::new().with_file("rubygems.org/Gemfile.lock", text.as_str());

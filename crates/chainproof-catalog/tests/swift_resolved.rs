@@ -8,6 +8,8 @@ use chainproof_catalog::Cataloger;
 use chainproof_catalog::swift::{PROP_BRANCH, PackageResolvedCataloger};
 use chainproof_core::{Inventory, Package, PackageKind};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::label;
 
 fn run(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
     let bytes = std::fs::read(
@@ -20,22 +22,12 @@ fn run(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
     PackageResolvedCataloger.catalog(&r, "Package.resolved")
 }
 
-fn label(p: &Package) -> String {
-    match &p.purl {
-        Some(u) => u.to_string(),
-        None => format!("{}@{}", p.name, p.version.as_deref().unwrap_or("")),
-    }
-}
-
 fn labels(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages().map(|(_, p)| label(p)).collect()
+    kit::inv::keys(inv, label)
 }
 
 fn get<'a>(inv: &'a Inventory, l: &str) -> &'a Package {
-    inv.packages()
-        .map(|(_, p)| p)
-        .find(|p| label(p) == l)
-        .unwrap_or_else(|| panic!("no {l}"))
+    kit::inv::find_by(inv, label, l)
 }
 
 fn set(items: &[&str]) -> BTreeSet<String> {

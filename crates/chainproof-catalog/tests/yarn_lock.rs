@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use chainproof_catalog::{Cataloger, yarn::YarnLockCataloger};
 use chainproof_core::{HashAlgorithm, Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::set;
 
 fn fixture(name: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,10 +36,6 @@ fn find<'a>(inv: &'a Inventory, nv: &str) -> &'a chainproof_core::Package {
         .map(|(_, p)| p)
         .find(|p| format!("{}@{}", p.name, p.version.as_deref().unwrap_or("")) == nv)
         .unwrap_or_else(|| panic!("{nv} missing"))
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]
