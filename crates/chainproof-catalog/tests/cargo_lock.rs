@@ -476,15 +476,9 @@ fn cargo_audit_cases() {
 
 #[test]
 fn realworld_uv_lockfile() {
-    let corpus = std::env::var_os("CHAINPROOF_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    let path = corpus.join("realworld/uv/Cargo.lock");
-    if !path.exists() {
-        eprintln!("SKIPPED: corpus not found at {}", path.display());
+    let Some(text) = kit::corpus::read_to_string("realworld/uv/Cargo.lock") else {
         return;
-    }
-    let text = std::fs::read_to_string(&path).expect("readable");
+    };
     let value: toml::Value = toml::from_str(&text).expect("toml");
     let entries = value["package"].as_array().expect("package array");
     let local = entries.iter().filter(|e| e.get("source").is_none()).count();

@@ -2,7 +2,6 @@
 //! `tests/fixtures/cocoapods/`, see SOURCES.md there).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::swift::PROP_COCOAPODS_UNRESOLVED as PROP_UNRESOLVED;
@@ -11,14 +10,10 @@ use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind};
 use chainproof_source::MemoryResolver;
 use chainproof_testkit as kit;
 use kit::inv::label;
+use kit::inv::{pairs, set};
 
 fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/cocoapods")
-            .join(rel),
-    )
-    .expect("fixture exists")
+    kit::fixtures!("cocoapods").read(rel)
 }
 
 fn run(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
@@ -36,17 +31,6 @@ fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
 
 fn get<'a>(inv: &'a Inventory, l: &str) -> &'a Package {
     kit::inv::find_by(inv, label, l)
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| (*s).to_string()).collect()
-}
-
-fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
-        .collect()
 }
 
 fn sha1(p: &Package) -> &str {

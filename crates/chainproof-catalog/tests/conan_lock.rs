@@ -2,7 +2,6 @@
 //! (copied under `tests/fixtures/conan/`, see SOURCES.md) and two hand-written locks.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::cpp::conan::{
@@ -15,10 +14,7 @@ use chainproof_testkit as kit;
 use kit::inv::{named as by_name, set};
 
 fn fixture(rel: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/conan")
-        .join(rel);
-    std::fs::read_to_string(p).expect("fixture exists")
+    kit::fixtures!("conan").text(rel)
 }
 
 fn parse(rel: &str) -> Inventory {

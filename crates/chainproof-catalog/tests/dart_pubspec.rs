@@ -2,7 +2,6 @@
 //! `tests/fixtures/dart/`, see SOURCES.md there).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::dart::{PROP_DEPENDENCY, PROP_SDK_PREFIX, PubspecLockCataloger};
@@ -10,14 +9,10 @@ use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
 use chainproof_testkit as kit;
 use kit::inv::label;
+use kit::inv::set;
 
 fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/dart")
-            .join(rel),
-    )
-    .expect("fixture exists")
+    kit::fixtures!("dart").read(rel)
 }
 
 fn run(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
@@ -38,10 +33,6 @@ fn direct(inv: &Inventory) -> BTreeSet<String> {
     inv.dependencies_of(root)
         .map(|d| label(inv.package(d)))
         .collect()
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| (*s).to_string()).collect()
 }
 
 #[test]

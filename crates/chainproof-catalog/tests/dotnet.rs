@@ -3,7 +3,6 @@
 //! fixture files by hand (hashes: base64 → hex with Python's `base64`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::dotnet::{
@@ -15,19 +14,11 @@ use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
 use chainproof_testkit as kit;
 use kit::inv::label;
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/dotnet")
-        .join(rel);
-    std::fs::read(p).expect("fixture exists")
-}
+use kit::inv::{pairs, set};
 
 /// A resolver holding fixtures at the given target paths.
 fn resolver(files: &[(&str, &str)]) -> MemoryResolver {
-    files.iter().fold(MemoryResolver::new(), |r, (at, rel)| {
-        r.with_file(at, fixture(rel))
-    })
+    kit::fixtures!("dotnet").resolver(files)
 }
 
 fn labels(inv: &Inventory) -> BTreeSet<String> {
@@ -44,17 +35,6 @@ fn get<'a>(inv: &'a Inventory, l: &str) -> &'a Package {
 
 fn roots(inv: &Inventory) -> Vec<String> {
     kit::inv::roots_by(inv, label)
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| (*s).to_string()).collect()
-}
-
-fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
-        .collect()
 }
 
 fn sha512(p: &Package) -> String {

@@ -5,7 +5,6 @@
 //! truncated / corrupted binaries (which must give an error or nothing, never a panic).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chainproof_catalog::golang::buildinfo::{
     GoBinaryCataloger, PROP_BUILD_PREFIX, PROP_MODULE_VERSION, PROP_PATH, is_binary_candidate,
@@ -15,6 +14,7 @@ use chainproof_catalog::golang::{PROP_H1, PROP_REPLACES, PROP_TOOLCHAIN};
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
 use chainproof_core::{Inventory, PackageKind};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 
 const BINARIES: [&str; 4] = [
     "hello-linux-amd64",
@@ -24,10 +24,7 @@ const BINARIES: [&str; 4] = [
 ];
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/gobin")
-        .join(name);
-    std::fs::read(p).expect("fixture exists")
+    kit::fixtures!("gobin").read(name)
 }
 
 /// path, version, sum

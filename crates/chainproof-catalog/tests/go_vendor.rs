@@ -3,7 +3,6 @@
 //! fixtures (valid / invalid / empty).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::golang::vendor::{
@@ -12,12 +11,10 @@ use chainproof_catalog::golang::vendor::{
 use chainproof_catalog::golang::{PROP_GO_VERSION, PROP_INDIRECT, PROP_REPLACES};
 use chainproof_core::{Inventory, Package, PackageKind};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 
 fn fixture(rel: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/golang-extra")
-        .join(rel);
-    std::fs::read_to_string(p).expect("fixture exists")
+    kit::fixtures!("golang-extra").text(rel)
 }
 
 fn by_purl(inv: &Inventory) -> BTreeMap<String, &Package> {

@@ -3,7 +3,7 @@
 //! the shared corpus is present.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chainproof_catalog::golang::{
     GoModCataloger, PROP_EXCLUDED, PROP_GO_VERSION, PROP_H1, PROP_INDIRECT, PROP_REPLACES,
@@ -16,10 +16,7 @@ use chainproof_testkit as kit;
 use kit::inv::{lines, pkg, set};
 
 fn fixture(rel: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/golang")
-        .join(rel);
-    std::fs::read_to_string(p).expect("fixture exists")
+    kit::fixtures!("golang").text(rel)
 }
 
 /// Parses a fixture found under both corpus sources (osv-scanner v1 and scalibr copies are
@@ -53,18 +50,12 @@ fn purl(p: &Package) -> String {
 }
 
 fn purls(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages().map(|(_, p)| purl(p)).collect()
+    kit::inv::keys(inv, purl)
 }
 
 /// The root and the purls it has edges to.
 fn root_deps(inv: &Inventory) -> (String, BTreeSet<String>) {
-    let roots: Vec<_> = inv.roots().collect();
-    assert_eq!(roots.len(), 1);
-    let deps = inv
-        .dependencies_of(roots[0])
-        .map(|d| purl(inv.package(d)))
-        .collect();
-    (purl(inv.package(roots[0])), deps)
+    kit::inv::root_deps(inv, purl)
 }
 
 const TOML: &str = "pkg:golang/github.com/BurntSushi/toml@v1.0.0";
@@ -348,23 +339,12 @@ fn cataloger_and_runner() {
     assert_eq!(bad, vec!["bad/go.mod:1"]);
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("CHAINPROOF_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    let p = dir.join("realworld/prometheus/go.mod");
-    if p.exists() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: corpus not found at {}", p.display());
-        None
-    }
-}
-
 #[test]
 fn realworld_prometheus() {
-    let Some(dir) = corpus() else { return };
-    let gomod = std::fs::read_to_string(dir.join("realworld/prometheus/go.mod")).expect("go.mod");
+    let Some(gomod) = kit::corpus::read_to_string("realworld/prometheus/go.mod") else {
+        return;
+    };
+    let dir = kit::corpus::location();
     let gosum = std::fs::read_to_string(dir.join("realworld/prometheus/go.sum")).expect("go.sum");
 
     // Independent line scan: require lines, indirect ones, exclusions.

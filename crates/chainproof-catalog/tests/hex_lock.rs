@@ -2,7 +2,6 @@
 //! `tests/fixtures/hex/`, see SOURCES.md there).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::hex::{
@@ -14,12 +13,7 @@ use chainproof_testkit as kit;
 use kit::inv::label;
 
 fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/hex")
-            .join(rel),
-    )
-    .expect("fixture exists")
+    kit::fixtures!("hex").read(rel)
 }
 
 fn mix(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {

@@ -2,7 +2,6 @@
 //! on the corpus fixtures copied under `tests/fixtures/java/` (see SOURCES.md there).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::java::{
@@ -17,10 +16,7 @@ use chainproof_testkit as kit;
 use kit::inv::{pkg, set};
 
 fn fixture(rel: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/java")
-        .join(rel);
-    std::fs::read_to_string(p).expect("fixture exists")
+    kit::fixtures!("java").text(rel)
 }
 
 fn purl(p: &Package) -> String {

@@ -72,17 +72,11 @@ fn table(inv: &Inventory) -> BTreeMap<String, (Option<String>, Scope, Option<u32
 }
 
 fn purls(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages().map(|(_, p)| purl(p)).collect()
+    kit::inv::keys(inv, purl)
 }
 
 fn root_deps(inv: &Inventory) -> (String, BTreeSet<String>) {
-    let roots: Vec<_> = inv.roots().collect();
-    assert_eq!(roots.len(), 1);
-    let deps = inv
-        .dependencies_of(roots[0])
-        .map(|d| purl(inv.package(d)))
-        .collect();
-    (purl(inv.package(roots[0])), deps)
+    kit::inv::root_deps(inv, purl)
 }
 
 /// The same fixture under both corpus sources gives the same inventory.

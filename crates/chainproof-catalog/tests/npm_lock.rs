@@ -1,6 +1,8 @@
 //! Golden tests of the npm package-lock cataloger on copied upstream fixtures
 //! (`tests/fixtures/npm`, see SOURCES.md there), plus an independent package count.
 
+use chainproof_testkit as kit;
+use kit::inv::{pairs, scopes as set};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -35,43 +37,24 @@ fn load_bytes(data: &[u8]) -> Result<Inventory, CatalogError> {
     PackageLockCataloger.catalog(&MemoryResolver::new().with_file(LOCK, data), LOCK)
 }
 
-fn nv(inv: &Inventory, id: chainproof_core::PackageId) -> String {
-    let p = inv.package(id);
-    format!("{}@{}", p.name, p.version.as_deref().unwrap_or(""))
-}
-
 /// `name@version` → scope, for every non-project package.
 fn libs(inv: &Inventory) -> BTreeMap<String, Scope> {
-    inv.packages()
-        .filter(|(_, p)| p.kind == PackageKind::Library)
-        .map(|(id, p)| (nv(inv, id), p.scope))
-        .collect()
+    kit::inv::lib_scopes(inv, kit::inv::id)
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges().map(|(a, b)| (nv(inv, a), nv(inv, b))).collect()
+    kit::inv::edges_by(inv, kit::inv::id)
 }
 
 fn find<'a>(inv: &'a Inventory, name_at_version: &str) -> &'a chainproof_core::Package {
-    let id = inv
-        .packages()
-        .find(|(id, _)| nv(inv, *id) == name_at_version)
-        .unwrap_or_else(|| panic!("{name_at_version} missing"))
-        .0;
-    inv.package(id)
+    kit::inv::find_by(inv, kit::inv::id, name_at_version)
 }
 
 fn roots(inv: &Inventory) -> Vec<String> {
-    inv.roots().map(|r| nv(inv, r)).collect()
-}
-
-fn set(items: &[(&str, Scope)]) -> BTreeMap<String, Scope> {
-    items.iter().map(|(k, s)| (k.to_string(), *s)).collect()
+    kit::inv::roots_by(inv, kit::inv::id)
 }
 
 use Scope::{Dev, Optional, Runtime};
-use chainproof_testkit as kit;
-use kit::inv::pairs;
 
 #[test]
 fn name_and_matches() {
@@ -378,7 +361,7 @@ fn workspaces_and_links() {
     let projects: BTreeSet<String> = inv
         .packages()
         .filter(|(_, p)| p.kind == PackageKind::Project)
-        .map(|(id, _)| nv(&inv, id))
+        .map(|(id, _)| kit::inv::id(inv.package(id)))
         .collect();
     assert_eq!(
         projects,
@@ -566,22 +549,9 @@ fn package_counts_match_an_independent_count() {
     );
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("CHAINPROOF_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: corpus not found at {}", dir.display());
-        None
-    }
-}
-
 #[test]
 fn corpus_firefly_iii_count() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = kit::corpus::root() else { return };
     let f = c.join("realworld/firefly-iii/package-lock.json");
     let (ours, expected) = check_count(&f).expect("firefly-iii package-lock has packages");
     eprintln!("firefly-iii: {ours} packages (independent count {expected})");

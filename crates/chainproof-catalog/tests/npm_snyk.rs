@@ -45,6 +45,7 @@ use std::path::{Path, PathBuf};
 use chainproof_catalog::{Cataloger, npm::PackageLockCataloger};
 use chainproof_core::{Inventory, PackageId, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 use serde_json::Value;
 
 /// (case, from, Snyk's target, the target by Node's resolution) — see the module docs.
@@ -64,24 +65,20 @@ const SNYK_MISRESOLVED: &[(&str, &str, &str, &str)] = &[
 ];
 
 fn snyk_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/npm/snyk")
+    kit::fixtures!("npm/snyk").root().to_path_buf()
+}
+
+/// Snyk's expected dep-graphs: `expected*.json`.
+fn is_expected(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with("expected") && name.ends_with(".json")
 }
 
 /// (expected file, lockfile) pairs.
 fn cases() -> Vec<(PathBuf, PathBuf)> {
-    let mut out = Vec::new();
-    let mut stack = vec![snyk_dir()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).expect("dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if !(name.starts_with("expected") && name.ends_with(".json")) {
-                continue;
-            }
+    let mut out: Vec<(PathBuf, PathBuf)> = kit::fixture::walk(&snyk_dir(), &is_expected)
+        .into_iter()
+        .map(|p| {
             // The lockfile is beside the expected graph, or (workspaces) at the case root.
             let lock = p.ancestors().skip(1).find_map(|d| {
                 ["package-lock.json", "npm-shrinkwrap.json"]
@@ -89,9 +86,9 @@ fn cases() -> Vec<(PathBuf, PathBuf)> {
                     .map(|f| d.join(f))
                     .find(|f| f.exists())
             });
-            out.push((p.clone(), lock.expect("a lockfile for each expected graph")));
-        }
-    }
+            (p, lock.expect("a lockfile for each expected graph"))
+        })
+        .collect();
     out.sort();
     out
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use chainproof_catalog::os::{ApkDbCataloger, OwnedFiles, PROP_OWNED_FILES, PROP_SOURCE};
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog, registry};
-use chainproof_core::{HashAlgorithm, Inventory, License};
+use chainproof_core::{HashAlgorithm, License};
 use chainproof_source::{DirectoryResolver, MemoryResolver, WalkOptions};
 use chainproof_testkit as kit;
 use kit::inv::named as find;
@@ -31,19 +31,6 @@ fn counted(text: &str) -> BTreeSet<String> {
     out
 }
 
-fn nva(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages()
-        .map(|(_, p)| {
-            let arch = p
-                .purl
-                .as_ref()
-                .and_then(|u| u.qualifier("arch"))
-                .unwrap_or("");
-            format!("{}\t{}\t{arch}", p.name, p.version.as_deref().unwrap_or(""))
-        })
-        .collect()
-}
-
 #[test]
 fn alpine_image_layer_matches_its_database() {
     let dir = common::fixture_path("os/alpine-3.10");
@@ -56,7 +43,7 @@ fn alpine_image_layer_matches_its_database() {
         String::from_utf8(common::fixture("os/alpine-3.10/lib/apk/db/installed")).expect("utf8");
     let want = counted(&text);
     assert_eq!(want.len(), 14);
-    assert_eq!(nva(&inv), want);
+    assert_eq!(kit::inv::nva(&inv), want);
     for (_, p) in inv.packages() {
         let purl = p.purl.as_ref().expect("purl");
         assert_eq!(purl.namespace(), Some("alpine"));
@@ -139,7 +126,7 @@ fn other_fixtures_match_their_p_lines() {
         let text = String::from_utf8(bytes.clone()).expect("utf8");
         let r = MemoryResolver::new().with_file("lib/apk/db/installed", bytes);
         let inv = common::run(&ApkDbCataloger, &r, "lib/apk/db/installed");
-        assert_eq!(nva(&inv), counted(&text), "{rel}");
+        assert_eq!(kit::inv::nva(&inv), counted(&text), "{rel}");
     }
 }
 

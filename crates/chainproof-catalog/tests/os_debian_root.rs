@@ -11,6 +11,7 @@ use chainproof_catalog::os::{OwnedFiles, PROP_OWNED_FILES};
 use chainproof_catalog::{CatalogOptions, catalog, registry};
 use chainproof_core::Ecosystem;
 use chainproof_source::{DirectoryResolver, WalkOptions};
+use chainproof_testkit as kit;
 
 fn root() -> Option<PathBuf> {
     let Some(dir) = std::env::var_os("CHAINPROOF_DEBIAN_ROOT") else {
@@ -73,17 +74,7 @@ fn finds_every_package_dpkg_query_lists() {
         .map(|(_, p)| p)
         .filter(|p| p.ecosystem == Ecosystem::Debian)
         .collect();
-    let got: BTreeSet<String> = debs
-        .iter()
-        .map(|p| {
-            let arch = p
-                .purl
-                .as_ref()
-                .and_then(|u| u.qualifier("arch"))
-                .unwrap_or("");
-            format!("{}\t{}\t{arch}", p.name, p.version.as_deref().unwrap_or(""))
-        })
-        .collect();
+    let got: BTreeSet<String> = debs.iter().map(|p| kit::inv::nva_of(p)).collect();
     assert_eq!(got, want);
     assert_eq!(debs.len(), want.len());
     for p in &debs {

@@ -11,7 +11,7 @@ use chainproof_catalog::os::{
     PROP_STATUS, PROP_UNRESOLVED,
 };
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog, registry};
-use chainproof_core::{Inventory, License};
+use chainproof_core::License;
 use chainproof_source::{DirectoryResolver, MemoryResolver, WalkOptions};
 use chainproof_testkit as kit;
 use kit::inv::named as find;
@@ -22,20 +22,6 @@ fn walk(dir: &str) -> DirectoryResolver {
 
 fn one_file(rel: &str, path: &str) -> MemoryResolver {
     MemoryResolver::new().with_file(path, common::fixture(rel))
-}
-
-/// name \t version \t arch of every package.
-fn nva(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages()
-        .map(|(_, p)| {
-            let arch = p
-                .purl
-                .as_ref()
-                .and_then(|u| u.qualifier("arch"))
-                .unwrap_or("");
-            format!("{}\t{}\t{arch}", p.name, p.version.as_deref().unwrap_or(""))
-        })
-        .collect()
 }
 
 /// The committed `dpkg-query -W` list minus `config-files` / `not-installed` packages.
@@ -66,7 +52,7 @@ fn status_files_match_dpkg_query() {
         let inv = common::run(&DpkgCataloger, &r, "var/lib/dpkg/status");
         let want = dpkg_query(expected);
         assert!(!want.is_empty());
-        assert_eq!(nva(&inv), want, "{fixture}");
+        assert_eq!(kit::inv::nva(&inv), want, "{fixture}");
     }
     // Half-installed and unpacked packages keep their status.
     let r = one_file("os/scalibr/dpkg/dpkg/statusfield", "var/lib/dpkg/status");

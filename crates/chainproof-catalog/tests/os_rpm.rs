@@ -11,6 +11,7 @@ use chainproof_catalog::os::{OwnedFiles, PROP_OWNED_FILES, PROP_SOURCE, RpmDbCat
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
 use chainproof_core::{Inventory, License};
 use chainproof_source::{DirectoryResolver, FileResolver, MemoryResolver, WalkOptions};
+use chainproof_testkit as kit;
 
 /// `name \t epoch \t version \t release \t arch` rows of an expected list.
 fn expected(name: &str) -> BTreeSet<String> {
@@ -268,16 +269,9 @@ fn live_rpm_qa_agrees() {
         assert_eq!(expected(dir), live, "{dir}: committed list vs rpm -qa");
     }
     // The fixtures are the corpus's go-rpmdb databases, byte for byte.
-    let corpus = std::env::var_os("CHAINPROOF_CORPUS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-        });
-    let testdata = corpus.join("images/rpm/go-rpmdb/pkg/testdata");
-    if !testdata.is_dir() {
-        eprintln!("SKIPPED: corpus not found at {}", corpus.display());
+    let Some(testdata) = kit::corpus::dir("images/rpm/go-rpmdb/pkg/testdata") else {
         return;
-    }
+    };
     for (fixture, original) in [
         ("libuuid/var/lib/rpm/Packages", "libuuid/Packages"),
         (

@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chainproof_catalog::{CatalogError, Cataloger, pnpm::PnpmLockCataloger};
-use chainproof_core::{HashAlgorithm, Inventory, Package, PackageId, PackageKind, Scope};
+use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
 use chainproof_testkit as kit;
 use kit::inv::pairs;
+use kit::inv::scopes as set;
 
 const LOCK: &str = "app/pnpm-lock.yaml";
 
@@ -30,33 +31,17 @@ fn doc(text: &str) -> Inventory {
     parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn nv(inv: &Inventory, id: PackageId) -> String {
-    let p = inv.package(id);
-    format!("{}@{}", p.name, p.version.as_deref().unwrap_or(""))
-}
-
 /// `name@version` → scope of every library.
 fn libs(inv: &Inventory) -> BTreeMap<String, Scope> {
-    inv.packages()
-        .filter(|(_, p)| p.kind == PackageKind::Library)
-        .map(|(id, p)| (nv(inv, id), p.scope))
-        .collect()
+    kit::inv::lib_scopes(inv, kit::inv::id)
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges().map(|(a, b)| (nv(inv, a), nv(inv, b))).collect()
+    kit::inv::edges_by(inv, kit::inv::id)
 }
 
 fn find<'a>(inv: &'a Inventory, name_at_version: &str) -> &'a Package {
-    let (id, _) = inv
-        .packages()
-        .find(|(id, _)| nv(inv, *id) == name_at_version)
-        .unwrap_or_else(|| panic!("{name_at_version} missing"));
-    inv.package(id)
-}
-
-fn set(items: &[(&str, Scope)]) -> BTreeMap<String, Scope> {
-    items.iter().map(|(n, s)| (n.to_string(), *s)).collect()
+    kit::inv::find_by(inv, kit::inv::id, name_at_version)
 }
 
 #[test]
@@ -102,7 +87,7 @@ fn mixed_groups_every_version() {
             pairs(&[("app@", &a), ("app@", "is-number@7.0.0"), ("app@", &u)]),
             "{file}"
         );
-        let roots: Vec<String> = inv.roots().map(|r| nv(&inv, r)).collect();
+        let roots: Vec<String> = kit::inv::roots_by(&inv, kit::inv::id);
         assert_eq!(roots, vec!["app@"]);
         let app = find(&inv, "app@");
         assert_eq!(app.kind, PackageKind::Project);
@@ -180,7 +165,7 @@ fn file_and_tarball_and_git_packages() {
     let got: BTreeMap<String, Option<String>> = inv
         .packages()
         .filter(|(_, p)| p.kind == PackageKind::Library)
-        .map(|(id, p)| (nv(&inv, id), p.source.clone()))
+        .map(|(id, p)| (kit::inv::id(inv.package(id)), p.source.clone()))
         .collect();
     let want: BTreeMap<String, Option<String>> = [
         ("my-file-package@0.0.0", "file:projects/package-a.tgz"),
@@ -350,7 +335,7 @@ fn workspace_importers() {
         let inv = PnpmLockCataloger
             .catalog(&r, "w/pnpm-lock.yaml")
             .expect("parse");
-        let roots: BTreeSet<String> = inv.roots().map(|r| nv(&inv, r)).collect();
+        let roots: BTreeSet<String> = kit::inv::roots_by(&inv, kit::inv::id).into_iter().collect();
         let want: BTreeSet<String> = [
             "yarn-1-workspace-with-isolated-pkgs@1.0.0",
             "package-a@1.0.0",
@@ -562,21 +547,12 @@ packages:
     assert_eq!(inv.roots().count(), 3);
 }
 
-fn corpus() -> PathBuf {
-    std::env::var_os("CHAINPROOF_CORPUS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        PathBuf::from,
-    )
-}
-
 /// The vite monorepo: distinct `name@version` over the `packages` and `snapshots` keys,
 /// counted with `yaml_serde::Value`, equals our library set (local `file:` packages, whose
 /// package.json is not in the corpus, have their `file:` reference as version).
 #[test]
 fn realworld_vite_count() {
-    let path = corpus().join("realworld/vite/pnpm-lock.yaml");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("SKIPPED: corpus not found at {}", path.display());
+    let Some(text) = kit::corpus::read_to_string("realworld/vite/pnpm-lock.yaml") else {
         return;
     };
     let doc: yaml_serde::Value = yaml_serde::from_str(&text).expect("vite lock is YAML");

@@ -2,7 +2,6 @@
 //! `conda-meta/` directory, plus edges between packages of one environment.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::CondaMetaCataloger;
@@ -14,16 +13,11 @@ use kit::inv::purls;
 const DIR: &str = "opt/env/conda-meta";
 
 fn fixture(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/python/scalibr/condameta")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    kit::fixtures!("python/scalibr/condameta").text(name)
 }
 
 fn run(r: &MemoryResolver, path: &str) -> Inventory {
-    CondaMetaCataloger
-        .catalog(r, path)
-        .unwrap_or_else(|e| panic!("{e}"))
+    kit::catalog::run(&CondaMetaCataloger, r, path)
 }
 
 const JUPYTERLAB: &str =

@@ -2,7 +2,6 @@
 //! wheelegg fixtures, placed in a site-packages layout, plus sibling files and edges.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::InstalledCataloger;
@@ -14,16 +13,11 @@ use kit::inv::{purls, set};
 const SP: &str = "venv/lib/python3.12/site-packages";
 
 fn fixture(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/python/scalibr/wheelegg")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    kit::fixtures!("python/scalibr/wheelegg").text(name)
 }
 
 fn run(r: &MemoryResolver, path: &str) -> Inventory {
-    InstalledCataloger
-        .catalog(r, path)
-        .unwrap_or_else(|e| panic!("{e}"))
+    kit::catalog::run(&InstalledCataloger, r, path)
 }
 
 #[test]

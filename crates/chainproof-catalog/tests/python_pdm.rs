@@ -2,18 +2,15 @@
 //! fixtures are byte-identical), with and without a pyproject.toml beside the lock.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::PdmLockCataloger;
 use chainproof_core::{Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 
 fn fixture(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/python/scalibr/pdmlock")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    kit::fixtures!("python/scalibr/pdmlock").text(name)
 }
 
 fn run(r: &MemoryResolver) -> Inventory {

@@ -2,20 +2,17 @@
 //! (the osv-scanner v1 `pipenv` fixtures are byte-identical copies of these).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::PipfileLockCataloger;
 use chainproof_core::{HashAlgorithm, Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 
 const PATH: &str = "app/Pipfile.lock";
 
 fn fixture(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/python/scalibr/pipfilelock")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    kit::fixtures!("python/scalibr/pipfilelock").text(name)
 }
 
 fn run(text: &str) -> Inventory {

@@ -1,18 +1,15 @@
 //! Golden tests of the pylock.toml (PEP 751) cataloger on every scalibr fixture.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::PylockCataloger;
 use chainproof_core::{Inventory, PackageKind};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 
 fn fixture(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/python/scalibr/pylock")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    kit::fixtures!("python/scalibr/pylock").text(name)
 }
 
 fn run_at(path: &str, text: &str) -> Inventory {

@@ -2,20 +2,17 @@
 //! PEP 735 groups, Poetry and PDM tables, and the "lockfile beside it" rule.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::PyprojectCataloger;
 use chainproof_core::{Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 
 const PATH: &str = "svc/pyproject.toml";
 
 fn fixture(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/python/scalibr/pyprojecttoml")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    kit::fixtures!("python/scalibr/pyprojecttoml").text(name)
 }
 
 fn run(text: &str) -> Inventory {

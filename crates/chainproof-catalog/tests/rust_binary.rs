@@ -11,12 +11,10 @@ use chainproof_catalog::rust_binary::{
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
 use chainproof_core::{Ecosystem, Inventory, PackageKind};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/rustbin")
-        .join(name);
-    std::fs::read(p).expect("fixture exists")
+    kit::fixtures!("rustbin").read(name)
 }
 
 fn purl(inv: &Inventory, id: chainproof_core::PackageId) -> String {

@@ -10,6 +10,7 @@ use chainproof_core::{Inventory, Package, PackageKind};
 use chainproof_source::MemoryResolver;
 use chainproof_testkit as kit;
 use kit::inv::label;
+use kit::inv::set;
 
 fn run(rel: &str) -> Result<Inventory, chainproof_catalog::CatalogError> {
     let bytes = std::fs::read(
@@ -28,10 +29,6 @@ fn labels(inv: &Inventory) -> BTreeSet<String> {
 
 fn get<'a>(inv: &'a Inventory, l: &str) -> &'a Package {
     kit::inv::find_by(inv, label, l)
-}
-
-fn set(items: &[&str]) -> BTreeSet<String> {
-    items.iter().map(|s| (*s).to_string()).collect()
 }
 
 #[test]

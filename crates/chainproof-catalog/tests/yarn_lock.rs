@@ -2,7 +2,6 @@
 //! projects, scopes, errors and an independent count on a real-world lockfile.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use chainproof_catalog::{Cataloger, yarn::YarnLockCataloger};
 use chainproof_core::{HashAlgorithm, Inventory, PackageKind, Scope};
@@ -11,10 +10,7 @@ use chainproof_testkit as kit;
 use kit::inv::set;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/yarn/osv")
-        .join(name);
-    std::fs::read(p).expect("fixture")
+    kit::fixtures!("yarn/osv").read(name)
 }
 
 fn run(files: &[(&str, &[u8])]) -> Inventory {
@@ -292,23 +288,14 @@ fn malformed_files_are_errors_with_lines() {
     );
 }
 
-fn corpus() -> PathBuf {
-    match std::env::var_os("CHAINPROOF_CORPUS") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-    }
-}
-
 /// Independent count: distinct `name@version` from a line scan (entry key line → real
 /// name from the first specifier or its `npm:` alias target; `version` line).
 #[test]
 fn excalidraw_counts_match_a_line_scan() {
-    let dir = corpus().join("realworld/excalidraw");
-    let lock = dir.join("yarn.lock");
-    if !lock.exists() {
-        eprintln!("SKIPPED: corpus not found at {}", lock.display());
+    let Some(lock) = kit::corpus::dir("realworld/excalidraw/yarn.lock") else {
         return;
-    }
+    };
+    let dir = lock.parent().expect("excalidraw dir").to_path_buf();
     let text = std::fs::read_to_string(&lock).expect("read");
     let mut scanned = BTreeSet::new();
     let mut current: Option<String> = None;

@@ -18,56 +18,29 @@ use std::path::{Path, PathBuf};
 
 use chainproof_catalog::{Cataloger, yarn::YarnLockCataloger};
 use chainproof_core::{Inventory, PackageId, Scope};
-use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 use serde_json::Value;
 
 fn snyk_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yarn/snyk")
+    kit::fixtures!("yarn/snyk").root().to_path_buf()
 }
 
 /// (expected file, case dir).
 fn cases() -> Vec<(PathBuf, PathBuf)> {
-    let mut out = Vec::new();
-    let mut stack = vec![snyk_dir()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).expect("dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with("expected") && name.ends_with(".json") {
-                let dir = p.parent().expect("parent").to_path_buf();
-                assert!(dir.join("yarn.lock").exists(), "{}", dir.display());
-                out.push((p.clone(), dir));
-            }
-        }
-    }
+    let is_expected = |p: &Path| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.starts_with("expected") && name.ends_with(".json")
+    };
+    let mut out: Vec<(PathBuf, PathBuf)> = kit::fixture::walk(&snyk_dir(), &is_expected)
+        .into_iter()
+        .map(|p| {
+            let dir = p.parent().expect("parent").to_path_buf();
+            assert!(dir.join("yarn.lock").exists(), "{}", dir.display());
+            (p, dir)
+        })
+        .collect();
     out.sort();
     out
-}
-
-/// Every file of a case folder, under its relative path.
-fn resolver_for(dir: &Path) -> MemoryResolver {
-    let mut r = MemoryResolver::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .expect("inside")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                r = r.with_file(&rel, std::fs::read(&p).expect("read"));
-            }
-        }
-    }
-    r
 }
 
 fn snyk_pkg(p: &Value) -> (String, Option<String>) {
@@ -96,7 +69,7 @@ fn every_snyk_package_and_edge_is_ours() {
             serde_json::from_str(&std::fs::read_to_string(expected_file).expect("read"))
                 .expect("json");
         let inv: Inventory = YarnLockCataloger
-            .catalog(&resolver_for(dir), "yarn.lock")
+            .catalog(&kit::fixture::tree_resolver(dir), "yarn.lock")
             .unwrap_or_else(|e| panic!("{label}: {e}"));
         ours_pkgs += inv.len();
         ours_edges += inv.edges().len();

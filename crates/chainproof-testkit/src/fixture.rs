@@ -132,3 +132,18 @@ pub fn assert_copies(originals: &Path, copies: &Fixtures) -> usize {
     }
     names.len()
 }
+
+/// Every file below `dir` in a memory resolver, at its `/`-separated path relative to `dir`.
+pub fn tree_resolver(dir: &Path) -> MemoryResolver {
+    walk(dir, &|_| true)
+        .into_iter()
+        .fold(MemoryResolver::new(), |r, p| {
+            let rel = p
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            r.with_file(&rel, bytes)
+        })
+}

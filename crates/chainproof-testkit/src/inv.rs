@@ -2,9 +2,9 @@
 //! as key pairs, roots. A "key" is any `fn(&Package) -> String`: [`id`] (`name@version`),
 //! [`purl`] (canonical purl or empty) or [`label`] (purl, else `name@version`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chainproof_core::{HashAlgorithm, Inventory, Package, Scope};
+use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind, Scope};
 
 /// A way to name a package in assertions.
 pub type Key = fn(&Package) -> String;
@@ -145,4 +145,44 @@ pub fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect()
+}
+
+/// `key` → scope of every library (non-project) package.
+pub fn lib_scopes(inv: &Inventory, key: Key) -> BTreeMap<String, Scope> {
+    inv.packages()
+        .filter(|(_, p)| p.kind == PackageKind::Library)
+        .map(|(_, p)| (key(p), p.scope))
+        .collect()
+}
+
+/// An owned `key → scope` table.
+pub fn scopes(items: &[(&str, Scope)]) -> BTreeMap<String, Scope> {
+    items.iter().map(|(n, s)| (n.to_string(), *s)).collect()
+}
+
+/// The only root's `key` and the `key`s of its direct dependencies (fails unless there is
+/// exactly one root).
+pub fn root_deps(inv: &Inventory, key: Key) -> (String, BTreeSet<String>) {
+    let roots: Vec<_> = inv.roots().collect();
+    assert_eq!(roots.len(), 1);
+    let deps = inv
+        .dependencies_of(roots[0])
+        .map(|d| key(inv.package(d)))
+        .collect();
+    (key(inv.package(roots[0])), deps)
+}
+
+/// `name \t version \t arch` (the purl's `arch` qualifier, or empty) of a package.
+pub fn nva_of(p: &Package) -> String {
+    let arch = p
+        .purl
+        .as_ref()
+        .and_then(|u| u.qualifier("arch"))
+        .unwrap_or("");
+    format!("{}\t{}\t{arch}", p.name, p.version.as_deref().unwrap_or(""))
+}
+
+/// [`nva_of`] of every package.
+pub fn nva(inv: &Inventory) -> BTreeSet<String> {
+    keys(inv, nva_of)
 }
