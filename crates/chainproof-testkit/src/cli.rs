@@ -7,18 +7,58 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// `chainproof` (built by cargo for the calling crate's tests), with `CHAINPROOF_DB` removed
-/// and the cache pointed at a directory that does not exist.
+/// `chainproof` as cargo built it for the calling crate's integration tests.
+pub fn bin() -> Command {
+    Command::cargo_bin("chainproof").expect("binary built")
+}
+
+/// [`bin`] that never picks up a developer's own database: `CHAINPROOF_DB` removed and the
+/// cache pointed at a directory that does not exist.
 pub fn chainproof() -> Command {
-    let mut c = Command::cargo_bin("chainproof").expect("binary built");
+    let mut c = bin();
     c.env_remove("CHAINPROOF_DB")
         .env("XDG_CACHE_HOME", "/nonexistent-cache-for-tests");
     c
 }
 
+/// [`bin`] without the key passphrase variables (`CHAINPROOF_PASSWORD`, `COSIGN_PASSWORD`) of
+/// the caller's environment.
+pub fn without_passwords() -> Command {
+    let mut c = bin();
+    c.env_remove("CHAINPROOF_PASSWORD")
+        .env_remove("COSIGN_PASSWORD");
+    c
+}
+
+/// Runs `c`: (exit code, or -1 when killed by a signal; stdout; stderr), lossy text.
+pub fn code(c: &mut Command) -> (i32, String, String) {
+    let out = c.output().expect("run");
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
+}
+
+/// `crates/<name>/tests/fixtures` of another workspace crate.
+pub fn crate_fixtures(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(name)
+        .join("tests/fixtures")
+}
+
 /// The OSV fixture records of chainproof-osv (`crates/chainproof-osv/tests/fixtures`).
 pub fn osv_fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../chainproof-osv/tests/fixtures")
+    crate_fixtures("chainproof-osv")
+}
+
+/// A JSON file (panics naming it when it is missing or not JSON).
+pub fn read_json(p: &Path) -> Value {
+    let bytes = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Asserts `out` succeeded (showing stderr otherwise) and parses its stdout as JSON.
+pub fn ok_json(out: &Output) -> Value {
+    assert!(out.status.success(), "stderr: {}", stderr(out));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
 /// Lossy text of stderr (for assertion messages).

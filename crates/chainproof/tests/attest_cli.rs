@@ -3,26 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-fn cp() -> Command {
-    let mut c = Command::cargo_bin("chainproof").expect("binary");
-    c.env_remove("CHAINPROOF_PASSWORD")
-        .env_remove("COSIGN_PASSWORD");
-    c
-}
+use chainproof_testkit::cli::{code, without_passwords as cp};
 
 fn attest_fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../chainproof-attest/tests/fixtures")
-}
-
-fn code(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    chainproof_testkit::cli::crate_fixtures("chainproof-attest")
 }
 
 #[test]

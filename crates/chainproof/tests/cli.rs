@@ -6,19 +6,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use chainproof_testkit::cli::{bin as chainproof, read_json};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn chainproof() -> Command {
-    Command::cargo_bin("chainproof").expect("binary built")
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).expect("output written")).expect("valid JSON")
 }
 
 fn cdx_purls(doc: &Value) -> BTreeSet<String> {

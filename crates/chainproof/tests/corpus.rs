@@ -11,21 +11,7 @@ use chainproof_catalog::{CatalogOptions, catalog, registry};
 use chainproof_core::Inventory;
 use chainproof_sbom::{CdxVersion, EncodeOptions, Format};
 use chainproof_source::{DirectoryResolver, WalkOptions};
-
-fn corpus() -> Option<PathBuf> {
-    let p = std::env::var_os("CHAINPROOF_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIPPED: corpus not found at {} (set CHAINPROOF_CORPUS)",
-            p.display()
-        );
-        None
-    }
-}
+use chainproof_testkit::corpus::root as corpus;
 
 /// Encodes in both formats, validates both, decodes both, and checks nothing was lost.
 fn check_round_trip(label: &str, inv: &Inventory) {

@@ -6,31 +6,10 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use assert_cmd::Command;
-
-fn osv_fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../chainproof-osv/tests/fixtures")
-}
-
-fn chainproof() -> Command {
-    let mut c = Command::cargo_bin("chainproof").expect("binary built");
-    c.env_remove("CHAINPROOF_DB")
-        .env("XDG_CACHE_HOME", "/nonexistent-cache-for-tests");
-    c
-}
-
-fn stdout_of(c: &mut Command) -> String {
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use chainproof_testkit::cli::{chainproof, osv_fixtures, stdout_of};
 
 /// `<ecosystem> <count>` lines of `db status`.
 fn eco_counts(status: &str) -> Vec<(String, usize)> {
@@ -201,6 +180,19 @@ fn serve(body: Arc<Mutex<Vec<u8>>>, heads: Arc<Mutex<Vec<String>>>) -> u16 {
     port
 }
 
+/// `chainproof db update --db <db> --source <url>` must exit 0; its stderr.
+fn update_ok(db: &Path, url: &str) -> String {
+    let out = chainproof()
+        .args(["db", "update", "--db"])
+        .arg(db)
+        .args(["--source", url])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    stderr
+}
+
 #[test]
 fn update_from_loopback_is_incremental_by_modified() {
     let go =
@@ -217,14 +209,7 @@ fn update_from_loopback_is_incremental_by_modified() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("osv.db");
 
-    let out = chainproof()
-        .args(["db", "update", "--db"])
-        .arg(&db)
-        .args(["--source", &url])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stderr = update_ok(&db, &url);
     assert!(stderr.contains("2 new, 0 updated, 0 unchanged"), "{stderr}");
 
     // Second round: one record modified later, one unchanged, one new.
@@ -238,14 +223,7 @@ fn update_from_loopback_is_incremental_by_modified() {
         ("GO-2024-3191.json", b),
         ("GO-2024-3305.json", c),
     ]);
-    let out = chainproof()
-        .args(["db", "update", "--db"])
-        .arg(&db)
-        .args(["--source", &url])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stderr = update_ok(&db, &url);
     assert!(stderr.contains("1 new, 1 updated, 1 unchanged"), "{stderr}");
     let heads = heads.lock().unwrap();
     assert_eq!(heads.len(), 2);
@@ -302,14 +280,7 @@ fn outdated_format_is_refused_with_how_to_rebuild_and_update_rebuilds_it() {
     let heads = Arc::new(Mutex::new(Vec::new()));
     let port = serve(body, heads.clone());
     let url = format!("http://127.0.0.1:{port}/Go/all.zip");
-    let out = chainproof()
-        .args(["db", "update", "--db"])
-        .arg(&db)
-        .args(["--source", &url])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stderr = update_ok(&db, &url);
     assert!(stderr.contains("1 new, 0 updated, 0 unchanged"), "{stderr}");
     assert!(
         !heads.lock().unwrap()[0]

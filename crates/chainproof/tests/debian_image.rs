@@ -10,16 +10,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use chainproof_purl::Purl;
 use chainproof_source::image::pack::{self, Compression};
+use chainproof_testkit::cli::bin as chainproof;
 use serde_json::Value;
 
 type Nva = BTreeSet<(String, String, String)>;
-
-fn chainproof() -> Command {
-    Command::cargo_bin("chainproof").expect("binary built")
-}
 
 /// Runs `chainproof sbom TARGET -o cyclonedx-json=…` and returns every component purl.
 fn sbom_purls(target: &str, dir: &Path) -> Vec<Purl> {

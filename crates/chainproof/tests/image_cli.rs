@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use chainproof_source::image::pack::{self, Compression, PackEntry};
+use chainproof_testkit::cli::bin as chainproof;
 use serde_json::Value;
 
 fn fixture(rel: &str) -> Vec<u8> {
@@ -22,10 +22,6 @@ fn fixture(rel: &str) -> Vec<u8> {
 fn alpine() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../chainproof-source/tests/fixtures/image/trivy/alpine-310.tar.gz")
-}
-
-fn chainproof() -> Command {
-    Command::cargo_bin("chainproof").expect("binary built")
 }
 
 /// Layer 1: an npm project; layer 2: a Rust project; layer 3: deletes the npm lockfile.

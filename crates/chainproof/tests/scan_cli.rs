@@ -5,20 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use chainproof_testkit::cli::{chainproof, json as json_out, osv_fixtures};
 use serde_json::Value;
-
-fn osv_fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../chainproof-osv/tests/fixtures")
-}
-
-fn chainproof() -> Command {
-    let mut c = Command::cargo_bin("chainproof").expect("binary built");
-    // Never pick up a developer's own database.
-    c.env_remove("CHAINPROOF_DB")
-        .env("XDG_CACHE_HOME", "/nonexistent-cache");
-    c
-}
 
 /// Builds a database from the fixture records into `dir`.
 fn build_db(dir: &Path) -> PathBuf {
@@ -39,9 +27,17 @@ fn build_db(dir: &Path) -> PathBuf {
     db
 }
 
-fn json_out(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: stderr {}", String::from_utf8_lossy(&out.stderr)))
+/// `chainproof scan <target> -o json --db <db>`: its output and the JSON on stdout.
+fn scan_json(target: &Path, db: &Path) -> (std::process::Output, Value) {
+    let out = chainproof()
+        .arg("scan")
+        .arg(target)
+        .args(["-o", "json", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    let doc = json_out(&out);
+    (out, doc)
 }
 
 fn finding_ids(doc: &Value) -> Vec<String> {
@@ -155,14 +151,7 @@ fn sbom_and_directory_targets_report_what_was_not_audited() {
           {"type":"library","bom-ref":"c","name":"mystery"}]}"#,
     )
     .unwrap();
-    let out = chainproof()
-        .arg("scan")
-        .arg(&sbom)
-        .args(["-o", "json", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    let doc = json_out(&out);
+    let (out, doc) = scan_json(&sbom, &db);
     assert_eq!(finding_ids(&doc), ["BIT-joomla-2022-27913"]);
     let summary = &doc["summary"];
     assert_eq!(summary["packages"], 3);
@@ -340,14 +329,7 @@ fn local_and_git_packages_have_their_own_not_audited_category() {
           {"type":"library","bom-ref":"e","name":"joomla","version":"4.1.0","purl":"pkg:bitnami/joomla@4.1.0"}]}"#,
     )
     .unwrap();
-    let out = chainproof()
-        .arg("scan")
-        .arg(&sbom)
-        .args(["-o", "json", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    let doc = json_out(&out);
+    let (out, doc) = scan_json(&sbom, &db);
     assert_eq!(finding_ids(&doc), ["BIT-joomla-2022-27913"]);
     let summary = &doc["summary"];
     assert_eq!(

@@ -3,27 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chainproof_sigstore::{Policy, Subject, TrustedRoot, VerifyOptions};
+use chainproof_testkit::cli::{code, read_json, without_passwords as cp};
 use serde_json::Value;
-
-fn cp() -> Command {
-    let mut c = Command::cargo_bin("chainproof").expect("binary");
-    c.env_remove("CHAINPROOF_PASSWORD")
-        .env_remove("COSIGN_PASSWORD");
-    c
-}
-
-fn code(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -64,10 +48,6 @@ fn verify_bundle(
     }
     let (rc, _, err) = code(&mut c);
     (rc, err)
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).expect("read")).expect("json")
 }
 
 #[test]

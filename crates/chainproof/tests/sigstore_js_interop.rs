@@ -18,14 +18,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use assert_cmd::Command;
+use chainproof_testkit::cli::read_json;
 use serde_json::Value;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/interop/sigstore-js")
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(p).expect("read")).expect("json")
 }
 
 fn s<'a>(v: &'a Value, k: &str) -> &'a str {

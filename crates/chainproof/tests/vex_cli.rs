@@ -2,19 +2,15 @@
 //! CycloneDX via chainproof-sbom) and merging keeps the newest statement per vulnerability
 //! and product. VEX inputs are the trivy fixtures copied under chainproof-osv.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
+use chainproof_testkit::cli::{bin as chainproof, ok_json as stdout_json};
 use serde_json::Value;
 
 fn vex_fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../chainproof-osv/tests/fixtures/vex")
+    chainproof_testkit::cli::osv_fixtures()
+        .join("vex")
         .join(rel)
-}
-
-fn chainproof() -> Command {
-    Command::cargo_bin("chainproof").expect("binary built")
 }
 
 fn openvex_errors(doc: &Value) -> Vec<String> {
@@ -26,15 +22,6 @@ fn openvex_errors(doc: &Value) -> Vec<String> {
     v.iter_errors(doc)
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect()
-}
-
-fn stdout_json(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
 #[test]
