@@ -7,20 +7,8 @@
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
+use chainproof_testkit::corpus::root as corpus;
 use chainproof_version::{Scheme, Version};
-
-fn corpus() -> Option<PathBuf> {
-    let path = match std::env::var_os("CHAINPROOF_CORPUS") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-    };
-    if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!("SKIPPED: corpus not found at {}", path.display());
-        None
-    }
-}
 
 fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -130,12 +118,13 @@ fn check_osv(
     }
 }
 
-#[test]
-fn bitnami_records_parse_and_list_versions_inside_ranges() {
-    let Some(corpus) = corpus() else { return };
-    let scheme = Scheme::for_osv_ecosystem("Bitnami").expect("mapped");
-    let mut paths = Vec::new();
-    files(&corpus.join("osv/bitnami/data"), "json", &mut paths);
+/// Runs [`check_osv`] on the `affected` list `affected_of` reads from each file's text, fails
+/// with every failure, and returns the tally.
+fn check_files(
+    scheme: Scheme,
+    paths: &[PathBuf],
+    affected_of: impl Fn(&str) -> Vec<serde_json::Value>,
+) -> Tally {
     let (mut tally, mut failures) = (
         Tally {
             parsed: 0,
@@ -143,10 +132,9 @@ fn bitnami_records_parse_and_list_versions_inside_ranges() {
         },
         Vec::new(),
     );
-    for path in &paths {
+    for path in paths {
         let text = std::fs::read_to_string(path).expect("readable");
-        let record: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-        let list = record["affected"].as_array().cloned().unwrap_or_default();
+        let list = affected_of(&text);
         check_osv(
             scheme,
             &list,
@@ -156,6 +144,19 @@ fn bitnami_records_parse_and_list_versions_inside_ranges() {
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    tally
+}
+
+#[test]
+fn bitnami_records_parse_and_list_versions_inside_ranges() {
+    let Some(corpus) = corpus() else { return };
+    let scheme = Scheme::for_osv_ecosystem("Bitnami").expect("mapped");
+    let mut paths = Vec::new();
+    files(&corpus.join("osv/bitnami/data"), "json", &mut paths);
+    let tally = check_files(scheme, &paths, |text| {
+        let record: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        record["affected"].as_array().cloned().unwrap_or_default()
+    });
     eprintln!(
         "bitnami: {} records, {} range versions parse, {} listed versions in range",
         paths.len(),
@@ -173,15 +174,7 @@ fn r_records_parse_and_list_versions_inside_ranges() {
     let scheme = Scheme::for_osv_ecosystem("CRAN").expect("mapped");
     let mut paths = Vec::new();
     files(&corpus.join("osv/r/vulns"), "yaml", &mut paths);
-    let (mut tally, mut failures) = (
-        Tally {
-            parsed: 0,
-            listed: 0,
-        },
-        Vec::new(),
-    );
-    for path in &paths {
-        let text = std::fs::read_to_string(path).expect("readable");
+    let tally = check_files(scheme, &paths, |text| {
         let mut events = Vec::new();
         let mut versions = Vec::new();
         let mut in_versions = false;
@@ -202,15 +195,8 @@ fn r_records_parse_and_list_versions_inside_ranges() {
             }
         }
         let affected = serde_json::json!([{ "ranges": [{ "type": "ECOSYSTEM", "events": events }], "versions": versions }]);
-        check_osv(
-            scheme,
-            affected.as_array().expect("array"),
-            &mut tally,
-            &mut failures,
-            &path.display().to_string(),
-        );
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+        affected.as_array().expect("array").clone()
+    });
     eprintln!(
         "r: {} records, {} range versions parse, {} listed versions in range",
         paths.len(),

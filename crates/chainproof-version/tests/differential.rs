@@ -48,6 +48,17 @@ fn text(field: &serde_json::Value) -> &str {
     field.as_str().expect("a JSON string")
 }
 
+/// Fails with the count and the first 40 disagreements unless `failures` is empty; the
+/// message reads `<n> <of>disagree:`.
+fn assert_all_agree(failures: &[String], of: &str) {
+    assert!(
+        failures.is_empty(),
+        "{} {of}disagree:\n{}",
+        failures.len(),
+        failures[..failures.len().min(40)].join("\n")
+    );
+}
+
 /// Checks every pair; returns (agreements, total) after asserting there is no
 /// disagreement.
 fn check_pairs(name: &str, scheme: Scheme) -> usize {
@@ -62,26 +73,27 @@ fn check_pairs(name: &str, scheme: Scheme) -> usize {
             )),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} pairs disagree:\n{}",
-        failures.len(),
-        rows.len(),
-        failures
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_all_agree(&failures, &format!("of {} pairs ", rows.len()));
     eprintln!("{name}: {} of {} pairs agree", rows.len(), rows.len());
     rows.len()
 }
 
+/// Every pair of `file` agrees, and there are at least 10 000 of them.
+fn order_agrees(file: &str, scheme: Scheme) {
+    let n = check_pairs(file, scheme);
+    assert!(n >= 10_000, "only {n} pairs");
+}
+
+/// `<eco>_pairs.tsv` agrees ([`order_agrees`]) and more than 1 000 strings of
+/// `<eco>_invalid.tsv` are all rejected.
+fn order_and_validity_agree(eco: &str, scheme: Scheme) {
+    order_agrees(&format!("{eco}_pairs.tsv"), scheme);
+    assert!(check_invalid(&format!("{eco}_invalid.tsv"), scheme) > 1_000);
+}
+
 #[test]
 fn pep440_order_matches_packaging() {
-    let n = check_pairs("pep440_pairs.tsv", Scheme::Pep440);
-    assert!(n >= 10_000, "only {n} pairs");
+    order_agrees("pep440_pairs.tsv", Scheme::Pep440);
 }
 
 #[test]
@@ -104,18 +116,7 @@ fn pep440_validity_and_normalization_match_packaging() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} disagree:\n{}",
-        failures.len(),
-        rows.len(),
-        failures
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_all_agree(&failures, &format!("of {} ", rows.len()));
     eprintln!(
         "pep440_normalize.tsv: {} agree ({valid} valid, {invalid} invalid)",
         rows.len()
@@ -125,8 +126,7 @@ fn pep440_validity_and_normalization_match_packaging() {
 
 #[test]
 fn semver_order_matches_node_semver() {
-    let n = check_pairs("semver_pairs.tsv", Scheme::Semver);
-    assert!(n >= 10_000, "only {n} pairs");
+    order_agrees("semver_pairs.tsv", Scheme::Semver);
     // Every reference-valid string is also valid under the strict grammar.
     for (line, f) in rows("semver_pairs.tsv") {
         for s in [text(&f[0]), text(&f[1])] {
@@ -167,17 +167,7 @@ fn semver_lenient_parse_extends_node_loose() {
             (None, None) => neither += 1,
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} disagree:\n{}",
-        failures.len(),
-        failures
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_all_agree(&failures, "");
     eprintln!(
         "semver_lenient.tsv: {both} accepted by node loose and equal here, {only_ours} accepted only here \
          (short forms, ...), {neither} rejected by both, {trailing_hyphen} trailing-hyphen \
@@ -188,8 +178,7 @@ fn semver_lenient_parse_extends_node_loose() {
 
 #[test]
 fn go_order_matches_x_mod_semver() {
-    let n = check_pairs("go_pairs.tsv", Scheme::Go);
-    assert!(n >= 10_000, "only {n} pairs");
+    order_agrees("go_pairs.tsv", Scheme::Go);
 }
 
 #[test]
@@ -219,17 +208,7 @@ fn go_validity_canonical_and_pseudo_match_x_mod() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} disagree:\n{}",
-        failures.len(),
-        failures
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_all_agree(&failures, "");
     eprintln!(
         "go_valid.tsv: {} agree ({valid} valid, {pseudo} pseudo, {incompatible} +incompatible)",
         rows.len()
@@ -257,18 +236,7 @@ fn check_validity(name: &str, parse: impl Fn(&str) -> bool) -> (usize, usize) {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} disagree:\n{}",
-        failures.len(),
-        rows.len(),
-        failures
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_all_agree(&failures, &format!("of {} ", rows.len()));
     eprintln!(
         "{name}: {} agree ({accepted} accepted, {rejected} rejected)",
         rows.len()
@@ -278,8 +246,7 @@ fn check_validity(name: &str, parse: impl Fn(&str) -> bool) -> (usize, usize) {
 
 #[test]
 fn dpkg_order_matches_dpkg_compare_versions() {
-    let n = check_pairs("dpkg_pairs.tsv", Scheme::Dpkg);
-    assert!(n >= 10_000, "only {n} pairs");
+    order_agrees("dpkg_pairs.tsv", Scheme::Dpkg);
 }
 
 #[test]
@@ -292,8 +259,7 @@ fn dpkg_validity_matches_dpkg() {
 
 #[test]
 fn apk_order_matches_apk_tools() {
-    let n = check_pairs("apk_pairs.tsv", Scheme::Apk);
-    assert!(n >= 10_000, "only {n} pairs");
+    order_agrees("apk_pairs.tsv", Scheme::Apk);
 }
 
 #[test]
@@ -306,14 +272,12 @@ fn apk_validity_matches_apk_tools() {
 
 #[test]
 fn rpm_order_matches_rpm_vercmp() {
-    let n = check_pairs("rpm_pairs.tsv", Scheme::Rpm);
-    assert!(n >= 10_000, "only {n} pairs");
+    order_agrees("rpm_pairs.tsv", Scheme::Rpm);
 }
 
 #[test]
 fn maven_order_matches_comparable_version() {
-    let n = check_pairs("maven_pairs.tsv", Scheme::Maven);
-    assert!(n >= 10_000, "only {n} pairs");
+    order_agrees("maven_pairs.tsv", Scheme::Maven);
 }
 
 /// Every string of an `<eco>_invalid.tsv` fixture (rejected by the reference)
@@ -338,21 +302,15 @@ fn check_invalid(name: &str, scheme: Scheme) -> usize {
 
 #[test]
 fn rubygems_order_and_validity_match_gem_version() {
-    let n = check_pairs("rubygems_pairs.tsv", Scheme::RubyGems);
-    assert!(n >= 10_000, "only {n} pairs");
-    assert!(check_invalid("rubygems_invalid.tsv", Scheme::RubyGems) > 1_000);
+    order_and_validity_agree("rubygems", Scheme::RubyGems);
 }
 
 #[test]
 fn composer_order_and_validity_match_composer_semver() {
-    let n = check_pairs("composer_pairs.tsv", Scheme::Composer);
-    assert!(n >= 10_000, "only {n} pairs");
-    assert!(check_invalid("composer_invalid.tsv", Scheme::Composer) > 1_000);
+    order_and_validity_agree("composer", Scheme::Composer);
 }
 
 #[test]
 fn cran_order_and_validity_match_r_package_version() {
-    let n = check_pairs("cran_pairs.tsv", Scheme::Cran);
-    assert!(n >= 10_000, "only {n} pairs");
-    assert!(check_invalid("cran_invalid.tsv", Scheme::Cran) > 1_000);
+    order_and_validity_agree("cran", Scheme::Cran);
 }

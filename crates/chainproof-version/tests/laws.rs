@@ -139,6 +139,16 @@ fn pep440() -> impl Strategy<Value = String> {
         })
 }
 
+/// `epoch:version-release`, each optional part left out when absent.
+fn evr(epoch: Option<&str>, version: &str, release: Option<String>) -> String {
+    let mut s = epoch.map(|e| format!("{e}:")).unwrap_or_default();
+    s += version;
+    if let Some(r) = release {
+        s = format!("{s}-{r}");
+    }
+    s
+}
+
 /// Debian versions: optional epoch, upstream, optional revision, with the
 /// characters dpkg weighs specially (`~`, `+`, `.`, letters, leading zeros).
 fn dpkg() -> impl Strategy<Value = String> {
@@ -147,14 +157,7 @@ fn dpkg() -> impl Strategy<Value = String> {
         "[0-9]([0-9]{0,2}|[.+~a-zA-Z]){0,5}",
         prop::option::of("[0-9a-z.+~]{1,5}"),
     )
-        .prop_map(|(epoch, upstream, revision)| {
-            let mut s = epoch.map(|e| format!("{e}:")).unwrap_or_default();
-            s += &upstream;
-            if let Some(r) = revision {
-                s = format!("{s}-{r}");
-            }
-            s
-        })
+        .prop_map(|(epoch, upstream, revision)| evr(epoch, &upstream, revision))
 }
 
 /// RPM EVRs: any mix of segments and separators, `~`, `^`, epochs, releases.
@@ -164,14 +167,7 @@ fn rpm() -> impl Strategy<Value = String> {
         "([0-9]{1,3}|[a-zA-Z]{1,2}|[.~^_+]){1,6}",
         prop::option::of("([0-9]{1,2}|[a-z]{1,2}|[.~^_]){0,4}"),
     )
-        .prop_map(|(epoch, version, release)| {
-            let mut s = epoch.map(|e| format!("{e}:")).unwrap_or_default();
-            s += &version;
-            if let Some(r) = release {
-                s = format!("{s}-{r}");
-            }
-            s
-        })
+        .prop_map(|(epoch, version, release)| evr(epoch, &version, release))
 }
 
 /// Alpine versions from apk's grammar.
