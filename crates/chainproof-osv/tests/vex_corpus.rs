@@ -6,19 +6,8 @@ use std::path::{Path, PathBuf};
 
 use chainproof_core::vuln::VexStatus;
 use chainproof_osv::vex::{VexError, VexFormat, VexSet, parse_document};
+use chainproof_testkit::corpus::root as corpus;
 use serde_json::Value;
-
-fn corpus() -> Option<PathBuf> {
-    let root = std::env::var_os("CHAINPROOF_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    if root.is_dir() {
-        Some(root)
-    } else {
-        eprintln!("SKIPPED: corpus not found at {}", root.display());
-        None
-    }
-}
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -5,17 +5,10 @@ use std::path::{Path, PathBuf};
 
 use chainproof_sbom::{DetectedFormat, decode, validate};
 
+/// The corpus root, when it has its `sbom/` part (else the loud skip line).
 fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("CHAINPROOF_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-    };
-    if dir.join("sbom").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: corpus not found at {}", dir.display());
-        None
-    }
+    let sbom = chainproof_testkit::corpus::dir("sbom")?;
+    sbom.parent().map(Path::to_path_buf)
 }
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
