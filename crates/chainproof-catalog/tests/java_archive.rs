@@ -120,7 +120,7 @@ fn war_with_nested_jars() {
     ]);
     let inv = parse_archive("dist/shop.war", &war).expect("ok");
     let labels: BTreeSet<String> = inv.packages().map(|(_, p)| label(p)).collect();
-    let want: BTreeSet<String> = [
+    let want: BTreeSet<String> = kit::inv::set(&[
         "pkg:maven/com.shop/shop-web@1.2.3",
         "pkg:maven/org.apache.commons/commons-lang3@3.14.0",
         "pkg:maven/org.mid/mid@2.0",
@@ -128,10 +128,7 @@ fn war_with_nested_jars() {
         "org.osgi.thing@3.4.5",
         "pkg:maven/com.vendor/vendor-lib@7.0",
         "mystery@4.2.1-beta",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ]);
     assert_eq!(labels, want);
     let war_purl = "pkg:maven/com.shop/shop-web@1.2.3".to_string();
     let e = edges(&inv);

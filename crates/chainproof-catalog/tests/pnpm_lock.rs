@@ -336,14 +336,11 @@ fn workspace_importers() {
             .catalog(&r, "w/pnpm-lock.yaml")
             .expect("parse");
         let roots: BTreeSet<String> = kit::inv::roots_by(&inv, kit::inv::id).into_iter().collect();
-        let want: BTreeSet<String> = [
+        let want: BTreeSet<String> = kit::inv::set(&[
             "yarn-1-workspace-with-isolated-pkgs@1.0.0",
             "package-a@1.0.0",
             "pkg-b@1.0.0",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        ]);
         assert_eq!(roots, want, "{v}");
         let e = edges(&inv);
         assert!(

@@ -1,8 +1,6 @@
 //! Golden tests of the conda-meta cataloger on the scalibr condameta fixtures, placed in a
 //! `conda-meta/` directory, plus edges between packages of one environment.
 
-use std::collections::BTreeSet;
-
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::CondaMetaCataloger;
 use chainproof_core::{HashAlgorithm, Inventory, License};
@@ -102,18 +100,13 @@ fn edges_to_installed_dependencies() {
         .map(|s| s.to_string())
         .collect()
     );
-    let edges: BTreeSet<(String, String)> = inv
-        .edges()
-        .map(|(a, b)| (inv.package(a).name.clone(), inv.package(b).name.clone()))
-        .collect();
+    let edges = kit::inv::name_edges(&inv);
     assert_eq!(
         edges,
-        [
-            ("jupyterlab".to_string(), "jupyterlab_server".to_string()),
-            ("jupyterlab".to_string(), "tornado".to_string()),
-        ]
-        .into_iter()
-        .collect()
+        kit::inv::pairs(&[
+            ("jupyterlab", "jupyterlab_server"),
+            ("jupyterlab", "tornado"),
+        ])
     );
     let bad = CondaMetaCataloger
         .catalog(&r, &format!("{DIR}/nbclassic-0.2.8-py_0.json"))

@@ -1,8 +1,6 @@
 //! Golden tests of the installed-distribution cataloger (dist-info / egg-info) on the scalibr
 //! wheelegg fixtures, placed in a site-packages layout, plus sibling files and edges.
 
-use std::collections::BTreeSet;
-
 use chainproof_catalog::Cataloger;
 use chainproof_catalog::python::InstalledCataloger;
 use chainproof_core::{HashAlgorithm, Inventory, License};
@@ -130,18 +128,13 @@ fn requires_dist_edges_within_site_packages() {
             "pkg:pypi/typing-extensions@4.15.0",
         ])
     );
-    let edges: BTreeSet<(String, String)> = inv
-        .edges()
-        .map(|(a, b)| (inv.package(a).name.clone(), inv.package(b).name.clone()))
-        .collect();
+    let edges = kit::inv::name_edges(&inv);
     assert_eq!(
         edges,
-        [
-            ("pyOpenSSL".to_string(), "cryptography".to_string()),
-            ("pyOpenSSL".to_string(), "typing_extensions".to_string()),
-        ]
-        .into_iter()
-        .collect()
+        kit::inv::pairs(&[
+            ("pyOpenSSL", "cryptography"),
+            ("pyOpenSSL", "typing_extensions"),
+        ])
     );
     let get = |n: &str| inv.packages().find(|(_, p)| p.name == n).expect(n).1;
     // Free-text License, Apache classifier ambiguous: kept verbatim.

@@ -115,10 +115,7 @@ fn renv_1x_lockfile_edges_and_sources() {
             "pkg:cran/magick@2.8.4?repository_url=https:%2F%2Fropensci.r-universe.dev",
         ])
     );
-    let edges: BTreeSet<(String, String)> = inv
-        .edges()
-        .map(|(a, b)| (inv.package(a).name.clone(), inv.package(b).name.clone()))
-        .collect();
+    let edges = kit::inv::name_edges(&inv);
     let want: BTreeSet<(String, String)> = [
         ("lifecycle", "cli"),
         ("lifecycle", "glue"),
