@@ -10,6 +10,7 @@ use chainproof_catalog::dockerfile::{
     PROP_UNRESOLVED, parse_dockerfile,
 };
 use chainproof_core::{Inventory, Package, PackageKind, Scope};
+use chainproof_testkit as kit;
 
 fn fixture(rel: &str) -> String {
     std::fs::read_to_string(
@@ -24,12 +25,6 @@ fn by_purl(inv: &Inventory) -> BTreeMap<String, &Package> {
     inv.packages()
         .filter_map(|(_, p)| Some((p.purl.as_ref()?.to_string(), p)))
         .collect()
-}
-
-fn root(inv: &Inventory) -> &Package {
-    let r: Vec<_> = inv.roots().collect();
-    assert_eq!(r.len(), 1);
-    inv.package(r[0])
 }
 
 #[test]
@@ -95,7 +90,7 @@ fn multi_stage() {
         Some("true")
     );
 
-    let r = root(&inv);
+    let r = kit::inv::only_root(&inv);
     assert_eq!(r.kind, PackageKind::Project);
     assert_eq!(r.name, "Dockerfile");
     assert!(!r.properties.contains_key(PROP_UNRESOLVED));
@@ -120,7 +115,7 @@ fn escape_directive_scratch_stage_refs_and_unresolved() {
     );
     assert_eq!(p.locations[0].line, Some(2));
     assert_eq!(
-        root(&inv)
+        kit::inv::only_root(&inv)
             .properties
             .get(PROP_UNRESOLVED)
             .map(String::as_str),

@@ -9,8 +9,9 @@ use chainproof_catalog::github_actions::{
     GitHubActionsCataloger, PROP_INVALID, PROP_LOCAL, PROP_NAME, PROP_PINNED, parse_github_actions,
 };
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
-use chainproof_core::{Inventory, Package, PackageKind, Scope};
+use chainproof_core::{Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 
 const DIR: &str = "tests/fixtures/github_actions/chainproof";
 
@@ -32,12 +33,6 @@ fn table(inv: &Inventory) -> BTreeMap<String, (Option<u32>, Scope, Option<String
             Some((purl, (p.locations[0].line, p.scope, pinned)))
         })
         .collect()
-}
-
-fn root(inv: &Inventory) -> &Package {
-    let r: Vec<_> = inv.roots().collect();
-    assert_eq!(r.len(), 1);
-    inv.package(r[0])
 }
 
 #[test]
@@ -71,7 +66,7 @@ fn workflow() {
     .collect();
     assert_eq!(t, want);
 
-    let r = root(&inv);
+    let r = kit::inv::only_root(&inv);
     assert_eq!(r.kind, PackageKind::Project);
     assert_eq!(r.name, path);
     assert_eq!(r.properties.get(PROP_NAME).map(String::as_str), Some("CI"));
@@ -99,7 +94,10 @@ fn composite_action_is_runtime() {
         (Some(15), Scope::Runtime, Some("false".to_string()))
     );
     assert_eq!(
-        root(&inv).properties.get(PROP_NAME).map(String::as_str),
+        kit::inv::only_root(&inv)
+            .properties
+            .get(PROP_NAME)
+            .map(String::as_str),
         Some("Setup toolchain")
     );
 }
@@ -148,7 +146,10 @@ fn invalid_uses_and_errors() {
     let inv = parse_github_actions(".github/workflows/x.yml", t).expect("parses");
     assert_eq!(inv.len(), 1);
     assert_eq!(
-        root(&inv).properties.get(PROP_INVALID).map(String::as_str),
+        kit::inv::only_root(&inv)
+            .properties
+            .get(PROP_INVALID)
+            .map(String::as_str),
         Some("actions/checkout, ${{ matrix.x }}@v1")
     );
     let e = parse_github_actions(".github/workflows/x.yml", "jobs:\n  a: [\n").expect_err("yaml");

@@ -186,3 +186,10 @@ pub fn nva_of(p: &Package) -> String {
 pub fn nva(inv: &Inventory) -> BTreeSet<String> {
     keys(inv, nva_of)
 }
+
+/// The inventory's only root (fails unless there is exactly one).
+pub fn only_root(inv: &Inventory) -> &Package {
+    let r: Vec<_> = inv.roots().collect();
+    assert_eq!(r.len(), 1);
+    inv.package(r[0])
+}
