@@ -21,7 +21,7 @@ fn load(rel: &str) -> (String, Inventory) {
 }
 
 fn purls(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages().map(|(_, p)| key(p)).collect()
+    kit::inv::keys(inv, key)
 }
 
 fn key(p: &chainproof_core::Package) -> String {
@@ -32,20 +32,15 @@ fn key(p: &chainproof_core::Package) -> String {
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges()
-        .map(|(a, b)| (key(inv.package(a)), key(inv.package(b))))
-        .collect()
+    kit::inv::edges_by(inv, key)
 }
 
 fn roots(inv: &Inventory) -> BTreeSet<String> {
-    inv.roots().map(|r| key(inv.package(r))).collect()
+    kit::inv::roots_by(inv, key).into_iter().collect()
 }
 
 fn sha(p: &chainproof_core::Package) -> Option<&str> {
-    p.hashes
-        .iter()
-        .find(|h| h.algorithm == HashAlgorithm::Sha256)
-        .map(|h| h.value.as_str())
+    kit::inv::hash(p, HashAlgorithm::Sha256)
 }
 
 const CRATES: &str = "registry+https://github.com/rust-lang/crates.io-index";

@@ -9,7 +9,7 @@ use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
 use chainproof_core::{HashAlgorithm, Inventory};
 use chainproof_source::MemoryResolver;
 use chainproof_testkit as kit;
-use kit::inv::{lines, pairs, set};
+use kit::inv::{lines, pairs, pkg, set};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cargo")
@@ -23,28 +23,19 @@ fn key(p: &chainproof_core::Package) -> String {
 }
 
 fn purls(inv: &Inventory) -> BTreeSet<String> {
-    inv.packages().map(|(_, p)| key(p)).collect()
+    kit::inv::keys(inv, key)
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges()
-        .map(|(a, b)| (key(inv.package(a)), key(inv.package(b))))
-        .collect()
+    kit::inv::edges_by(inv, key)
 }
 
 fn roots(inv: &Inventory) -> BTreeSet<String> {
-    inv.roots().map(|r| key(inv.package(r))).collect()
-}
-
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a chainproof_core::Package {
-    inv.package(inv.find(purl).unwrap_or_else(|| panic!("{purl} missing")))
+    kit::inv::roots_by(inv, key).into_iter().collect()
 }
 
 fn sha(p: &chainproof_core::Package) -> Option<&str> {
-    p.hashes
-        .iter()
-        .find(|h| h.algorithm == HashAlgorithm::Sha256)
-        .map(|h| h.value.as_str())
+    kit::inv::hash(p, HashAlgorithm::Sha256)
 }
 
 #[test]

@@ -4,10 +4,11 @@
 use chainproof_catalog::python::RequirementsCataloger;
 use chainproof_core::{Inventory, Package};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
 
-/// Every file of `tests/fixtures/python/<dir>`, under `prefix/` in a memory resolver.
 mod common;
 
+/// Every file of `tests/fixtures/python/<dir>`, under `prefix/` in a memory resolver.
 fn load(dir: &str, prefix: &str) -> (MemoryResolver, Vec<String>) {
     common::load_dir(&format!("python/{dir}"), prefix)
 }
@@ -17,9 +18,7 @@ fn run(r: &MemoryResolver, path: &str) -> Inventory {
 }
 
 fn summary(inv: &Inventory) -> Vec<(String, Option<String>)> {
-    inv.packages()
-        .map(|(_, p)| (p.name.clone(), p.version.clone()))
-        .collect()
+    kit::inv::name_versions(inv)
 }
 
 fn locs(p: &Package) -> Vec<String> {

@@ -5,10 +5,12 @@ use chainproof_catalog::python::RequirementsCataloger;
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog, registry};
 use chainproof_core::{HashAlgorithm, Inventory, Package};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::pkg;
 
-/// Every file of `tests/fixtures/python/<dir>`, under `prefix/` in a memory resolver.
 mod common;
 
+/// Every file of `tests/fixtures/python/<dir>`, under `prefix/` in a memory resolver.
 fn load(dir: &str, prefix: &str) -> (MemoryResolver, Vec<String>) {
     common::load_dir(&format!("python/{dir}"), prefix)
 }
@@ -18,14 +20,7 @@ fn run(r: &MemoryResolver, path: &str) -> Inventory {
 }
 
 fn summary(inv: &Inventory) -> Vec<(String, Option<String>)> {
-    inv.packages()
-        .map(|(_, p)| (p.name.clone(), p.version.clone()))
-        .collect()
-}
-
-fn pkg<'a>(inv: &'a Inventory, purl: &str) -> &'a Package {
-    let id = inv.find(purl).unwrap_or_else(|| panic!("{purl} missing"));
-    inv.package(id)
+    kit::inv::name_versions(inv)
 }
 
 fn locs(p: &Package) -> Vec<String> {

@@ -193,3 +193,10 @@ pub fn only_root(inv: &Inventory) -> &Package {
     assert_eq!(r.len(), 1);
     inv.package(r[0])
 }
+
+/// `(name, version)` of every package, in the inventory's order.
+pub fn name_versions(inv: &Inventory) -> Vec<(String, Option<String>)> {
+    inv.packages()
+        .map(|(_, p)| (p.name.clone(), p.version.clone()))
+        .collect()
+}
