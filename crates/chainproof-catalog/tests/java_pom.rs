@@ -11,9 +11,10 @@ use chainproof_catalog::java::{
     parse_pom,
 };
 use chainproof_catalog::{CatalogOptions, Cataloger, catalog};
-use chainproof_core::{Inventory, Package, PackageKind, Scope};
+use chainproof_core::{Inventory, PackageKind, Scope};
 use chainproof_source::MemoryResolver;
 use chainproof_testkit as kit;
+use kit::inv::purl;
 use kit::inv::{pkg, set};
 
 fn fixtures() -> PathBuf {
@@ -49,10 +50,6 @@ fn pom(dir: &str, path: &str) -> Inventory {
     MavenPomCataloger
         .catalog(&r, path)
         .unwrap_or_else(|e| panic!("{dir}/{path}: {e}"))
-}
-
-fn purl(p: &Package) -> String {
-    p.purl.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
 /// purl → (version, scope, line)

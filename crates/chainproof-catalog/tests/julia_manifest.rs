@@ -11,6 +11,8 @@ use chainproof_catalog::julia::{
 };
 use chainproof_core::{HashAlgorithm, Inventory, Package, PackageKind};
 use chainproof_source::MemoryResolver;
+use chainproof_testkit as kit;
+use kit::inv::purl;
 
 fn fixture(rel: &str) -> String {
     std::fs::read_to_string(
@@ -28,14 +30,8 @@ fn get<'a>(inv: &'a Inventory, name: &str) -> &'a Package {
         .expect("present")
 }
 
-fn purl(p: &Package) -> String {
-    p.purl.as_ref().map(|u| u.to_string()).unwrap_or_default()
-}
-
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges()
-        .map(|(a, b)| (inv.package(a).name.clone(), inv.package(b).name.clone()))
-        .collect()
+    kit::inv::name_edges(inv)
 }
 
 #[test]

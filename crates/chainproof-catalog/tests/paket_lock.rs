@@ -32,9 +32,7 @@ fn purls(inv: &Inventory) -> BTreeSet<String> {
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges()
-        .map(|(a, b)| (inv.package(a).name.clone(), inv.package(b).name.clone()))
-        .collect()
+    kit::inv::name_edges(inv)
 }
 
 #[test]

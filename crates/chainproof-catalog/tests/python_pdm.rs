@@ -34,9 +34,7 @@ fn pkgs(inv: &Inventory) -> BTreeSet<(String, Scope, usize)> {
 }
 
 fn edges(inv: &Inventory) -> BTreeSet<(String, String)> {
-    inv.edges()
-        .map(|(a, b)| (inv.package(a).name.clone(), inv.package(b).name.clone()))
-        .collect()
+    kit::inv::name_edges(inv)
 }
 
 fn set<T: Clone + Ord>(items: &[T]) -> BTreeSet<T> {

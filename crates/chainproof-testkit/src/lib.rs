@@ -12,6 +12,7 @@
 //!
 //! Helpers panic with a message naming what was missing: they are for tests only.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 #![allow(clippy::unwrap_used)]
 
 pub mod catalog;
