@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use chainproof_core::{Inventory, License, Package, PackageKind, PackageId, Scope};
+use chainproof_core::{Inventory, License, Package, PackageId, PackageKind, Scope};
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 
