@@ -1,9 +1,8 @@
-use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use chainproof_core::{Inventory, Location, PackageId, SourceInfo, Unparsed};
 use chainproof_source::FileResolver;
-use rayon::prelude::*;
 
 use crate::Cataloger;
 use crate::os::OwnedFiles;
@@ -31,8 +30,9 @@ pub struct CatalogOptions {
     pub ignore_file_names: bool,
 }
 
-/// How many files are parsed in parallel before their results are merged.
-const MERGE_CHUNK: usize = 128;
+/// How far parsing may run ahead of the merge (in files): bounds the per-file results
+/// held in memory while one slow file holds up the merge.
+const MERGE_WINDOW: usize = 256;
 
 /// Runs every cataloger over every file it claims, in parallel, and merges the results in
 /// path order (so output is deterministic). Files that fail to parse are recorded as
@@ -84,25 +84,8 @@ pub fn catalog(
         }
         inv
     };
-    // Parse in parallel a chunk at a time and merge each chunk in path order: output stays
-    // deterministic, and memory holds two chunks of per-file results, not all of them. The
-    // merge of one chunk (sequential) runs while the next chunk is parsed.
     let mut out = Inventory::new(SourceInfo::default());
-    let mut pending: Vec<Inventory> = Vec::new();
-    for chunk in jobs.chunks(MERGE_CHUNK) {
-        let ((), results) = rayon::join(
-            || {
-                for inv in pending.drain(..) {
-                    out.merge(inv);
-                }
-            },
-            || chunk.par_iter().map(run).collect::<Vec<Inventory>>(),
-        );
-        pending = results;
-    }
-    for inv in pending {
-        out.merge(inv);
-    }
+    ordered_merge(&jobs, &run, &mut out);
     if has_os_packages(&out) {
         let roots = binary_roots
             .into_inner()
@@ -110,6 +93,75 @@ pub fn catalog(
         out = apply_os_ownership(out, &OwnedFiles::collect(resolver), &roots);
     }
     out
+}
+
+/// Runs `run` on every job on worker threads and merges the results into `out` in job
+/// order (so output is deterministic) as soon as each next one is ready: the merge runs
+/// while later files are still parsed, not after all of them. Workers take jobs in order,
+/// at most [`MERGE_WINDOW`] ahead of the merge.
+fn ordered_merge<J: Sync>(jobs: &[J], run: &(dyn Fn(&J) -> Inventory + Sync), out: &mut Inventory) {
+    let workers = rayon::current_num_threads().clamp(1, jobs.len().max(1));
+    if workers == 1 || jobs.len() < 2 {
+        for job in jobs {
+            out.merge(run(job));
+        }
+        return;
+    }
+    // `next`: the first job no worker has taken; `merged`: how many results are merged.
+    let state = Mutex::new((0usize, 0usize));
+    let advanced = Condvar::new();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Inventory)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (state, advanced) = (&state, &advanced);
+            scope.spawn(move || {
+                // A panicking cataloger stops the others from taking jobs (instead of
+                // leaving them waiting for a result that never comes); the scope then
+                // re-raises the panic.
+                let _stop = StopOnPanic(state, advanced, jobs.len());
+                loop {
+                    let i = {
+                        let mut st = state.lock().unwrap_or_else(PoisonError::into_inner);
+                        while st.0 < jobs.len() && st.0 >= st.1 + MERGE_WINDOW {
+                            st = advanced.wait(st).unwrap_or_else(PoisonError::into_inner);
+                        }
+                        if st.0 >= jobs.len() {
+                            return;
+                        }
+                        st.0 += 1;
+                        st.0 - 1
+                    };
+                    if tx.send((i, run(&jobs[i]))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting: BTreeMap<usize, Inventory> = BTreeMap::new();
+        let mut merged = 0;
+        for (i, inv) in rx {
+            waiting.insert(i, inv);
+            while let Some(inv) = waiting.remove(&merged) {
+                out.merge(inv);
+                merged += 1;
+            }
+            state.lock().unwrap_or_else(PoisonError::into_inner).1 = merged;
+            advanced.notify_all();
+        }
+    });
+}
+
+struct StopOnPanic<'a>(&'a Mutex<(usize, usize)>, &'a Condvar, usize);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).0 = self.2;
+            self.1.notify_all();
+        }
+    }
 }
 
 fn is_os_package(p: &chainproof_core::Package) -> bool {

@@ -2,7 +2,7 @@
 //! writers from and readers into the core [`Inventory`], and offline validation against the
 //! bundled official JSON schemas plus semantic checks.
 //!
-//! - [`encode`] writes an inventory in a format.
+//! - [`encode`] writes an inventory in a format ([`encode_to_writer`] streams it).
 //! - [`decode`] detects the format of a document and reads it into an inventory.
 //! - [`validate`] checks a document against its schema and semantic rules.
 //! - [`detect`] only tells the format and version.
@@ -147,6 +147,10 @@ pub enum SbomError {
         pointer: String,
         message: String,
     },
+    /// The document could not be written (an I/O error of the writer given to
+    /// [`encode_to_writer`]).
+    #[error("writing the SBOM: {message}")]
+    Write { message: String },
 }
 
 /// Writes an inventory in `format` (pretty-printed JSON).
@@ -155,9 +159,25 @@ pub fn encode(
     format: Format,
     options: &EncodeOptions,
 ) -> Result<String, SbomError> {
+    let mut out = Vec::new();
+    encode_to_writer(inventory, format, options, &mut out)?;
+    String::from_utf8(out).map_err(|e| SbomError::Write {
+        message: format!("the serializer wrote invalid UTF-8: {e}"),
+    })
+}
+
+/// Writes an inventory in `format` (pretty-printed JSON, the same bytes as [`encode`])
+/// to `out` while it is serialized: no copy of the document is built in memory. Give it a
+/// buffered writer (`std::io::BufWriter`); it does not flush.
+pub fn encode_to_writer(
+    inventory: &Inventory,
+    format: Format,
+    options: &EncodeOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), SbomError> {
     match format {
-        Format::CycloneDxJson(version) => cyclonedx::encode(inventory, version, options),
-        Format::SpdxJson => spdx::encode(inventory, options),
+        Format::CycloneDxJson(version) => cyclonedx::encode(inventory, version, options, out),
+        Format::SpdxJson => spdx::encode(inventory, options, out),
     }
 }
 

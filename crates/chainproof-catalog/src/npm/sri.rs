@@ -28,6 +28,29 @@ pub fn parse_integrity(integrity: &str) -> Vec<Hash> {
     out
 }
 
+const INVALID: u8 = 0xff;
+
+/// Sextet of each byte in the standard and URL-safe base64 alphabets, [`INVALID`] elsewhere.
+static BASE64: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = i as u8;
+        t[b'a' as usize + i] = 26 + i as u8;
+        i += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        t[b'0' as usize + d] = 52 + d as u8;
+        d += 1;
+    }
+    t[b'+' as usize] = 62;
+    t[b'-' as usize] = 62;
+    t[b'/' as usize] = 63;
+    t[b'_' as usize] = 63;
+    t
+};
+
 /// Decodes standard base64 (RFC 4648 §4; the URL-safe alphabet is accepted too). Padding
 /// is optional; anything else that is not in the alphabet makes the input invalid.
 pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
@@ -36,14 +59,10 @@ pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
     let mut acc: u32 = 0;
     let mut bits = 0u32;
     for b in s.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
+        let v = BASE64[usize::from(b)];
+        if v == INVALID {
+            return None;
+        }
         acc = (acc << 6) | u32::from(v);
         bits += 6;
         if bits >= 8 {

@@ -2,13 +2,13 @@
 
 use std::collections::HashSet;
 
-use chainproof_core::{Inventory, License, Package, PackageKind, Scope};
+use std::io::Write;
+
+use chainproof_core::Inventory;
 use serde_json::json;
 
-use super::model::{
-    Bom, Component, Dependency, Evidence, ExternalReference, HashEntry, LicenseChoice,
-    LicenseObject, Metadata, Occurrence, Property,
-};
+use super::model::{Component, HashEntry, Metadata, Property};
+use super::stream;
 use crate::conventions as cv;
 use crate::{CdxVersion, EncodeOptions, SbomError};
 
@@ -26,7 +26,8 @@ pub fn encode(
     inventory: &Inventory,
     version: CdxVersion,
     options: &EncodeOptions,
-) -> Result<String, SbomError> {
+    out: &mut dyn Write,
+) -> Result<(), SbomError> {
     let serial = cv::serial_uuid(options)?;
     let refs = bom_refs(inventory);
     let root_ref = {
@@ -35,38 +36,12 @@ pub fn encode(
             used.contains(r)
         })
     };
-
-    let components = inventory
-        .packages()
-        .map(|(id, p)| {
-            // The inventory's key of a package with a purl is its purl string.
-            let purl = p.purl.as_ref().map(|_| inventory.key(id).to_string());
-            component(p, purl, refs[id.index()].clone(), version)
-        })
-        .collect();
-
-    let mut dependencies = Vec::with_capacity(inventory.len() + 1);
-    dependencies.push(Dependency {
-        reference: root_ref.clone(),
-        depends_on: top_level(inventory)
-            .into_iter()
-            .map(|i| refs[i].clone())
-            .collect(),
-    });
-    for (id, _) in inventory.packages() {
-        dependencies.push(Dependency {
-            reference: refs[id.index()].clone(),
-            depends_on: inventory
-                .dependencies_of(id)
-                .map(|d| refs[d.index()].clone())
-                .collect(),
-        });
-    }
+    let top = top_level(inventory);
 
     let source = &inventory.source;
     let mut root = Component {
         ty: root_type(&source.kind).to_string(),
-        bom_ref: Some(root_ref),
+        bom_ref: Some(root_ref.clone()),
         name: non_empty(&source.name).to_string(),
         version: source.version.clone(),
         properties: (!source.kind.is_empty())
@@ -93,16 +68,18 @@ pub fn encode(
                 .map(|(k, v)| Property::new(k, v)),
         );
     }
-    let bom = Bom {
-        schema: Some(format!(
+    // Same fields, order and skip rules as `model::Bom`, but components and dependencies
+    // are serialized straight from the inventory (borrowed), without building them first.
+    let bom = stream::Bom {
+        schema: format!(
             "http://cyclonedx.org/schema/bom-{}.schema.json",
             version.as_str()
-        )),
-        bom_format: "CycloneDX".into(),
-        spec_version: version.as_str().into(),
-        serial_number: Some(format!("urn:uuid:{serial}")),
-        version: Some(json!(1)),
-        metadata: Some(Metadata {
+        ),
+        bom_format: "CycloneDX",
+        spec_version: version.as_str(),
+        serial_number: format!("urn:uuid:{serial}"),
+        version: 1,
+        metadata: Metadata {
             timestamp: Some(cv::timestamp(options.timestamp)),
             tools: Some(json!({ "components": [{
                 "type": "application",
@@ -115,13 +92,20 @@ pub fn encode(
                 .iter()
                 .map(|u| Property::new(cv::UNPARSED, cv::format_unparsed(u)))
                 .collect(),
-        }),
-        components,
-        dependencies,
+        },
+        components: stream::Components {
+            inventory,
+            refs: &refs,
+            version,
+        },
+        dependencies: stream::Dependencies {
+            inventory,
+            refs: &refs,
+            root_ref: &root_ref,
+            top: &top,
+        },
     };
-    serde_json::to_string_pretty(&bom).map_err(|e| SbomError::Invalid {
-        path: "<output>".into(),
-        pointer: String::new(),
+    serde_json::to_writer_pretty(out, &bom).map_err(|e| SbomError::Write {
         message: format!("cannot serialize the BOM: {e}"),
     })
 }
@@ -178,110 +162,4 @@ fn unique_ref(base: String, used: impl Fn(&str) -> bool) -> String {
         .map(|n| format!("{base}#{n}"))
         .find(|r| !used(r))
         .expect("an unused suffix exists")
-}
-
-fn component(p: &Package, purl: Option<String>, bom_ref: String, version: CdxVersion) -> Component {
-    let mut properties = Vec::new();
-    if p.scope == Scope::Dev {
-        properties.push(Property::new(cv::SCOPE, Scope::Dev.as_str()));
-    }
-    if p.purl.is_none() {
-        properties.push(Property::new(cv::ECOSYSTEM, p.ecosystem.as_str()));
-    }
-    if let Some(s) = &p.source {
-        properties.push(Property::new(cv::SOURCE, s.clone()));
-    }
-    properties.extend(
-        p.properties
-            .iter()
-            .map(|(k, v)| Property::new(k, v.clone())),
-    );
-    properties.extend(
-        cv::package_layers(p)
-            .into_iter()
-            .map(|l| Property::new(cv::LAYER, l.to_string())),
-    );
-
-    let occurrences = p
-        .locations
-        .iter()
-        .map(|l| match version {
-            CdxVersion::V1_5 => Occurrence {
-                location: cv::format_location(l),
-                line: None,
-            },
-            CdxVersion::V1_6 => Occurrence {
-                location: l.path.clone(),
-                line: l.line.map(u64::from),
-            },
-        })
-        .collect::<Vec<_>>();
-
-    Component {
-        ty: match p.kind {
-            PackageKind::Project => "application",
-            PackageKind::Library => "library",
-        }
-        .into(),
-        bom_ref: Some(bom_ref),
-        group: None,
-        name: p.name.clone(),
-        version: p.version.clone(),
-        scope: Some(
-            match p.scope {
-                Scope::Runtime => "required",
-                Scope::Optional => "optional",
-                Scope::Dev => "excluded",
-            }
-            .into(),
-        ),
-        hashes: p
-            .hashes
-            .iter()
-            .map(|h| HashEntry {
-                alg: h.algorithm.cyclonedx_name().into(),
-                content: h.value.clone(),
-            })
-            .collect(),
-        licenses: licenses(&p.licenses),
-        purl,
-        external_references: p
-            .source
-            .iter()
-            .filter(|s| cv::is_url(s))
-            .map(|s| ExternalReference {
-                ty: if s.starts_with("git") {
-                    "vcs"
-                } else {
-                    "distribution"
-                }
-                .into(),
-                url: s.clone(),
-            })
-            .collect(),
-        properties,
-        evidence: (!occurrences.is_empty()).then_some(Evidence { occurrences }),
-        components: Vec::new(),
-    }
-}
-
-/// One SPDX expression alone as `expression`; otherwise every license by name (the schema
-/// does not allow an expression beside other entries, and `id` must be on its fixed list).
-fn licenses(licenses: &[License]) -> Vec<LicenseChoice> {
-    match licenses {
-        [License::Spdx(expr)] => vec![LicenseChoice {
-            license: None,
-            expression: Some(expr.clone()),
-        }],
-        many => many
-            .iter()
-            .map(|l| LicenseChoice {
-                license: Some(LicenseObject {
-                    id: None,
-                    name: Some(l.as_str().to_string()),
-                }),
-                expression: None,
-            })
-            .collect(),
-    }
 }

@@ -1,6 +1,7 @@
 //! Inventory → SPDX 2.3 JSON.
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
 
 use chainproof_core::{Inventory, License, Package, PackageKind, Scope};
 
@@ -132,7 +133,11 @@ impl Writer {
     }
 }
 
-pub fn encode(inventory: &Inventory, options: &EncodeOptions) -> Result<String, SbomError> {
+pub fn encode(
+    inventory: &Inventory,
+    options: &EncodeOptions,
+    out: &mut dyn Write,
+) -> Result<(), SbomError> {
     let serial = cv::serial_uuid(options)?;
     let tool = format!("{}-{}", options.tool_name, options.tool_version);
     let mut w = Writer {
@@ -262,9 +267,7 @@ pub fn encode(inventory: &Inventory, options: &EncodeOptions) -> Result<String, 
         annotations,
         relationships,
     };
-    serde_json::to_string_pretty(&doc).map_err(|e| SbomError::Invalid {
-        path: "<output>".into(),
-        pointer: String::new(),
+    serde_json::to_writer_pretty(out, &doc).map_err(|e| SbomError::Write {
         message: format!("cannot serialize the SPDX document: {e}"),
     })
 }

@@ -3,6 +3,7 @@
 pub(crate) mod image;
 pub(crate) mod limits;
 
+use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,12 +11,12 @@ use anyhow::Context;
 use chainproof_catalog::embedded_sbom::SbomReader;
 use chainproof_catalog::{CatalogOptions, registry};
 use chainproof_core::{Inventory, SourceInfo};
-use chainproof_sbom::{DetectedFormat, ProblemKind};
+use chainproof_sbom::{DetectedFormat, EncodeOptions, ProblemKind};
 use chainproof_source::{DirectoryResolver, WalkOptions};
 
 use crate::ExitStatus;
 use crate::cli::{GenerateArgs, InventoryArgs, SbomAction, SbomArgs};
-use crate::output::{OutputSpec, render};
+use crate::output::{OutputFormat, OutputSpec, render};
 use crate::printer::{Printer, progress};
 
 pub fn run(args: SbomArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
@@ -38,6 +39,9 @@ fn generate(target: &Path, args: &GenerateArgs, printer: &Printer) -> anyhow::Re
     let outputs = OutputSpec::parse_all(&args.outputs)?;
     let inventory = inventory(target, &args.inventory, printer)?;
     write_outputs(&inventory, &outputs, printer)?;
+    // The process ends right after this: freeing every package one by one (tens of
+    // thousands of small allocations on a large tree) is work the OS does at once.
+    std::mem::forget(inventory);
     Ok(ExitStatus::Success)
 }
 
@@ -150,12 +154,26 @@ pub(crate) fn write_outputs(
     printer: &Printer,
 ) -> anyhow::Result<()> {
     for spec in outputs {
-        let text = render(inventory, spec.format)?;
-        match &spec.file {
-            Some(path) => {
-                std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+        match (spec.format, &spec.file) {
+            // SBOMs are streamed to their file while serialized (no copy of the document).
+            (OutputFormat::Sbom(format), Some(path)) => {
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+                chainproof_sbom::encode_to_writer(
+                    inventory,
+                    format,
+                    &EncodeOptions::default(),
+                    &mut out,
+                )
+                .context("encoding the SBOM")?;
+                out.write_all(b"\n")
+                    .and_then(|()| out.flush())
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
-            None => printer.stdout(&text)?,
+            (format, Some(path)) => std::fs::write(path, render(inventory, format)?)
+                .with_context(|| format!("writing {}", path.display()))?,
+            (format, None) => printer.stdout(&render(inventory, format)?)?,
         }
     }
     Ok(())
