@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -350,8 +350,12 @@ pub struct Database {
     matches: Vec<u8>,
     blobs_start: u64,
     file_len: u64,
-    file: Mutex<File>,
+    file: Mutex<Box<dyn Source>>,
 }
+
+/// What a database is read from: its file, or its bytes ([`Database::from_bytes`]).
+trait Source: Read + Seek + Send + std::fmt::Debug {}
+impl<T: Read + Seek + Send + std::fmt::Debug> Source for T {}
 
 fn u32_at(b: &[u8], off: usize) -> u32 {
     b.get(off..off + 4)
@@ -369,17 +373,31 @@ fn u64_at(b: &[u8], off: usize) -> u64 {
 impl Database {
     /// Opens a database file, reading its header and index.
     pub fn open(path: &Path) -> Result<Database, DbError> {
-        let name = path.display().to_string();
         let io = |source| DbError::Io {
-            path: name.clone(),
+            path: path.display().to_string(),
             source,
         };
+        let file = File::open(path).map_err(io)?;
+        let file_len = file.metadata().map_err(io)?.len();
+        Self::read_from(Box::new(file), file_len, path)
+    }
+
+    /// A database held in memory (the bytes of a database file); `origin` names it in errors.
+    pub fn from_bytes(bytes: Vec<u8>, origin: &Path) -> Result<Database, DbError> {
+        let len = bytes.len() as u64;
+        Self::read_from(Box::new(Cursor::new(bytes)), len, origin)
+    }
+
+    fn read_from(
+        mut file: Box<dyn Source>,
+        file_len: u64,
+        path: &Path,
+    ) -> Result<Database, DbError> {
+        let name = path.display().to_string();
         let corrupt = |reason: &str| DbError::Corrupt {
             path: name.clone(),
             reason: reason.to_owned(),
         };
-        let mut file = File::open(path).map_err(io)?;
-        let file_len = file.metadata().map_err(io)?.len();
         let mut magic = [0u8; 8];
         file.read_exact(&mut magic)
             .map_err(|_| corrupt("too short"))?;
