@@ -502,11 +502,12 @@ impl Database {
             .unwrap_or("")
     }
 
-    fn key_at(&self, k: usize) -> &str {
-        self.pool_str(
-            u32_at(&self.index, k * KEY_ENTRY),
-            u32_at(&self.index, k * KEY_ENTRY + 4),
-        )
+    /// The bytes of key number `k` (UTF-8 in a sound file; compared as bytes, which orders
+    /// UTF-8 text the way `str` does, so the binary search validates nothing).
+    fn key_bytes_at(&self, k: usize) -> &[u8] {
+        let off = u32_at(&self.index, k * KEY_ENTRY) as usize;
+        let len = u32_at(&self.index, k * KEY_ENTRY + 4) as usize;
+        self.pool.get(off..off.saturating_add(len)).unwrap_or(&[])
     }
 
     fn postings_at(&self, k: usize) -> impl Iterator<Item = u32> + '_ {
@@ -530,7 +531,7 @@ impl Database {
         let (mut lo, mut hi) = (0usize, self.key_count());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match self.key_at(mid).cmp(key.as_str()) {
+            match self.key_bytes_at(mid).cmp(key.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),

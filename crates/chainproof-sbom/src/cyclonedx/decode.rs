@@ -7,6 +7,7 @@ use chainproof_core::{
     Scope, SourceInfo,
 };
 use chainproof_purl::Purl;
+use rayon::prelude::*;
 
 use super::model::{Bom, Component, LicenseChoice};
 use crate::SbomError;
@@ -41,10 +42,21 @@ pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
 
     let mut inventory = Inventory::new(source);
     let mut ids: HashMap<String, PackageId> = HashMap::new();
+    // Components in document order (depth first); each becomes a package independently (purl
+    // parsing is most of the work, done in parallel), then they join the inventory in order.
+    let mut ordered: Vec<&Component> = Vec::with_capacity(bom.components.len());
     let mut stack: Vec<&Component> = bom.components.iter().rev().collect();
     while let Some(c) = stack.pop() {
         stack.extend(c.components.iter().rev());
-        let id = inventory.add_package(package(c, modern_occurrences));
+        ordered.push(c);
+    }
+    let packages: Vec<Package> = ordered
+        .par_iter()
+        .with_min_len(256)
+        .map(|c| package(c, modern_occurrences))
+        .collect();
+    for (c, pkg) in ordered.iter().zip(packages) {
+        let id = inventory.add_package(pkg);
         if let Some(r) = &c.bom_ref {
             ids.entry(r.clone()).or_insert(id);
         }

@@ -49,6 +49,12 @@ fn now_unix() -> u64 {
 
 /// Opens the database, refusing it when older than `max_age`. Errors say how to get one.
 pub fn open_db(explicit: Option<&Path>, max_age: Option<Duration>) -> anyhow::Result<Database> {
+    open_db_at(&existing_db_path(explicit)?, max_age)
+}
+
+/// The database path (`--db`, else the default), which must exist: a scan without a database
+/// is an error that says how to get one.
+pub fn existing_db_path(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
     let path = default_db_path(explicit)?;
     if !path.exists() {
         bail!(
@@ -58,7 +64,12 @@ pub fn open_db(explicit: Option<&Path>, max_age: Option<Duration>) -> anyhow::Re
             path.display()
         );
     }
-    let db = Database::open(&path)?;
+    Ok(path)
+}
+
+/// Opens the database at `path`, refusing one older than `max_age`.
+pub fn open_db_at(path: &Path, max_age: Option<Duration>) -> anyhow::Result<Database> {
+    let db = Database::open(path)?;
     let age = now_unix().saturating_sub(db.meta().built_unix);
     if let Some(max) = max_age
         && age > max.as_secs()

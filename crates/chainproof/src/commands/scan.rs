@@ -77,10 +77,20 @@ pub fn run(args: ScanArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     // Everything that can be wrong in the arguments is checked before any work.
     let outputs = parse_outputs(&args.outputs)?;
     let fail_on = args.fail_on.as_deref().map(parse_rating).transpose()?;
-    let db = super::db::open_db(args.db.as_deref(), args.max_db_age)?;
+    let db_path = super::db::existing_db_path(args.db.as_deref())?;
     let vex = VexSet::load(&args.vex)?;
 
-    let inventory = target_inventory(&args.target, &args.inventory, printer)?;
+    // The database's index is read on a second thread while the target is inventoried (or
+    // its SBOM decoded): the two are independent and each takes a good part of a scan.
+    let (db, inventory) = std::thread::scope(|s| {
+        let db = s.spawn(|| super::db::open_db_at(&db_path, args.max_db_age));
+        let inventory = target_inventory(&args.target, &args.inventory, printer);
+        let db = db.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (db, inventory)
+    });
+    // A database error is reported before an inventory error, as when they ran in turn.
+    let db = db?;
+    let inventory = inventory?;
     let (mut findings, summary) = scan(&inventory, &db, &ScanOptions::default());
 
     let vex_applied = vex.apply(&inventory, &mut findings);
