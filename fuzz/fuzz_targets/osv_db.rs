@@ -24,10 +24,18 @@ fuzz_target!(|data: &[u8]| {
         let _ = db.record(i);
         ids.push(db.id_at(i).0.to_owned());
     }
-    for id in ids.iter().chain(["GHSA-xxxx-xxxx-xxxx".to_owned(), String::new()].iter()) {
+    for id in ids
+        .iter()
+        .chain(["GHSA-xxxx-xxxx-xxxx".to_owned(), String::new()].iter())
+    {
         let _ = db.find_id(id);
     }
-    for (eco, name) in [("PyPI", "requests"), ("npm", "lodash"), ("crates.io", "time"), ("", "")] {
+    for (eco, name) in [
+        ("PyPI", "requests"),
+        ("npm", "lodash"),
+        ("crates.io", "time"),
+        ("", ""),
+    ] {
         let _ = db.covers(eco);
         for r in db.lookup(eco, name).into_iter().take(LIMIT) {
             let _ = db.info(r);
