@@ -42,6 +42,103 @@ seed_lines() {
   done
 }
 
+# seed_py TARGET — certificates (DER and PEM) and GitHub provenance from the Sigstore
+# bundles and slsa-verifier `.intoto.jsonl` / `.intoto.sigstore` files, by a small python3 script
+# (fulcio_cert: one certificate per seed; slsa_gha_identity: u16 LE certificate length,
+# certificate DER, then the provenance statement JSON or the envelope line).
+seed_certs() {
+  local t=$1
+  mkdir -p "$OUT/$t"
+  command -v python3 >/dev/null || { echo "python3 missing: no seeds for $t" >&2; return; }
+  find "${SRC[@]}" -type f -size -"$MAX_SIZE" \( -name '*.sigstore.json' -o -name '*.intoto.jsonl' \
+      -o -name '*.intoto.sigstore' -o -name '*.build.slsa' -o -name '*.sigstore' -o -name '*.crt' \
+      -o -name '*.pem' \) -not -path '*/target/*' 2>/dev/null | head -n 2000 > "$OUT/.cert-files"
+  python3 - "$t" "$OUT/$t" "$MAX_FILES" "$OUT/.cert-files" <<'PY'
+import base64, hashlib, json, re, struct, sys
+target, out, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+seen = set()
+def pem_to_der(pem):
+    m = re.search(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", pem, re.S)
+    return base64.b64decode("".join(m.group(1).split())) if m else None
+def emit(data):
+    h = hashlib.sha1(data).hexdigest()[:16]
+    if h in seen or len(seen) >= limit:
+        return
+    seen.add(h)
+    open(f"{out}/{h}", "wb").write(data)
+for path in open(sys.argv[4]).read().split("\n"):
+    if not path:
+        continue
+    try:
+        text = open(path, encoding="utf-8").read()
+    except (OSError, UnicodeDecodeError):
+        continue
+    pairs = []  # (certificate DER, provenance bytes)
+    if "BEGIN CERTIFICATE" in text and not text.lstrip().startswith("{"):
+        der = pem_to_der(text)
+        if der:
+            pairs.append((der, b""))
+    for line in text.splitlines() if path.endswith(".jsonl") else [text]:
+        try:
+            doc = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(doc, dict):
+            continue
+        env = doc.get("dsseEnvelope") or (doc if "payloadType" in doc else None)
+        vm = doc.get("verificationMaterial") or {}
+        der = None
+        for c in [vm.get("certificate")] + (vm.get("x509CertificateChain") or {}).get("certificates", [])[:1]:
+            if isinstance(c, dict) and c.get("rawBytes"):
+                der = base64.b64decode(c["rawBytes"]); break
+        if env:
+            for s in env.get("signatures") or []:
+                if isinstance(s, dict) and s.get("cert"):
+                    der = der or pem_to_der(s["cert"])
+        if der is None:
+            continue
+        payload = b""
+        if env and env.get("payload"):
+            try:
+                payload = base64.b64decode(env["payload"])
+            except ValueError:
+                pass
+        pairs.append((der, payload))
+        if env and path.endswith(".jsonl"):
+            pairs.append((der, line.encode()))
+    for der, prov in pairs:
+        if target == "fulcio_cert":
+            emit(der)
+            pem = base64.encodebytes(der).decode().replace("\n", "")
+            pem = "\n".join(pem[i:i + 64] for i in range(0, len(pem), 64))
+            emit(f"-----BEGIN CERTIFICATE-----\n{pem}\n-----END CERTIFICATE-----\n".encode())
+        else:
+            emit(struct.pack("<H", len(der)) + der + prov)
+PY
+  rm -f "$OUT/.cert-files"
+}
+# seed_osv_db TARGET — small databases built by the CLI from a few records per ecosystem
+# (needs a built `chainproof`: CHAINPROOF_BIN, or target/{release,debug}/chainproof).
+seed_osv_db() {
+  local t=$1 bin=${CHAINPROOF_BIN:-} tmp
+  mkdir -p "$OUT/$t"
+  for b in "$bin" "${CARGO_TARGET_DIR:-$ROOT/target}/release/chainproof" "${CARGO_TARGET_DIR:-$ROOT/target}/debug/chainproof"; do
+    [ -n "$b" ] && [ -x "$b" ] && { bin=$b; break; }
+  done
+  [ -x "$bin" ] || { echo "no chainproof binary (set CHAINPROOF_BIN): no seeds for $t" >&2; return; }
+  tmp=$(mktemp -d)
+  for eco in go pypa rustsec bitnami r haskell; do
+    mkdir -p "$tmp/$eco"
+    find "$ROOT/crates/chainproof-osv/tests/fixtures/$eco" "$CORPUS/osv/$eco" -type f \
+        \( -name '*.json' -o -name '*.yaml' -o -name 'RUSTSEC-*.md' -o -name 'HSEC-*.md' \) 2>/dev/null \
+      | head -n 4 | while read -r f; do cp "$f" "$tmp/$eco/"; done
+    "$bin" db build "$tmp/$eco" -o "$OUT/$t/db-$eco.db" -q 2>/dev/null || true
+  done
+  mkdir -p "$tmp/mixed"; for eco in go pypa r; do cp "$(ls "$tmp/$eco"/* | head -1)" "$tmp/mixed/"; done
+  "$bin" db build "$tmp/mixed" -o "$OUT/$t/db-mixed.db" -q 2>/dev/null || true
+  rm -rf "$tmp"
+}
+
 seed() {
   case $1 in
     bun_lock) seed_find "$1" -name 'bun.lock' -o -path '*javascript-bunlock*' ;;
@@ -132,6 +229,8 @@ seed() {
         'Basic realm="Registry"' 'Bearer realm="x", error="invalid_token"' \
         '{"auths":{"localhost:5000":{"auth":"dXNlcjpwYXNz"}}}' \
         '{"auths":{"https://index.docker.io/v1/":{"username":"u","password":"p"}}}' | seed_lines "$1" ;;
+    fulcio_cert|slsa_gha_identity) seed_certs "$1" ;;
+    osv_db) seed_osv_db "$1" ;;
     *) echo "no seed rule for $1" >&2; mkdir -p "$OUT/$1" ;;
   esac
   # libFuzzer wants at least one input; an empty seed is fine.

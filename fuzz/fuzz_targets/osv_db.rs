@@ -21,13 +21,37 @@ fuzz_target!(|data: &[u8]| {
     for i in 0..records.min(LIMIT) {
         let _ = db.info(i);
         let _ = db.raw(i);
-        let _ = db.record(i);
         ids.push(db.id_at(i).0.to_owned());
+        // The packages a record names are keys of this database: look them up too.
+        let Ok(rec) = db.record(i) else { continue };
+        for p in rec
+            .affected
+            .iter()
+            .filter_map(|a| a.package.as_ref())
+            .take(8)
+        {
+            let base = chainproof_osv::EcosystemName::parse(&p.ecosystem).base;
+            let name = chainproof_osv::ecosystem::normalize_name(&base, &p.name);
+            for r in db.lookup(&base, &name).into_iter().take(LIMIT) {
+                let _ = db.info(r);
+            }
+            if let Some(k) = db.key_number(&base, &name) {
+                let _ = db.key_entries(k);
+            }
+        }
     }
-    for id in ids.iter().chain(["GHSA-xxxx-xxxx-xxxx".to_owned(), String::new()].iter()) {
+    for id in ids
+        .iter()
+        .chain(["GHSA-xxxx-xxxx-xxxx".to_owned(), String::new()].iter())
+    {
         let _ = db.find_id(id);
     }
-    for (eco, name) in [("PyPI", "requests"), ("npm", "lodash"), ("crates.io", "time"), ("", "")] {
+    for (eco, name) in [
+        ("PyPI", "requests"),
+        ("npm", "lodash"),
+        ("crates.io", "time"),
+        ("", ""),
+    ] {
         let _ = db.covers(eco);
         for r in db.lookup(eco, name).into_iter().take(LIMIT) {
             let _ = db.info(r);

@@ -88,7 +88,11 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Some(st) = &st {
-        for src in [None, Some("github.com/slsa-framework/example-package"), Some("git+https://github.com/o/r.git")] {
+        for src in [
+            None,
+            Some("github.com/slsa-framework/example-package"),
+            Some("git+https://github.com/o/r.git"),
+        ] {
             let _ = gha::check_certificate_matches(&id, st, src);
         }
     }

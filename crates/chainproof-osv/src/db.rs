@@ -513,7 +513,12 @@ impl Database {
     fn postings_at(&self, k: usize) -> impl Iterator<Item = u32> + '_ {
         let off = u32_at(&self.index, k * KEY_ENTRY + 8) as usize;
         let len = u32_at(&self.index, k * KEY_ENTRY + 12) as usize;
-        (off..off.saturating_add(len)).map(|i| u32_at(&self.postings, i * 4))
+        // A list reaching past the postings section (a damaged file) reads as empty.
+        self.postings
+            .get(off.saturating_mul(4)..off.saturating_add(len).saturating_mul(4))
+            .unwrap_or(&[])
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }
 
     /// `(id, modified)` of record number `i`.
