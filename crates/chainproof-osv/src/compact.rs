@@ -316,14 +316,16 @@ impl<'a> Dec<'a> {
     pub(crate) fn key_entry(&mut self) -> Option<KeyEntry<'a>> {
         let record = u32::try_from(self.u32()?).ok()?;
         let n = self.count()?;
-        let mut affected = Vec::with_capacity(n);
+        // Capacities are capped: a count is bounded only by the bytes left, and a crafted file
+        // could otherwise reserve ~100 bytes per remaining byte before failing to decode.
+        let mut affected = Vec::with_capacity(n.min(64));
         for _ in 0..n {
             let release = self.opt()?.map(Cow::Borrowed);
             let nr = self.count()?;
-            let mut ranges = Vec::with_capacity(nr);
+            let mut ranges = Vec::with_capacity(nr.min(64));
             for _ in 0..nr {
                 let ne = self.count()?;
-                let mut evs = Vec::with_capacity(ne);
+                let mut evs = Vec::with_capacity(ne.min(64));
                 for _ in 0..ne {
                     let kind = self.u8()?;
                     if kind > LIMIT {
