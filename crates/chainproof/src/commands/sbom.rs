@@ -166,7 +166,7 @@ pub(crate) fn write_outputs(
                     &EncodeOptions::default(),
                     &mut out,
                 )
-                .context("encoding the SBOM")?;
+                .with_context(|| format!("writing {}", path.display()))?;
                 out.write_all(b"\n")
                     .and_then(|()| out.flush())
                     .with_context(|| format!("writing {}", path.display()))?;
