@@ -9,6 +9,25 @@ type Fast = foldhash::fast::RandomState;
 
 use crate::{Location, Package};
 
+/// A package with its [`Package::key`] computed, made by [`Package::keyed`]: the key can be
+/// formatted wherever the package is built (in parallel), then [`Inventory::add_keyed_package`]
+/// only hashes it.
+#[derive(Debug, Clone)]
+pub struct KeyedPackage {
+    key: String,
+    package: Package,
+}
+
+impl Package {
+    /// This package with its key computed.
+    pub fn keyed(self) -> KeyedPackage {
+        KeyedPackage {
+            key: self.key(),
+            package: self,
+        }
+    }
+}
+
 /// Index of a package inside one [`Inventory`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PackageId(u32);
@@ -110,6 +129,20 @@ impl Inventory {
     pub fn add_package(&mut self, package: Package) -> PackageId {
         let key = package.key();
         self.add_keyed(key, package)
+    }
+
+    /// [`Inventory::add_package`] for a package whose key was computed beforehand (e.g. on
+    /// another thread, with [`Package::keyed`]).
+    pub fn add_keyed_package(&mut self, package: KeyedPackage) -> PackageId {
+        self.add_keyed(package.key, package.package)
+    }
+
+    /// Room for `additional` more packages without re-allocating.
+    pub fn reserve(&mut self, additional: usize) {
+        self.packages.reserve(additional);
+        self.keys.reserve(additional);
+        self.located.reserve(additional);
+        self.index.reserve(additional);
     }
 
     fn add_keyed(&mut self, key: String, package: Package) -> PackageId {

@@ -26,6 +26,8 @@ mod package;
 pub mod vuln;
 
 pub use ecosystem::Ecosystem;
-pub use inventory::{ImageInfo, ImageLayer, Inventory, PackageId, SourceInfo, Unparsed};
+pub use inventory::{
+    ImageInfo, ImageLayer, Inventory, KeyedPackage, PackageId, SourceInfo, Unparsed,
+};
 pub use license::License;
 pub use package::{Hash, HashAlgorithm, Location, Package, PackageKind, Scope};

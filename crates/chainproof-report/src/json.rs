@@ -30,6 +30,7 @@
 
 use std::io::Write;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -70,10 +71,10 @@ struct FindingOut<'a> {
 
 #[derive(Serialize)]
 struct PackageOut<'a> {
-    ecosystem: String,
+    ecosystem: &'a str,
     locations: Vec<LocationOut<'a>>,
     name: &'a str,
-    purl: Option<String>,
+    purl: Option<&'a str>,
     version: Option<&'a str>,
 }
 
@@ -103,7 +104,7 @@ fn finding<'a>(report: &ScanReport<'a>, f: &'a Finding) -> FindingOut<'a> {
     let package = (f.package.index() < report.inventory.len()).then(|| {
         let p = report.inventory.package(f.package);
         PackageOut {
-            ecosystem: p.ecosystem.to_string(),
+            ecosystem: p.ecosystem.as_str(),
             locations: p
                 .locations
                 .iter()
@@ -113,7 +114,8 @@ fn finding<'a>(report: &ScanReport<'a>, f: &'a Finding) -> FindingOut<'a> {
                 })
                 .collect(),
             name: &p.name,
-            purl: p.purl.as_ref().map(ToString::to_string),
+            // A package's inventory key is its purl string when it has one.
+            purl: p.purl.as_ref().map(|_| report.inventory.key(f.package)),
             version: p.version.as_deref(),
         }
     });
@@ -156,14 +158,72 @@ pub fn document(report: &ScanReport<'_>) -> Value {
     serde_json::to_value(doc(report)).unwrap_or(Value::Null)
 }
 
+/// Findings serialized per parallel task, and per batch written before the next is started
+/// (bounds the memory held: a batch of findings is a few MB of JSON).
+const TASK: usize = 128;
+const BATCH: usize = 8192;
+
 /// Writes the JSON document of a report (pretty-printed, with a final newline) without
-/// building it in memory first.
+/// building it in memory first: the same bytes as `serde_json::to_writer_pretty(document)`.
+/// Findings are serialized on all cores, in batches, and written in order.
 pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> Result<(), ReportError> {
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut buf, &doc(report))?;
-    buf.write_all(b"\n")?;
+    buf.write_all(b"{\n  \"findings\": [")?;
+    for (b, batch) in report.findings.chunks(BATCH).enumerate() {
+        let parts = batch
+            .par_chunks(TASK)
+            .enumerate()
+            .map(|(t, findings)| {
+                let first = b * BATCH + t * TASK;
+                let mut text = Vec::with_capacity(findings.len() * 1024);
+                let mut one = Vec::with_capacity(4096);
+                for (i, f) in findings.iter().enumerate() {
+                    one.clear();
+                    serde_json::to_writer_pretty(&mut one, &finding(report, f))?;
+                    text.extend_from_slice(if first + i == 0 {
+                        b"\n    "
+                    } else {
+                        b",\n    "
+                    });
+                    indent_into(&mut text, &one, b"    ");
+                }
+                Ok(text)
+            })
+            .collect::<Result<Vec<Vec<u8>>, serde_json::Error>>()?;
+        for part in parts {
+            buf.write_all(&part)?;
+        }
+    }
+    if !report.findings.is_empty() {
+        buf.write_all(b"\n  ")?;
+    }
+    buf.write_all(b"],\n  \"schema\": ")?;
+    serde_json::to_writer(&mut buf, SCHEMA)?;
+    buf.write_all(b",\n  \"summary\": ")?;
+    let mut text = Vec::new();
+    indent_into(
+        &mut text,
+        &serde_json::to_vec_pretty(&summary(report))?,
+        b"  ",
+    );
+    buf.write_all(&text)?;
+    buf.write_all(b",\n  \"target\": ")?;
+    serde_json::to_writer(&mut buf, report.target)?;
+    buf.write_all(b"\n}\n")?;
     buf.flush()?;
     Ok(())
+}
+
+/// Appends pretty-printed JSON `text` to `out` as if nested deeper: `indent` after every
+/// newline (a newline in JSON text is always structural: strings escape theirs).
+fn indent_into(out: &mut Vec<u8>, text: &[u8], indent: &[u8]) {
+    let mut rest = text;
+    while let Some(n) = rest.iter().position(|&c| c == b'\n') {
+        out.extend_from_slice(&rest[..=n]);
+        out.extend_from_slice(indent);
+        rest = &rest[n + 1..];
+    }
+    out.extend_from_slice(rest);
 }
 
 fn summary(report: &ScanReport<'_>) -> Value {

@@ -537,13 +537,12 @@ fn not_audited_groups_local_packages_and_unparseable_versions() {
     );
 }
 
-#[test]
-fn streamed_json_equals_the_document_value() {
-    let s = scan();
+/// The streamed JSON report is byte for byte the pretty-printed document value.
+fn assert_streamed_equals_document(s: &Scan, findings: &[Finding]) {
     let report = ScanReport {
-        target: "app",
+        target: "app \"quoted\"\n",
         inventory: &s.inv,
-        findings: &s.findings,
+        findings,
         summary: &s.summary,
     };
     let mut streamed = Vec::new();
@@ -553,7 +552,25 @@ fn streamed_json_equals_the_document_value() {
     assert_eq!(String::from_utf8(streamed).expect("utf-8"), expected);
     assert_eq!(
         doc["findings"].as_array().map(Vec::len),
-        Some(s.findings.len())
+        Some(findings.len())
     );
     assert_eq!(doc["schema"], "chainproof-scan/1");
+}
+
+#[test]
+fn streamed_json_equals_the_document_value() {
+    let s = scan();
+    assert_streamed_equals_document(&s, &s.findings);
+    // No findings, and more findings than one parallel task and one batch hold (the
+    // writer serializes them in pieces and joins them), with multi-line text in them.
+    assert_streamed_equals_document(&s, &[]);
+    let many: Vec<Finding> = (0..9000)
+        .map(|i| {
+            let mut f = s.findings[i % s.findings.len()].clone();
+            f.id = format!("{}-{i}", f.id);
+            f.summary = Some(format!("line one\nline \"two\" {i}"));
+            f
+        })
+        .collect();
+    assert_streamed_equals_document(&s, &many);
 }

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use chainproof_core::{
-    Ecosystem, Hash, HashAlgorithm, Inventory, License, Location, Package, PackageId, PackageKind,
-    Scope, SourceInfo,
+    Ecosystem, Hash, HashAlgorithm, Inventory, KeyedPackage, License, Location, Package, PackageId,
+    PackageKind, Scope, SourceInfo,
 };
 use chainproof_purl::Purl;
 use rayon::prelude::*;
@@ -30,18 +30,17 @@ pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
         kind: "sbom".into(),
         ..SourceInfo::default()
     };
-    let mut root_ref = None;
+    let mut root_ref: Option<&str> = None;
     if let Some(root) = &metadata.component {
         source.name = full_name(root, None);
         source.version = root.version.clone();
         if let Some(kind) = property(root, cv::SOURCE_KIND) {
             source.kind = kind.to_string();
         }
-        root_ref = root.bom_ref.clone();
+        root_ref = root.bom_ref.as_deref();
     }
 
     let mut inventory = Inventory::new(source);
-    let mut ids: HashMap<String, PackageId> = HashMap::new();
     // Components in document order (depth first); each becomes a package independently (purl
     // parsing is most of the work, done in parallel), then they join the inventory in order.
     let mut ordered: Vec<&Component> = Vec::with_capacity(bom.components.len());
@@ -50,23 +49,27 @@ pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
         stack.extend(c.components.iter().rev());
         ordered.push(c);
     }
-    let packages: Vec<Package> = ordered
+    let packages: Vec<KeyedPackage> = ordered
         .par_iter()
         .with_min_len(256)
-        .map(|c| package(c, modern_occurrences))
+        .map(|c| package(c, modern_occurrences).keyed())
         .collect();
+    inventory.reserve(packages.len());
+    let mut ids: HashMap<&str, PackageId> = HashMap::with_capacity(packages.len());
     for (c, pkg) in ordered.iter().zip(packages) {
-        let id = inventory.add_package(pkg);
+        let id = inventory.add_keyed_package(pkg);
         if let Some(r) = &c.bom_ref {
-            ids.entry(r.clone()).or_insert(id);
+            ids.entry(r.as_str()).or_insert(id);
         }
     }
 
     for dep in &bom.dependencies {
-        let is_root = root_ref.as_deref() == Some(dep.reference.as_str());
-        let from = ids.get(&dep.reference).copied();
+        let is_root = root_ref == Some(dep.reference.as_str());
+        let from = ids.get(dep.reference.as_str()).copied();
         for target in &dep.depends_on {
-            let Some(&to) = ids.get(target) else { continue };
+            let Some(&to) = ids.get(target.as_str()) else {
+                continue;
+            };
             if let Some(from) = from {
                 inventory.add_edge(from, to);
             }

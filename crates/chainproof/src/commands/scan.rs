@@ -151,10 +151,14 @@ pub fn run(args: ScanArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         printer.info(&summary_line(&report));
     }
 
-    Ok(match fail_on {
+    let status = match fail_on {
         Some(threshold) if findings.iter().any(|f| fails(f, threshold)) => ExitStatus::Failure,
         _ => ExitStatus::Success,
-    })
+    };
+    // The process ends right after this: freeing every finding, package and index buffer one
+    // by one is work the OS does at once (a tenth of a 10,000-package scan's CPU time).
+    std::mem::forget((findings, inventory, db, summary));
+    Ok(status)
 }
 
 /// Whether an open (not suppressed) finding reaches the `--fail-on` threshold.
