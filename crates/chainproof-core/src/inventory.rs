@@ -1,6 +1,7 @@
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::hash::BuildHasher as _;
+
+use hashbrown::hash_table::{Entry, HashTable};
 
 /// The hasher of the inventory's maps: foldhash (several times faster than SipHash on
 /// purl-sized keys; per-process random seeds keep it resistant to crafted collisions).
@@ -105,7 +106,9 @@ pub struct Inventory {
     /// `keys[i]` is `packages[i].key()`, computed once when the package was added (in the
     /// cataloger's thread) so merging never formats purls again.
     keys: Vec<String>,
-    index: HashMap<String, PackageId, Fast>,
+    /// Package numbers by the hash of their key (`keys[i]`): each key is held once.
+    index: HashTable<u32>,
+    hasher: Fast,
     /// `(package, hash of a location)` for the locations of `packages[i]` up to `located[i]`:
     /// lets [`Inventory::add_package`] skip a location a package already has without a
     /// linear scan (a package found in thousands of lockfiles has thousands of locations).
@@ -142,21 +145,33 @@ impl Inventory {
         self.packages.reserve(additional);
         self.keys.reserve(additional);
         self.located.reserve(additional);
-        self.index.reserve(additional);
+        self.reserve_index(additional);
+    }
+
+    fn reserve_index(&mut self, additional: usize) {
+        let (keys, hasher) = (&self.keys, &self.hasher);
+        self.index
+            .reserve(additional, |&i| hasher.hash_one(keys[i as usize].as_str()));
     }
 
     fn add_keyed(&mut self, key: String, package: Package) -> PackageId {
         let id = PackageId(u32::try_from(self.packages.len()).expect("fewer than 2^32 packages"));
         // One hash of the key, whether it is new or not.
-        match self.index.entry(key) {
+        let (keys, hasher) = (&self.keys, &self.hasher);
+        let entry = self.index.entry(
+            hasher.hash_one(key.as_str()),
+            |&i| keys[i as usize] == key,
+            |&i| hasher.hash_one(keys[i as usize].as_str()),
+        );
+        match entry {
             Entry::Occupied(e) => {
-                let id = *e.get();
+                let id = PackageId(*e.get());
                 self.absorb_into(id, package);
                 id
             }
             Entry::Vacant(e) => {
-                self.keys.push(e.key().clone());
-                e.insert(id);
+                e.insert(id.0);
+                self.keys.push(key);
                 self.packages.push(package);
                 self.located.push(0);
                 id
@@ -224,7 +239,10 @@ impl Inventory {
 
     /// The id of the package with this key ([`Package::key`]), if present.
     pub fn find(&self, key: &str) -> Option<PackageId> {
-        self.index.get(key).copied()
+        let hash = self.hasher.hash_one(key);
+        self.index
+            .find(hash, |&i| self.keys[i as usize] == key)
+            .map(|&i| PackageId(i))
     }
 
     /// The key a package was added with ([`Package::key`], computed once): its purl string
@@ -279,7 +297,7 @@ impl Inventory {
             unparsed,
             ..
         } = other;
-        self.index.reserve(packages.len());
+        self.reserve_index(packages.len());
         let map: Vec<PackageId> = packages
             .into_iter()
             .zip(keys)

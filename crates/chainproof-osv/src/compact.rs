@@ -17,15 +17,16 @@ use crate::ecosystem::{normalize_name, normalize_release};
 use crate::model::{Affected, EcosystemName, Event, Record};
 use crate::severity::record_severity;
 
-/// The record-level facts a finding shows.
+/// The record-level facts a finding shows. Decoded infos borrow their strings from the
+/// database's buffer.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct RecordInfo {
+pub struct RecordInfo<'a> {
     /// Other ids (`CVE-…`, `GHSA-…`).
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Cow<'a, str>>,
     /// One-line summary.
-    pub summary: Option<String>,
+    pub summary: Option<Cow<'a, str>>,
     /// Reference URLs, in record order, without duplicates or empty ones.
-    pub references: Vec<String>,
+    pub references: Vec<Cow<'a, str>>,
     /// Whether the record is withdrawn.
     pub withdrawn: bool,
 }
@@ -92,16 +93,20 @@ pub fn matching_ranges(a: &Affected) -> Vec<Vec<(u8, Cow<'static, str>)>> {
 }
 
 /// The record info of a record.
-pub fn record_info(record: &Record) -> RecordInfo {
-    let mut references: Vec<String> = Vec::new();
+pub fn record_info(record: &Record) -> RecordInfo<'_> {
+    let mut references: Vec<Cow<'_, str>> = Vec::new();
     for r in &record.references {
-        if !r.url.is_empty() && !references.contains(&r.url) {
-            references.push(r.url.clone());
+        if !r.url.is_empty() && !references.iter().any(|u| *u == r.url) {
+            references.push(Cow::Borrowed(&r.url));
         }
     }
     RecordInfo {
-        aliases: record.aliases.clone(),
-        summary: record.summary.clone(),
+        aliases: record
+            .aliases
+            .iter()
+            .map(|a| Cow::Borrowed(a.as_str()))
+            .collect(),
+        summary: record.summary.as_deref().map(Cow::Borrowed),
         references,
         withdrawn: record.is_withdrawn(),
     }
@@ -173,7 +178,7 @@ impl Enc {
     }
 
     /// Appends a record info.
-    pub(crate) fn info(&mut self, i: &RecordInfo) {
+    pub(crate) fn info(&mut self, i: &RecordInfo<'_>) {
         self.u8(u8::from(i.withdrawn));
         self.strs(&i.aliases);
         self.opt(i.summary.as_deref());
@@ -295,21 +300,18 @@ impl<'a> Dec<'a> {
         let n = self.u32()?;
         (n <= self.b.len().saturating_sub(self.pos)).then_some(n)
     }
-    fn strs(&mut self) -> Option<Vec<&'a str>> {
+    fn borrowed(&mut self) -> Option<Vec<Cow<'a, str>>> {
         let n = self.count()?;
-        (0..n).map(|_| self.str()).collect()
-    }
-    fn owned(v: Vec<&str>) -> Vec<String> {
-        v.into_iter().map(str::to_owned).collect()
+        (0..n).map(|_| self.str().map(Cow::Borrowed)).collect()
     }
 
-    pub(crate) fn info(&mut self) -> Option<RecordInfo> {
+    pub(crate) fn info(&mut self) -> Option<RecordInfo<'a>> {
         let withdrawn = self.u8()? != 0;
         Some(RecordInfo {
             withdrawn,
-            aliases: Self::owned(self.strs()?),
-            summary: self.opt()?.map(str::to_owned),
-            references: Self::owned(self.strs()?),
+            aliases: self.borrowed()?,
+            summary: self.opt()?.map(Cow::Borrowed),
+            references: self.borrowed()?,
         })
     }
 
@@ -335,7 +337,7 @@ impl<'a> Dec<'a> {
                 }
                 ranges.push(evs);
             }
-            let versions = self.strs()?.into_iter().map(Cow::Borrowed).collect();
+            let versions = self.borrowed()?;
             let rating = rating_of(self.u8()?)?;
             let source = source_of(self.u8()?)?;
             let score = match self.u8()? {

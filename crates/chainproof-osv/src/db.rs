@@ -575,7 +575,7 @@ impl Database {
     }
 
     /// The aliases, summary, references and withdrawn flag of record number `i`.
-    pub fn info(&self, i: usize) -> Result<RecordInfo, DbError> {
+    pub fn info(&self, i: usize) -> Result<RecordInfo<'_>, DbError> {
         let off = u32_at(&self.recs, i * REC_ENTRY + 24) as usize;
         let len = u32_at(&self.recs, i * REC_ENTRY + 28) as usize;
         self.infos

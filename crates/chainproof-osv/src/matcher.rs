@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -35,6 +35,13 @@ pub struct AffectedMatch {
     pub fixed: Vec<String>,
 }
 
+/// [`AffectedMatch`] as the matcher keeps it: the fixed versions with their parsed form.
+#[derive(Debug, Default)]
+struct Matched<'p> {
+    matched: Vec<String>,
+    fixed: Vec<(&'p Version, &'p str)>,
+}
+
 /// Whether `version` (a string of the affected entry's ecosystem) is affected by `affected`,
 /// evaluating SEMVER and ECOSYSTEM ranges exactly as the OSV schema's pseudo-code
 /// (events sorted by version; `introduced`, `fixed`, `last_affected`, `limit`) plus the
@@ -46,12 +53,13 @@ pub fn match_affected(scheme: Scheme, version: &str, affected: &Affected) -> Opt
         .iter()
         .map(|v| Cow::Borrowed(v.trim()))
         .collect();
-    prepare(
-        scheme,
-        &crate::compact::matching_ranges(affected),
-        &versions,
-    )
-    .matches(version, &v)
+    let ranges = crate::compact::matching_ranges(affected);
+    let prepared = prepare(scheme, &ranges, &versions);
+    let m = prepared.matches(version, &v)?;
+    Some(AffectedMatch {
+        matched: m.matched,
+        fixed: m.fixed.into_iter().map(|(_, t)| t.to_owned()).collect(),
+    })
 }
 
 fn parse(scheme: Scheme, s: &str) -> Option<Version> {
@@ -133,9 +141,9 @@ fn prepare<'a>(
     }
 }
 
-impl Prepared<'_> {
-    fn matches(&self, text: &str, v: &Version) -> Option<AffectedMatch> {
-        let mut m = AffectedMatch::default();
+impl<'a> Prepared<'a> {
+    fn matches(&self, text: &str, v: &Version) -> Option<Matched<'_>> {
+        let mut m = Matched::default();
         let mut all_fixed: Vec<(&Version, &str)> = Vec::new();
         for evs in &self.ranges {
             let mut limited = false;
@@ -209,22 +217,22 @@ impl Prepared<'_> {
         all_fixed.retain(|(fv, _)| cmp(fv, v) == Ordering::Greater);
         all_fixed.sort_by(|a, b| cmp(a.0, b.0));
         all_fixed.dedup_by(|a, b| cmp(a.0, b.0) == Ordering::Equal);
-        m.fixed = all_fixed.into_iter().map(|(_, t)| t.to_owned()).collect();
+        m.fixed = all_fixed;
         Some(m)
     }
 }
 
-/// A record that matched a package.
-struct Hit {
-    id: String,
-    info: RecordInfo,
-    matched: AffectedMatch,
-    severity: Severity,
+/// A record that matched a package (its strings borrowed from the database).
+struct Hit<'a> {
+    id: &'a str,
+    info: RecordInfo<'a>,
+    matched: Matched<'a>,
+    severity: &'a Severity,
 }
 
-impl Hit {
+impl Hit<'_> {
     fn ids(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.id.as_str()).chain(self.info.aliases.iter().map(String::as_str))
+        std::iter::once(self.id).chain(self.info.aliases.iter().map(|a| a.as_ref()))
     }
 }
 
@@ -263,8 +271,9 @@ fn id_rank(base: &str, id: &str) -> u8 {
     }
 }
 
-fn merge(base: &str, package: PackageId, hits: Vec<Hit>, scheme: Scheme) -> Vec<Finding> {
-    // Union records sharing any id (their own or an alias).
+fn merge(base: &str, package: PackageId, hits: Vec<Hit<'_>>) -> Vec<Finding> {
+    // Union records sharing any id (their own or an alias): every (id, hit) pair sorted by
+    // id, and the hits of equal ids joined.
     let n = hits.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], mut i: usize) -> usize {
@@ -274,92 +283,93 @@ fn merge(base: &str, package: PackageId, hits: Vec<Hit>, scheme: Scheme) -> Vec<
         }
         i
     }
-    let mut owner: HashMap<&str, usize> = HashMap::new();
-    for (i, h) in hits.iter().enumerate() {
-        for id in h.ids() {
-            if let Some(&j) = owner.get(id) {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                parent[a] = b;
-            } else {
-                owner.insert(id, i);
-            }
+    let mut owners: Vec<(&str, usize)> = hits
+        .iter()
+        .enumerate()
+        .flat_map(|(i, h)| h.ids().map(move |id| (id, i)))
+        .collect();
+    owners.sort_unstable();
+    for w in owners.windows(2) {
+        if w[0].0 == w[1].0 {
+            let (a, b) = (find(&mut parent, w[1].1), find(&mut parent, w[0].1));
+            parent[a] = b;
         }
     }
+    // Groups in order of their first hit.
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    let mut group_of = vec![usize::MAX; n];
     for i in 0..n {
         let root = find(&mut parent, i);
-        let g = *group_of.entry(root).or_insert_with(|| {
+        if group_of[root] == usize::MAX {
+            group_of[root] = groups.len();
             groups.push(Vec::new());
-            groups.len() - 1
-        });
-        groups[g].push(i);
+        }
+        groups[group_of[root]].push(i);
     }
-    let mut findings = Vec::new();
+    let mut findings = Vec::with_capacity(groups.len());
     for group in groups {
         let Some(&lead) = group.iter().min_by(|&&a, &&b| {
-            let (ia, ib) = (&hits[a].id, &hits[b].id);
+            let (ia, ib) = (hits[a].id, hits[b].id);
             id_rank(base, ia).cmp(&id_rank(base, ib)).then(ia.cmp(ib))
         }) else {
             continue;
         };
         let lead_hit = &hits[lead];
-        let mut ids = BTreeSet::new();
-        let mut affected = Vec::new();
-        let mut fixed: Vec<String> = Vec::new();
-        let mut references = Vec::new();
-        let mut sources = Vec::new();
-        let mut severity = hits[lead].severity.clone();
+        let mut ids: Vec<&str> = Vec::new();
+        let mut affected: Vec<String> = Vec::new();
+        let mut fixed: Vec<(&Version, &str)> = Vec::new();
+        let mut references: Vec<&str> = Vec::new();
+        let mut sources: Vec<&str> = Vec::with_capacity(group.len());
+        let mut severity = lead_hit.severity;
         for &i in &group {
             let h = &hits[i];
-            ids.extend(h.ids().map(str::to_owned));
+            ids.extend(h.ids().filter(|&id| id != lead_hit.id));
             for a in &h.matched.matched {
                 if !affected.contains(a) {
                     affected.push(a.clone());
                 }
             }
-            fixed.extend(h.matched.fixed.iter().cloned());
+            fixed.extend(h.matched.fixed.iter().copied());
             for url in &h.info.references {
-                if !references.contains(url) {
-                    references.push(url.clone());
+                if !references.contains(&url.as_ref()) {
+                    references.push(url);
                 }
             }
-            sources.push(h.id.clone());
+            sources.push(h.id);
         }
         // The preferred record's severity, unless it has none: then the best of the others.
         if severity.source == chainproof_core::vuln::SeveritySource::None {
             for &i in &group {
-                if better(&hits[i].severity, &severity) {
-                    severity = hits[i].severity.clone();
+                if better(hits[i].severity, severity) {
+                    severity = hits[i].severity;
                 }
             }
         }
-        let mut keyed: Vec<(Option<Version>, String)> = fixed
-            .into_iter()
-            .map(|f| (scheme.parse(&f).ok(), f))
-            .collect();
-        keyed.sort_by(|(pa, a), (pb, b)| match (pa, pb) {
-            (Some(x), Some(y)) => cmp(x, y),
-            _ => a.cmp(b),
-        });
-        let mut fixed: Vec<String> = keyed.into_iter().map(|(_, f)| f).collect();
-        fixed.dedup();
-        sources.sort();
-        ids.remove(&lead_hit.id);
+        fixed.sort_by(|(x, _), (y, _)| cmp(x, y));
+        let mut fixed_versions: Vec<String> = Vec::with_capacity(fixed.len());
+        for (_, f) in fixed {
+            if fixed_versions.last().is_none_or(|last| last != f) {
+                fixed_versions.push(f.to_owned());
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        sources.sort_unstable();
+        let summary = lead_hit
+            .info
+            .summary
+            .as_deref()
+            .or_else(|| group.iter().find_map(|&i| hits[i].info.summary.as_deref()));
         findings.push(Finding {
-            id: lead_hit.id.clone(),
-            aliases: ids.into_iter().collect(),
-            summary: lead_hit
-                .info
-                .summary
-                .clone()
-                .or_else(|| group.iter().find_map(|&i| hits[i].info.summary.clone())),
+            id: lead_hit.id.to_owned(),
+            aliases: ids.into_iter().map(str::to_owned).collect(),
+            summary: summary.map(str::to_owned),
             package,
             affected,
-            fixed_versions: fixed,
-            severity,
-            references,
-            sources,
+            fixed_versions,
+            severity: severity.clone(),
+            references: references.into_iter().map(str::to_owned).collect(),
+            sources: sources.into_iter().map(str::to_owned).collect(),
             vex: None,
         });
     }
@@ -398,9 +408,11 @@ pub fn scan(
         },
     };
     // Phase 1: each package's OSV identity, parsed version and index key (cheap).
-    let steps: Vec<Step> = inventory
-        .packages()
-        .map(|(id, pkg)| plan(id, pkg, db))
+    let packages: Vec<_> = inventory.packages().collect();
+    let steps: Vec<Step> = packages
+        .par_iter()
+        .with_min_len(512)
+        .map(|&(id, pkg)| plan(id, pkg, db))
         .collect();
     // Phase 2: the packages grouped by index key; per key (in parallel) its pre-parsed
     // matching data is decoded and its event versions parsed once, then every package of the
@@ -556,7 +568,7 @@ fn match_job(
     let db_error = |e: crate::db::DbError| (job.id, format!("database error: {e}"));
     let mut hits = Vec::new();
     for (entry, preps) in entries.iter().zip(prepared) {
-        let mut best: Option<(AffectedMatch, &Severity)> = None;
+        let mut best: Option<(Matched<'_>, &Severity)> = None;
         for (a, p) in entry.affected.iter().zip(preps) {
             if job.distro && (a.release.is_none() || a.release.as_deref() != job.release.as_deref())
             {
@@ -575,12 +587,12 @@ fn match_job(
         if let Some((matched, severity)) = best {
             let n = entry.record as usize;
             hits.push(Hit {
-                id: db.id_at(n).0.to_owned(),
+                id: db.id_at(n).0,
                 info: db.info(n).map_err(db_error)?,
                 matched,
-                severity: severity.clone(),
+                severity,
             });
         }
     }
-    Ok(merge(&job.ecosystem, job.id, hits, job.scheme))
+    Ok(merge(&job.ecosystem, job.id, hits))
 }

@@ -15,7 +15,7 @@ use crate::conventions as cv;
 use crate::json::Document;
 
 pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
-    let bom: Bom = doc.typed()?;
+    let mut bom: Bom = doc.typed()?;
     if bom.bom_format != "CycloneDX" {
         return Err(SbomError::Invalid {
             path: doc.path.to_string(),
@@ -41,28 +41,37 @@ pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
     }
 
     let mut inventory = Inventory::new(source);
-    // Components in document order (depth first); each becomes a package independently (purl
-    // parsing is most of the work, done in parallel), then they join the inventory in order.
-    let mut ordered: Vec<&Component> = Vec::with_capacity(bom.components.len());
-    let mut stack: Vec<&Component> = bom.components.iter().rev().collect();
-    while let Some(c) = stack.pop() {
-        stack.extend(c.components.iter().rev());
-        ordered.push(c);
-    }
-    let packages: Vec<KeyedPackage> = ordered
-        .par_iter()
+    // Components in document order (depth first), taken out of the document; each becomes a
+    // package independently (purl parsing is most of the work, done in parallel, and the
+    // component's strings move into its package), then they join the inventory in order.
+    let components = std::mem::take(&mut bom.components);
+    let ordered = if components.iter().all(|c| c.components.is_empty()) {
+        components
+    } else {
+        let mut ordered = Vec::with_capacity(components.len());
+        let mut stack: Vec<Component> = components.into_iter().rev().collect();
+        while let Some(mut c) = stack.pop() {
+            stack.extend(std::mem::take(&mut c.components).into_iter().rev());
+            ordered.push(c);
+        }
+        ordered
+    };
+    let packages: Vec<(Option<String>, KeyedPackage)> = ordered
+        .into_par_iter()
         .with_min_len(256)
-        .map(|c| package(c, modern_occurrences).keyed())
+        .map(|mut c| (c.bom_ref.take(), package(c, modern_occurrences).keyed()))
         .collect();
     inventory.reserve(packages.len());
-    let mut ids: HashMap<&str, PackageId> = HashMap::with_capacity(packages.len());
-    for (c, pkg) in ordered.iter().zip(packages) {
-        let id = inventory.add_keyed_package(pkg);
-        if let Some(r) = &c.bom_ref {
-            ids.entry(r.as_str()).or_insert(id);
+    let mut refs: Vec<(Option<String>, PackageId)> = Vec::with_capacity(packages.len());
+    for (bom_ref, pkg) in packages {
+        refs.push((bom_ref, inventory.add_keyed_package(pkg)));
+    }
+    let mut ids: HashMap<&str, PackageId> = HashMap::with_capacity(refs.len());
+    for (bom_ref, id) in &refs {
+        if let Some(r) = bom_ref {
+            ids.entry(r.as_str()).or_insert(*id);
         }
     }
-
     for dep in &bom.dependencies {
         let is_root = root_ref == Some(dep.reference.as_str());
         let from = ids.get(dep.reference.as_str()).copied();
@@ -115,7 +124,7 @@ fn full_name(c: &Component, ecosystem: Option<&Ecosystem>) -> String {
     }
 }
 
-fn package(c: &Component, modern_occurrences: bool) -> Package {
+fn package(mut c: Component, modern_occurrences: bool) -> Package {
     let mut properties = std::collections::BTreeMap::new();
     let purl = match c.purl.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => match Purl::parse_lenient(raw) {
@@ -130,19 +139,19 @@ fn package(c: &Component, modern_occurrences: bool) -> Package {
         },
         None => None,
     };
-    let ecosystem = match (&purl, property(c, cv::ECOSYSTEM)) {
+    let ecosystem = match (&purl, property(&c, cv::ECOSYSTEM)) {
         (Some(p), _) => Ecosystem::from_purl_type(p.ty()),
         (None, Some(e)) => cv::ecosystem_named(e),
         (None, None) => Ecosystem::Other("unknown".into()),
     };
-    let name = full_name(c, Some(&ecosystem));
-    let mut pkg = Package::new(
-        ecosystem,
-        name,
-        c.version.as_deref().filter(|v| !v.is_empty()),
-    );
+    let name = match c.group.as_deref() {
+        Some(g) if !g.is_empty() => full_name(&c, Some(&ecosystem)),
+        _ => std::mem::take(&mut c.name),
+    };
+    let mut pkg = Package::new(ecosystem, name, None);
+    pkg.version = c.version.take().filter(|v| !v.is_empty());
     pkg.purl = purl;
-    pkg.scope = match (property(c, cv::SCOPE), c.scope.as_deref()) {
+    pkg.scope = match (property(&c, cv::SCOPE), c.scope.as_deref()) {
         (Some("dev"), _) | (None, Some("excluded")) => Scope::Dev,
         (Some("optional"), _) | (None, Some("optional")) => Scope::Optional,
         _ => Scope::Runtime,
@@ -166,25 +175,25 @@ fn package(c: &Component, modern_occurrences: bool) -> Package {
             pkg = pkg.with_license(license);
         }
     }
-    for o in c.evidence.iter().flat_map(|e| &e.occurrences) {
+    for o in c.evidence.take().into_iter().flat_map(|e| e.occurrences) {
         let loc = match o.line.and_then(|l| u32::try_from(l).ok()) {
-            Some(line) => Location::new(o.location.clone()).with_line(line),
+            Some(line) => Location::new(o.location).with_line(line),
             None if !modern_occurrences => cv::parse_location(&o.location),
-            None => Location::new(o.location.clone()),
+            None => Location::new(o.location),
         };
         pkg = pkg.with_location(loc);
     }
-    pkg.source = property(c, cv::SOURCE).map(str::to_string).or_else(|| {
+    pkg.source = property(&c, cv::SOURCE).map(str::to_string).or_else(|| {
         c.external_references
             .iter()
             .find(|r| r.ty == "distribution" || r.ty == "vcs")
             .map(|r| r.url.clone())
     });
-    for p in &c.properties {
+    for p in c.properties {
         if p.name == cv::LOCATION {
             pkg = pkg.with_location(cv::parse_location(p.value.as_deref().unwrap_or("")));
         } else if !cv::is_reserved(&p.name) {
-            properties.insert(p.name.clone(), p.value.clone().unwrap_or_default());
+            properties.insert(p.name, p.value.unwrap_or_default());
         }
     }
     pkg.properties = properties;
