@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 
 use chainproof_core::vuln::{Rating, Severity, SeveritySource};
+use chainproof_version::Scheme;
 
 use crate::ecosystem::{normalize_name, normalize_release};
 use crate::model::{Affected, EcosystemName, Event, Record};
@@ -92,6 +93,25 @@ pub fn matching_ranges(a: &Affected) -> Vec<Vec<(u8, Cow<'static, str>)>> {
         .collect()
 }
 
+/// The `versions` list of an affected entry (trimmed) without the versions its ranges
+/// already cover. The matcher reads the list only when no range matched, and a version
+/// equal to a covered one in the scheme's order is matched by the ranges too (they compare
+/// the same against every event), so those entries can never decide a match; most OSV
+/// records list exactly the versions of their ranges. Kept whole for an ecosystem without a
+/// version order here, and for Maven, whose order is not transitive for some odd strings.
+fn listed_beyond_ranges(
+    base: &str,
+    ranges: &[Vec<(u8, Cow<'static, str>)>],
+    versions: &[String],
+) -> Vec<Cow<'static, str>> {
+    let trimmed = versions.iter().map(|v| v.trim());
+    let kept = match Scheme::for_osv_ecosystem(base).filter(|s| *s != Scheme::Maven) {
+        Some(scheme) => crate::matcher::not_covered(scheme, ranges, trimmed),
+        None => trimmed.collect(),
+    };
+    kept.into_iter().map(|v| Cow::Owned(v.to_owned())).collect()
+}
+
 /// The record info of a record.
 pub fn record_info(record: &Record) -> RecordInfo<'_> {
     let mut references: Vec<Cow<'_, str>> = Vec::new();
@@ -128,16 +148,14 @@ pub fn affected_by_key(record: &Record) -> Vec<((String, String), AffectedEntry<
             .and_then(|_| eco.release())
             .map(|r| Cow::Owned(normalize_release(&eco.base, &r)));
         let name = normalize_name(&eco.base, &p.name);
+        let ranges = matching_ranges(a);
+        let versions = listed_beyond_ranges(&eco.base, &ranges, &a.versions);
         out.push((
             (eco.base, name),
             AffectedEntry {
                 release,
-                ranges: matching_ranges(a),
-                versions: a
-                    .versions
-                    .iter()
-                    .map(|v| Cow::Owned(v.trim().to_owned()))
-                    .collect(),
+                ranges,
+                versions,
                 severity: record_severity(record, Some(a)),
             },
         ));
@@ -380,7 +398,7 @@ mod tests {
                 "affected":[{"package":{"ecosystem":"Debian:12","name":"Foo"},
                   "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.2"}]},
                             {"type":"GIT","events":[{"introduced":"abc"}]}],
-                  "versions":[" 1.0 "]}]}"#,
+                  "versions":[" 1.0 ", " 2.0 "]}]}"#,
         )
         .expect("record");
         let info = record_info(&rec);
@@ -396,7 +414,8 @@ mod tests {
             a.ranges,
             vec![vec![(INTRODUCED, "0".into()), (FIXED, "1.2".into())]]
         );
-        assert_eq!(a.versions, ["1.0"]);
+        // 1.0 is covered by the range (`fixed: 1.2`): only 2.0 adds to it.
+        assert_eq!(a.versions, ["2.0"]);
         assert_eq!(a.severity.score, Some(9.8));
         let mut e = Enc::default();
         e.key_entry(7, std::slice::from_ref(a));

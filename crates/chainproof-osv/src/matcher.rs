@@ -62,6 +62,19 @@ pub fn match_affected(scheme: Scheme, version: &str, affected: &Affected) -> Opt
     })
 }
 
+/// The versions of `listed` that the SEMVER/ECOSYSTEM `ranges` of an affected entry
+/// (flattened events) do not cover by themselves (a version that does not parse is kept).
+pub(crate) fn not_covered<'v>(
+    scheme: Scheme,
+    ranges: &[Vec<(u8, Cow<'_, str>)>],
+    listed: impl Iterator<Item = &'v str>,
+) -> Vec<&'v str> {
+    let prepared = prepare(scheme, ranges, &[]);
+    listed
+        .filter(|t| parse(scheme, t).is_none_or(|v| prepared.matches(t, &v).is_none()))
+        .collect()
+}
+
 fn parse(scheme: Scheme, s: &str) -> Option<Version> {
     scheme.parse(s.trim()).ok()
 }
@@ -418,11 +431,11 @@ pub fn scan(
     // matching data is decoded and its event versions parsed once, then every package of the
     // key is matched. No OSV JSON is parsed. Results keep the inventory's order.
     let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(steps.len());
-    let mut by_key: HashMap<usize, Vec<(usize, Box<Job>)>> = HashMap::new();
+    let mut by_key: HashMap<usize, Vec<(usize, Job)>> = HashMap::new();
     for (i, step) in steps.into_iter().enumerate() {
         outcomes.push(match step {
-            Step::Skip(id, reason) => Some(Err((id, reason))),
-            Step::Match(job) => match job.key {
+            Err(skipped) => Some(Err(skipped)),
+            Ok(job) => match job.key {
                 None => Some(Ok(Vec::new())),
                 Some(k) => {
                     by_key.entry(k).or_default().push((i, job));
@@ -440,7 +453,14 @@ pub fn scan(
             *slot = Some(o);
         }
     }
-    let mut findings = Vec::new();
+    let total = outcomes
+        .iter()
+        .map(|o| match o {
+            Some(Ok(f)) => f.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut findings = Vec::with_capacity(total);
     for o in outcomes.into_iter().flatten() {
         match o {
             Ok(f) => {
@@ -469,15 +489,12 @@ struct Job {
     key: Option<usize>,
 }
 
-/// What to do with one package.
-enum Step {
-    Skip(PackageId, String),
-    Match(Box<Job>),
-}
+/// What to do with one package: match it, or skip it (with the reason).
+type Step = Result<Job, (PackageId, String)>;
 
 fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
     let osv = osv_package(pkg);
-    let skip = |reason: String| Step::Skip(id, reason);
+    let skip = |reason: String| Err((id, reason));
     // A local package (`file:`, `link:`, `workspace:` …) or a git/URL one is in no advisory
     // database: said so, rather than "no version" or "unparseable version".
     let source_kind = pkg.source.as_deref().and_then(|src| {
@@ -517,7 +534,7 @@ fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
         ));
     }
     let key = db.key_number(&osv.ecosystem, &osv.name);
-    Step::Match(Box::new(Job {
+    Ok(Job {
         id,
         ecosystem: osv.ecosystem,
         release: osv.release,
@@ -526,11 +543,11 @@ fn plan(id: PackageId, pkg: &chainproof_core::Package, db: &Database) -> Step {
         scheme,
         distro,
         key,
-    }))
+    })
 }
 
 /// Matches the packages `jobs` (inventory index, job) that share key number `key`.
-fn match_key(key: usize, jobs: Vec<(usize, Box<Job>)>, db: &Database) -> Vec<(usize, Outcome)> {
+fn match_key(key: usize, jobs: Vec<(usize, Job)>, db: &Database) -> Vec<(usize, Outcome)> {
     let entries = match db.key_entries(key) {
         Ok(e) => e,
         Err(e) => {

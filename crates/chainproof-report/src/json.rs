@@ -159,9 +159,9 @@ pub fn document(report: &ScanReport<'_>) -> Value {
 }
 
 /// Findings serialized per parallel task, and per batch written before the next is started
-/// (bounds the memory held: a batch of findings is a few MB of JSON).
-const TASK: usize = 128;
-const BATCH: usize = 8192;
+/// (bounds the memory held: a batch is about a MB of JSON, its buffers reused by the next).
+const TASK: usize = 64;
+const BATCH: usize = 1024;
 
 /// Writes the JSON document of a report (pretty-printed, with a final newline) without
 /// building it in memory first: the same bytes as `serde_json::to_writer_pretty(document)`.

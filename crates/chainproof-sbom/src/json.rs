@@ -40,6 +40,11 @@ impl<'a> Document<'a> {
     pub fn typed<T: DeserializeOwned>(&self) -> Result<T, SbomError> {
         serde_json::from_slice(self.bytes).map_err(|e| json_error(self.path, &e))
     }
+
+    /// [`Document::typed`] for a type that borrows from the document.
+    pub fn typed_borrowed<T: Deserialize<'a>>(&self) -> Result<T, SbomError> {
+        serde_json::from_slice(self.bytes).map_err(|e| json_error(self.path, &e))
+    }
 }
 
 impl Head {

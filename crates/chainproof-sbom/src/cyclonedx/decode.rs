@@ -9,13 +9,33 @@ use chainproof_core::{
 use chainproof_purl::Purl;
 use rayon::prelude::*;
 
+use serde_json::value::RawValue;
+
 use super::model::{Bom, Component, LicenseChoice};
 use crate::SbomError;
 use crate::conventions as cv;
 use crate::json::Document;
 
 pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
-    let mut bom: Bom = doc.typed()?;
+    // The document with its components as text, split into elements that are parsed on all
+    // cores; should anything in them not parse, the whole document is parsed in one piece,
+    // for the error with its line and column.
+    let bom: Bom<Option<&RawValue>> = doc.typed_borrowed()?;
+    let components = bom
+        .components
+        .and_then(|raw| array_elements(raw.get()))
+        .map(|elements| {
+            elements
+                .par_iter()
+                .with_min_len(64)
+                .map(|e| serde_json::from_str::<Component>(e))
+                .collect::<Result<Vec<_>, _>>()
+        });
+    let mut bom = match components {
+        Some(Ok(components)) => bom.with_components(components),
+        None if bom.components.is_none() => bom.with_components(Vec::new()),
+        _ => doc.typed::<Bom>()?,
+    };
     if bom.bom_format != "CycloneDX" {
         return Err(SbomError::Invalid {
             path: doc.path.to_string(),
@@ -94,6 +114,40 @@ pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
         }
     }
     Ok(inventory)
+}
+
+/// The elements of a JSON array (its text, already checked to be valid JSON), as slices;
+/// `None` when the text is not an array.
+fn array_elements(text: &str) -> Option<Vec<&str>> {
+    let inner = text.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let mut elements = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0usize);
+    for (i, b) in inner.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.checked_sub(1)?,
+            b',' if depth == 0 => {
+                elements.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = inner[start..].trim();
+    if !last.is_empty() || !elements.is_empty() {
+        elements.push(last);
+    }
+    Some(elements)
 }
 
 fn version_at_least(spec: &str, major: u32, minor: u32) -> bool {
@@ -215,4 +269,38 @@ fn license(l: &LicenseChoice) -> Option<License> {
         .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map(License::parse)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::array_elements;
+
+    #[test]
+    fn array_elements_split_at_top_level_commas_only() {
+        let text = r#" [ {"a": "x,]}\"[", "b": [1, {"c": 2}]} , {} ,[3,4], "s\\", 5 ] "#;
+        assert_eq!(
+            array_elements(text),
+            Some(vec![
+                r#"{"a": "x,]}\"[", "b": [1, {"c": 2}]}"#,
+                "{}",
+                "[3,4]",
+                r#""s\\""#,
+                "5"
+            ])
+        );
+        assert_eq!(array_elements("[]"), Some(vec![]));
+        assert_eq!(array_elements(" [ ] "), Some(vec![]));
+        assert_eq!(array_elements(r#"{"a": 1}"#), None);
+        assert_eq!(array_elements("null"), None);
+    }
+
+    #[test]
+    fn a_bad_component_is_reported_with_its_line_and_column() {
+        let text = "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\",\n\"components\": [\n{\"type\": \"library\", \"name\": \"a\"},\n{\"type\": \"library\", \"name\": 7}]}";
+        let doc = crate::json::Document::new(text.as_bytes(), "bad.cdx.json");
+        let err = super::decode(&doc)
+            .expect_err("name is not a string")
+            .to_string();
+        assert!(err.starts_with("bad.cdx.json:4:29: "), "{err}");
+    }
 }

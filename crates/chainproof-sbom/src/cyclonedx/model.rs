@@ -4,9 +4,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// A CycloneDX document; `C` is how `components` is held: parsed (`Vec<Component>`), or
+/// its borrowed text (`Option<&RawValue>`) to be parsed element by element.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Bom {
+pub struct Bom<C = Vec<Component>> {
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     #[serde(default)]
@@ -21,9 +23,25 @@ pub struct Bom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     #[serde(default)]
-    pub components: Vec<Component>,
+    pub components: C,
     #[serde(default)]
     pub dependencies: Vec<Dependency>,
+}
+
+impl<C> Bom<C> {
+    /// The same document with `components` held as `components`.
+    pub fn with_components<D>(self, components: D) -> Bom<D> {
+        Bom {
+            schema: self.schema,
+            bom_format: self.bom_format,
+            spec_version: self.spec_version,
+            serial_number: self.serial_number,
+            version: self.version,
+            metadata: self.metadata,
+            components,
+            dependencies: self.dependencies,
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
