@@ -49,7 +49,7 @@ pub struct AffectedEntry<'a> {
     pub release: Option<Cow<'a, str>>,
     /// SEMVER and ECOSYSTEM ranges (GIT ranges dropped): their events as `(kind, version text)`.
     pub ranges: Vec<Vec<(u8, Cow<'a, str>)>>,
-    /// The explicit `versions` list, trimmed.
+    /// The explicit `versions` list, trimmed, less the versions the ranges already cover.
     pub versions: Vec<Cow<'a, str>>,
     /// The severity of the record for this entry (entry severity, then record, then text).
     pub severity: Severity,
