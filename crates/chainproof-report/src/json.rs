@@ -176,16 +176,14 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> Result<(), ReportE
             .map(|(t, findings)| {
                 let first = b * BATCH + t * TASK;
                 let mut text = Vec::with_capacity(findings.len() * 1024);
-                let mut one = Vec::with_capacity(4096);
                 for (i, f) in findings.iter().enumerate() {
-                    one.clear();
-                    serde_json::to_writer_pretty(&mut one, &finding(report, f))?;
-                    text.extend_from_slice(if first + i == 0 {
+                    let sep: &[u8] = if first + i == 0 {
                         b"\n    "
                     } else {
                         b",\n    "
-                    });
-                    indent_into(&mut text, &one, b"    ");
+                    };
+                    text.extend_from_slice(sep);
+                    finding(report, f).serialize(&mut nested(&mut text, 2))?;
                 }
                 Ok(text)
             })
@@ -200,13 +198,7 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> Result<(), ReportE
     buf.write_all(b"],\n  \"schema\": ")?;
     serde_json::to_writer(&mut buf, SCHEMA)?;
     buf.write_all(b",\n  \"summary\": ")?;
-    let mut text = Vec::new();
-    indent_into(
-        &mut text,
-        &serde_json::to_vec_pretty(&summary(report))?,
-        b"  ",
-    );
-    buf.write_all(&text)?;
+    summary(report).serialize(&mut nested(&mut buf, 1))?;
     buf.write_all(b",\n  \"target\": ")?;
     serde_json::to_writer(&mut buf, report.target)?;
     buf.write_all(b"\n}\n")?;
@@ -214,16 +206,86 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> Result<(), ReportE
     Ok(())
 }
 
-/// Appends pretty-printed JSON `text` to `out` as if nested deeper: `indent` after every
-/// newline (a newline in JSON text is always structural: strings escape theirs).
-fn indent_into(out: &mut Vec<u8>, text: &[u8], indent: &[u8]) {
-    let mut rest = text;
-    while let Some(n) = rest.iter().position(|&c| c == b'\n') {
-        out.extend_from_slice(&rest[..=n]);
-        out.extend_from_slice(indent);
-        rest = &rest[n + 1..];
+/// A serializer writing serde_json's pretty format for a value `depth` levels deep in the
+/// document (the bytes `to_writer_pretty` of the whole document gives there).
+fn nested<W: Write>(out: W, depth: usize) -> serde_json::Serializer<W, Nested> {
+    serde_json::Serializer::with_formatter(
+        out,
+        Nested {
+            depth,
+            has_value: false,
+        },
+    )
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent) starting at a given depth.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn newline<W: ?Sized + Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
     }
-    out.extend_from_slice(rest);
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w, true)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 fn summary(report: &ScanReport<'_>) -> Value {

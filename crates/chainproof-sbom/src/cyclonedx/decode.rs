@@ -17,25 +17,9 @@ use crate::conventions as cv;
 use crate::json::Document;
 
 pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
-    // The document with its components as text, split into elements that are parsed on all
-    // cores; should anything in them not parse, the whole document is parsed in one piece,
-    // for the error with its line and column.
-    let bom: Bom<Option<&RawValue>> = doc.typed_borrowed()?;
-    let components = bom
-        .components
-        .and_then(|raw| array_elements(raw.get()))
-        .map(|elements| {
-            elements
-                .par_iter()
-                .with_min_len(64)
-                .map(|e| serde_json::from_str::<Component>(e))
-                .collect::<Result<Vec<_>, _>>()
-        });
-    let mut bom = match components {
-        Some(Ok(components)) => bom.with_components(components),
-        None if bom.components.is_none() => bom.with_components(Vec::new()),
-        _ => doc.typed::<Bom>()?,
-    };
+    // The document with each component left as its text: the components are parsed on all
+    // cores, each into its packages.
+    let mut bom: Bom<Option<Vec<&RawValue>>> = doc.typed_borrowed()?;
     if bom.bom_format != "CycloneDX" {
         return Err(SbomError::Invalid {
             path: doc.path.to_string(),
@@ -61,29 +45,28 @@ pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
     }
 
     let mut inventory = Inventory::new(source);
-    // Components in document order (depth first), taken out of the document; each becomes a
-    // package independently (purl parsing is most of the work, done in parallel, and the
-    // component's strings move into its package), then they join the inventory in order.
-    let components = std::mem::take(&mut bom.components);
-    let ordered = if components.iter().all(|c| c.components.is_empty()) {
-        components
-    } else {
-        let mut ordered = Vec::with_capacity(components.len());
-        let mut stack: Vec<Component> = components.into_iter().rev().collect();
-        while let Some(mut c) = stack.pop() {
-            stack.extend(std::mem::take(&mut c.components).into_iter().rev());
-            ordered.push(c);
-        }
-        ordered
-    };
-    let packages: Vec<(Option<String>, KeyedPackage)> = ordered
-        .into_par_iter()
-        .with_min_len(256)
-        .map(|mut c| (c.bom_ref.take(), package(c, modern_occurrences).keyed()))
+    // Components in document order (depth first); each becomes its packages independently
+    // (JSON and purl parsing are most of the work; the component's strings move into its
+    // package), then they join the inventory in order. Should a component not parse, the
+    // whole document is parsed in one piece, for the error with its line and column.
+    let texts = bom.components.take().unwrap_or_default();
+    let parsed: Result<Vec<_>, _> = texts
+        .par_iter()
+        .with_min_len(64)
+        .map(|t| serde_json::from_str(t.get()).map(|c| packages_of(c, modern_occurrences)))
         .collect();
-    inventory.reserve(packages.len());
-    let mut refs: Vec<(Option<String>, PackageId)> = Vec::with_capacity(packages.len());
-    for (bom_ref, pkg) in packages {
+    let packages: Vec<Vec<(Option<String>, KeyedPackage)>> = match parsed {
+        Ok(p) => p,
+        Err(_) => doc
+            .typed::<Bom>()?
+            .components
+            .into_par_iter()
+            .map(|c| packages_of(c, modern_occurrences))
+            .collect(),
+    };
+    inventory.reserve(packages.iter().map(Vec::len).sum());
+    let mut refs: Vec<(Option<String>, PackageId)> = Vec::with_capacity(inventory.len());
+    for (bom_ref, pkg) in packages.into_iter().flatten() {
         refs.push((bom_ref, inventory.add_keyed_package(pkg)));
     }
     let mut ids: HashMap<&str, PackageId> = HashMap::with_capacity(refs.len());
@@ -116,38 +99,19 @@ pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
     Ok(inventory)
 }
 
-/// The elements of a JSON array (its text, already checked to be valid JSON), as slices;
-/// `None` when the text is not an array.
-fn array_elements(text: &str) -> Option<Vec<&str>> {
-    let inner = text.trim().strip_prefix('[')?.strip_suffix(']')?;
-    let mut elements = Vec::new();
-    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0usize);
-    for (i, b) in inner.bytes().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => depth = depth.checked_sub(1)?,
-            b',' if depth == 0 => {
-                elements.push(inner[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
+/// A component and the components nested in it, depth first, as `(bom-ref, package)`.
+fn packages_of(mut c: Component, modern_occurrences: bool) -> Vec<(Option<String>, KeyedPackage)> {
+    if c.components.is_empty() {
+        return vec![(c.bom_ref.take(), package(c, modern_occurrences).keyed())];
     }
-    let last = inner[start..].trim();
-    if !last.is_empty() || !elements.is_empty() {
-        elements.push(last);
+    let mut out = Vec::new();
+    let mut stack = vec![c];
+    while let Some(mut c) = stack.pop() {
+        let nested = std::mem::take(&mut c.components);
+        out.push((c.bom_ref.take(), package(c, modern_occurrences).keyed()));
+        stack.extend(nested.into_iter().rev());
     }
-    Some(elements)
+    out
 }
 
 fn version_at_least(spec: &str, major: u32, minor: u32) -> bool {
@@ -273,27 +237,6 @@ fn license(l: &LicenseChoice) -> Option<License> {
 
 #[cfg(test)]
 mod tests {
-    use super::array_elements;
-
-    #[test]
-    fn array_elements_split_at_top_level_commas_only() {
-        let text = r#" [ {"a": "x,]}\"[", "b": [1, {"c": 2}]} , {} ,[3,4], "s\\", 5 ] "#;
-        assert_eq!(
-            array_elements(text),
-            Some(vec![
-                r#"{"a": "x,]}\"[", "b": [1, {"c": 2}]}"#,
-                "{}",
-                "[3,4]",
-                r#""s\\""#,
-                "5"
-            ])
-        );
-        assert_eq!(array_elements("[]"), Some(vec![]));
-        assert_eq!(array_elements(" [ ] "), Some(vec![]));
-        assert_eq!(array_elements(r#"{"a": 1}"#), None);
-        assert_eq!(array_elements("null"), None);
-    }
-
     #[test]
     fn a_bad_component_is_reported_with_its_line_and_column() {
         let text = "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\",\n\"components\": [\n{\"type\": \"library\", \"name\": \"a\"},\n{\"type\": \"library\", \"name\": 7}]}";

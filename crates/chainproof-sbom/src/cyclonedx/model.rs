@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A CycloneDX document; `C` is how `components` is held: parsed (`Vec<Component>`), or
-/// its borrowed text (`Option<&RawValue>`) to be parsed element by element.
+/// each component's borrowed text (`Option<Vec<&RawValue>>`), to be parsed in parallel.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Bom<C = Vec<Component>> {
@@ -26,22 +26,6 @@ pub struct Bom<C = Vec<Component>> {
     pub components: C,
     #[serde(default)]
     pub dependencies: Vec<Dependency>,
-}
-
-impl<C> Bom<C> {
-    /// The same document with `components` held as `components`.
-    pub fn with_components<D>(self, components: D) -> Bom<D> {
-        Bom {
-            schema: self.schema,
-            bom_format: self.bom_format,
-            spec_version: self.spec_version,
-            serial_number: self.serial_number,
-            version: self.version,
-            metadata: self.metadata,
-            components,
-            dependencies: self.dependencies,
-        }
-    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
