@@ -2,7 +2,7 @@
 //! typed deserialization whose errors name the file and the place.
 
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use crate::{DetectedFormat, SbomError};
@@ -37,12 +37,7 @@ impl<'a> Document<'a> {
     }
 
     /// Deserializes the whole document into a typed model; type errors carry line/column.
-    pub fn typed<T: DeserializeOwned>(&self) -> Result<T, SbomError> {
-        serde_json::from_slice(self.bytes).map_err(|e| json_error(self.path, &e))
-    }
-
-    /// [`Document::typed`] for a type that borrows from the document.
-    pub fn typed_borrowed<T: Deserialize<'a>>(&self) -> Result<T, SbomError> {
+    pub fn typed<T: Deserialize<'a>>(&self) -> Result<T, SbomError> {
         serde_json::from_slice(self.bytes).map_err(|e| json_error(self.path, &e))
     }
 }

@@ -19,7 +19,7 @@ use crate::json::Document;
 pub fn decode(doc: &Document<'_>) -> Result<Inventory, SbomError> {
     // The document with each component left as its text: the components are parsed on all
     // cores, each into its packages.
-    let mut bom: Bom<Option<Vec<&RawValue>>> = doc.typed_borrowed()?;
+    let mut bom: Bom<Option<Vec<&RawValue>>> = doc.typed()?;
     if bom.bom_format != "CycloneDX" {
         return Err(SbomError::Invalid {
             path: doc.path.to_string(),
